@@ -1,0 +1,28 @@
+// The only place that knows about exit codes and prints errors. Commands are imported when run, so
+// `pbxsig --help` does not pay for openpgp.js.
+
+import { BaseError, describeError } from '../errors.js';
+import { parseArgs } from './args.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = await parseArgs(argv);
+    if (args.command === 'output') {
+      process.stdout.write(`${args.text}\n`);
+      return EXIT.ok;
+    }
+    const { runVerify } = await import('./commands/verify.js');
+    return await runVerify(args);
+  } catch (error) {
+    if (error instanceof BaseError && error.code !== 'INTERNAL') {
+      const hint = error.code === 'USAGE' ? "\nRun 'pbxsig --help' for usage." : '';
+      process.stderr.write(`pbxsig: ${error.message}${hint}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`pbxsig: internal error (please report it): ${describeError(error)}\n`);
+    if (process.env['PBXSIG_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT.internal;
+  }
+}

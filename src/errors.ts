@@ -1,0 +1,82 @@
+// Errors with stable codes. A code is part of the public API (scripts match on it); the message is for
+// people. Expected per-file outcomes are never errors: they travel as data (see hash/types.ts).
+
+export class BaseError<Code extends string> extends Error {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A module.sig whose signed text cannot be used.
+ * - MANIFEST_TOO_LARGE: the file or its entry count exceeds the configured cap.
+ * - MANIFEST_NOT_CLEARSIGNED: no OpenPGP clear-signed message, or more than one.
+ * - MANIFEST_BAD_ARMOR: the clear-signed framing or its signature block is malformed.
+ * - MANIFEST_SYNTAX: the text is not valid FreePBX INI (PHP's parser would return false).
+ * - MANIFEST_UNREADABLE: module.sig exists but cannot be read (not a regular file, I/O error).
+ */
+export type ManifestErrorCode =
+  | 'MANIFEST_TOO_LARGE'
+  | 'MANIFEST_NOT_CLEARSIGNED'
+  | 'MANIFEST_BAD_ARMOR'
+  | 'MANIFEST_SYNTAX'
+  | 'MANIFEST_UNREADABLE';
+
+export class ManifestError extends BaseError<ManifestErrorCode> {
+  /** 1-based line of the module.sig signed text, when the problem has one. */
+  readonly line: number | undefined;
+
+  constructor(code: ManifestErrorCode, message: string, line?: number) {
+    super(code, line === undefined ? message : `line ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+/**
+ * Input the user named that cannot be used: the command stops with exit code 2.
+ * - INPUT_NOT_FOUND: a named file or directory does not exist.
+ * - INPUT_NOT_DIRECTORY / INPUT_UNREADABLE: it exists but cannot serve.
+ * - KEY_UNREADABLE: a key file holds no OpenPGP key we can read.
+ * - ANCHOR_INVALID: a trust anchor is not a 40-hex-digit fingerprint.
+ */
+export type InputErrorCode =
+  | 'INPUT_NOT_FOUND'
+  | 'INPUT_NOT_DIRECTORY'
+  | 'INPUT_UNREADABLE'
+  | 'KEY_UNREADABLE'
+  | 'ANCHOR_INVALID';
+
+export class InputError extends BaseError<InputErrorCode> {}
+
+/** A command line that does not make sense; exit code 2. */
+export class UsageError extends BaseError<'USAGE'> {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}
+
+/** A broken invariant in pbxsig itself: a bug, never a user mistake. */
+export class InternalError extends BaseError<'INTERNAL'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INTERNAL', message, options);
+  }
+}
+
+/** Message of anything thrown, for reports: never a stack trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** errno code of a Node system error (ENOENT, EACCES, ...), if it is one. */
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,138 @@
+// Open a file by a path relative to a root, following symbolic links the way FreePBX does (it hashes
+// the link's target) but never leaving the root: absolute link targets are read as relative to the
+// root, a ".." above the root is refused, and the file must end up inside `confine`.
+//
+// Every directory component is resolved here (lstat + readlink, cached for the batch), so the kernel
+// never follows a link we have not checked; the last component is opened with O_NOFOLLOW (a link gives
+// ELOOP and is resolved here too) and O_NONBLOCK (a FIFO opens at once instead of blocking).
+// A directory swapped for a link between our lstat and the open is outside what Node's API can close.
+
+import { constants, lstatSync, openSync, readlinkSync } from 'node:fs';
+import { describeError, errnoCode } from '../errors.js';
+
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+/** Same limit as Linux's MAXSYMLINKS. */
+const MAX_LINKS = 40;
+
+export type OpenOutcome =
+  | { readonly kind: 'open'; readonly fd: number; readonly real: string; readonly viaLink: boolean }
+  | { readonly kind: 'missing' | 'unsafe' | 'unreadable'; readonly reason: string };
+
+type DirNode =
+  | { readonly type: 'dir' }
+  | { readonly type: 'link'; readonly target: string }
+  | { readonly type: 'not-dir' }
+  | { readonly type: 'missing' }
+  | { readonly type: 'error'; readonly reason: string };
+
+const DIR: DirNode = { type: 'dir' };
+const NOT_DIR: DirNode = { type: 'not-dir' };
+const MISSING: DirNode = { type: 'missing' };
+
+export class ConfinedOpener {
+  readonly #root: string;
+  readonly #confine: string;
+  readonly #nodes = new Map<string, DirNode>();
+
+  /** `root` and `confine` are real absolute paths; "/" is allowed for both. */
+  constructor(root: string, confine: string) {
+    this.#root = withoutTrailingSlash(root);
+    this.#confine = withoutTrailingSlash(confine);
+  }
+
+  /** Opens `path` (relative to the root). The caller owns and closes the fd. */
+  open(path: string): OpenOutcome {
+    const pending = components(path).reverse();
+    let current = this.#root;
+    let links = 0;
+    let viaLink = false;
+
+    const follow = (target: string): OpenOutcome | undefined => {
+      if (++links > MAX_LINKS) return { kind: 'unsafe', reason: `more than ${MAX_LINKS} symbolic links` };
+      viaLink = true;
+      pending.push(...components(target).reverse());
+      if (target.startsWith('/')) current = this.#root;
+      return undefined;
+    };
+
+    while (pending.length > 0) {
+      const name = pending.pop() as string;
+      if (name === '..') {
+        if (current === this.#root) return { kind: 'unsafe', reason: 'a symbolic link leads above the root' };
+        current = current.slice(0, current.lastIndexOf('/'));
+        continue;
+      }
+      const next = `${current}/${name}`;
+
+      if (pending.length > 0) {
+        const node = this.#lookup(next);
+        if (node.type === 'dir') {
+          current = next;
+          continue;
+        }
+        if (node.type === 'link') {
+          const refused = follow(node.target);
+          if (refused) return refused;
+          continue;
+        }
+        if (node.type === 'error') return { kind: 'unreadable', reason: `${display(next)}: ${node.reason}` };
+        return { kind: 'missing', reason: node.type === 'missing' ? `${display(next)} does not exist` : `${display(next)} is not a directory` };
+      }
+
+      if (!isInside(next, this.#confine)) {
+        return { kind: 'unsafe', reason: `resolves to ${display(next)}, outside ${display(this.#confine)}` };
+      }
+      try {
+        return { kind: 'open', fd: openSync(next, OPEN_FLAGS), real: display(next), viaLink };
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code === 'ELOOP') {
+          // O_NOFOLLOW: the last component is a symbolic link. Resolve it ourselves.
+          let target: string;
+          try {
+            target = readlinkSync(next);
+          } catch (readError) {
+            return { kind: 'unreadable', reason: `${display(next)}: ${describeError(readError)}` };
+          }
+          const refused = follow(target);
+          if (refused) return refused;
+          continue;
+        }
+        if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', reason: `${display(next)} does not exist` };
+        return { kind: 'unreadable', reason: `${display(next)}: ${describeError(error)}` };
+      }
+    }
+    return { kind: 'unsafe', reason: `${display(current)} is a directory, not a regular file` };
+  }
+
+  #lookup(path: string): DirNode {
+    const cached = this.#nodes.get(path);
+    if (cached) return cached;
+    let node: DirNode;
+    try {
+      const info = lstatSync(path);
+      node = info.isDirectory() ? DIR : info.isSymbolicLink() ? { type: 'link', target: readlinkSync(path) } : NOT_DIR;
+    } catch (error) {
+      const code = errnoCode(error);
+      node = code === 'ENOENT' || code === 'ENOTDIR' ? MISSING : { type: 'error', reason: describeError(error) };
+    }
+    this.#nodes.set(path, node);
+    return node;
+  }
+}
+
+function components(path: string): string[] {
+  return path.split('/').filter((part) => part !== '' && part !== '.');
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path.replace(/\/+$/, '');
+}
+
+function isInside(path: string, dir: string): boolean {
+  return dir === '' || path === dir || path.startsWith(`${dir}/`);
+}
+
+function display(path: string): string {
+  return path === '' ? '/' : path;
+}

@@ -1,0 +1,84 @@
+// Cryptographic check of a module.sig signature over its signed text. Only the mathematics and the
+// framing here: whether the signer deserves trust is trust.ts's question. Keeping the two apart is
+// what lets us report a good signature by a revoked key as "revoked" rather than as "bad".
+
+import { LiteralDataPacket, enums, readSignature } from 'openpgp';
+import type { PublicKey, SignaturePacket, Subkey } from 'openpgp';
+import { ManifestError, describeError } from '../errors.js';
+import type { Clearsigned } from '../manifest/cleartext.js';
+import { hashName, toHex, verifyConfig } from './config.js';
+import type { Keyring } from './keyring.js';
+
+export interface SignatureFacts {
+  /** Issuer key ID from the signature packet (16 hex), the only trustworthy "who signed". */
+  readonly issuerKeyId: string;
+  /** Issuer fingerprint subpacket, when the signer's software wrote one. */
+  readonly issuerFingerprint: string | undefined;
+  readonly created: Date | undefined;
+  /** Message digest algorithm, upper case ("SHA1", "SHA256", ...). */
+  readonly hash: string;
+}
+
+export type SignatureCheck =
+  | { readonly outcome: 'good'; readonly facts: SignatureFacts; readonly key: PublicKey; readonly signingKey: PublicKey | Subkey; readonly packet: SignaturePacket }
+  | { readonly outcome: 'bad'; readonly facts: SignatureFacts; readonly reason: string; readonly key?: PublicKey }
+  | { readonly outcome: 'no-key'; readonly facts: SignatureFacts };
+
+/**
+ * Reads the signature block of a clear-signed module.sig and checks it over the signed text.
+ * Throws ManifestError (MANIFEST_BAD_ARMOR) when the signature block itself cannot be read.
+ */
+export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: Date): Promise<SignatureCheck> {
+  const packet = await readSignaturePacket(clear);
+  const facts: SignatureFacts = {
+    issuerKeyId: packet.issuerKeyID.toHex().toUpperCase(),
+    issuerFingerprint: packet.issuerFingerprint ? toHex(packet.issuerFingerprint) : undefined,
+    created: packet.created ?? undefined,
+    hash: hashName(packet.hashAlgorithm),
+  };
+
+  if (packet.signatureType !== enums.signature.text) {
+    // A clear-signed text is always signed as canonical text (type 0x01); anything else was not made
+    // by a clear-signing tool and would be checked over different bytes.
+    return { outcome: 'bad', facts, reason: `signature type 0x${(packet.signatureType ?? 0).toString(16)} is not a text signature` };
+  }
+  if (clear.hashHeaders.length > 0 && !clear.hashHeaders.includes(facts.hash)) {
+    // GnuPG rejects this too ("signature digest conflict"): the header and the packet must agree.
+    return { outcome: 'bad', facts, reason: `the "Hash: ${clear.hashHeaders.join(',')}" header does not match the signature's digest ${facts.hash}` };
+  }
+
+  const candidates = keyring.candidates(facts.issuerKeyId, facts.issuerFingerprint);
+  if (candidates.length === 0) return { outcome: 'no-key', facts };
+
+  const literal = new LiteralDataPacket();
+  // setText is public in openpgp.js but typed private in its .d.ts.
+  (literal as unknown as { setText(text: string): void }).setText(clear.text);
+
+  let failure = '';
+  for (const { key, signingKey } of candidates) {
+    try {
+      await packet.verify(signingKey.keyPacket, enums.signature.text, literal, now, true, verifyConfig);
+      return { outcome: 'good', facts, key, signingKey, packet };
+    } catch (error) {
+      failure = describeError(error);
+    }
+  }
+  const onlyKey = candidates.length === 1 ? candidates[0]?.key : undefined;
+  return onlyKey ? { outcome: 'bad', facts, reason: failure, key: onlyKey } : { outcome: 'bad', facts, reason: failure };
+}
+
+async function readSignaturePacket(clear: Clearsigned): Promise<SignaturePacket> {
+  let packets: SignaturePacket[];
+  try {
+    const signature = await readSignature({ armoredSignature: clear.armoredSignature, config: verifyConfig });
+    packets = [...signature.packets];
+  } catch (error) {
+    throw new ManifestError('MANIFEST_BAD_ARMOR', `the signature block cannot be read: ${describeError(error)}`);
+  }
+  const first = packets[0];
+  if (!first || packets.length !== 1) {
+    // FreePBX signs with exactly one key; several signatures would leave "who signed" ambiguous.
+    throw new ManifestError('MANIFEST_BAD_ARMOR', `expected exactly one signature, found ${packets.length}`);
+  }
+  return first;
+}

@@ -1,0 +1,263 @@
+// Does the key that made a good signature deserve trust? FreePBX's model, one level deep: a signing key
+// is trusted when it is an anchor (a pinned master fingerprint) or carries a valid certification by an
+// anchor, and neither the key nor that certification is revoked, and the key has not expired.
+//
+// Trust comes only from anchor fingerprints and signatures we verify here; never from which file a key
+// came from, nor from GnuPG trust databases. We also work out what GnuPG 2.2 (and so FreePBX) would
+// conclude, because the two differ on real keys and reports show both.
+
+import { enums } from 'openpgp';
+import type { PublicKey, SignaturePacket, Subkey, User } from 'openpgp';
+import { describeError } from '../errors.js';
+import { hashName, verifyConfig } from './config.js';
+import type { Keyring } from './keyring.js';
+
+// GnuPG 2.2 rejects third-party SHA-1 certifications made on or after this date ("third-party key
+// signatures using the SHA1 algorithm are rejected"); see realworld/keys/KEYS.md.
+const GNUPG_SHA1_CERTIFICATION_CUTOFF = Date.UTC(2019, 0, 19);
+
+export type TrustState = 'trusted' | 'untrusted' | 'revoked' | 'expired';
+
+/** What GnuPG's web of trust (FreePBX's judge) makes of the signer. */
+export type GnupgView = 'trusted' | 'untrusted' | 'expired' | 'revoked-key' | 'revoked-certification';
+
+export interface CertificationFact {
+  readonly anchor: string;
+  readonly userId: string;
+  readonly created: Date | undefined;
+  readonly hash: string;
+  readonly state: 'valid' | 'revoked' | 'invalid';
+  readonly reason?: string;
+  /** False for SHA-1 certifications made since 2019-01-19, which GnuPG 2.2 ignores. */
+  readonly gnupgAccepts: boolean;
+}
+
+export interface TrustWarning {
+  readonly code: 'KEY_RESIGNED_AFTER_SIGNATURE' | 'GNUPG_REJECTS_CERTIFICATION';
+  readonly message: string;
+}
+
+export interface TrustAssessment {
+  readonly state: TrustState;
+  /** One sentence: why this state. */
+  readonly reason: string;
+  readonly isAnchor: boolean;
+  readonly certifications: readonly CertificationFact[];
+  readonly expiredAt?: Date;
+  readonly gnupg: GnupgView;
+  readonly warnings: readonly TrustWarning[];
+}
+
+export interface AssessOptions {
+  readonly keyring: Keyring;
+  readonly anchors: readonly string[];
+  readonly now: Date;
+}
+
+export async function assessSigner(
+  key: PublicKey,
+  signingKey: PublicKey | Subkey,
+  signatureCreated: Date | undefined,
+  options: AssessOptions,
+): Promise<TrustAssessment> {
+  const { now } = options;
+  const fingerprint = key.getFingerprint().toUpperCase();
+  const isAnchor = options.anchors.includes(fingerprint);
+  const warnings: TrustWarning[] = [];
+  const certifications = isAnchor ? [] : await collectCertifications(key, options);
+
+  const valid = certifications.filter((c) => c.state === 'valid');
+  const gnupgIgnored = valid.find((c) => !c.gnupgAccepts);
+  if (gnupgIgnored && !valid.some((c) => c.gnupgAccepts)) {
+    warnings.push({
+      code: 'GNUPG_REJECTS_CERTIFICATION',
+      message: `the certification by ${shortId(gnupgIgnored.anchor)} is SHA-1 and made after 2019-01-19: GnuPG 2.2 ignores it, so FreePBX sees the key as untrusted (status 7)`,
+    });
+  }
+  const resigned = await resignedAfter(key, signatureCreated);
+  if (resigned) {
+    warnings.push({
+      code: 'KEY_RESIGNED_AFTER_SIGNATURE',
+      message: `the key's self-signature (${resigned.toISOString().slice(0, 10)}) is newer than the module signature; accepted, as GnuPG does`,
+    });
+  }
+
+  const base = { isAnchor, certifications, warnings };
+  const revocation = await selfRevocation(key, signingKey, now);
+  if (revocation) {
+    return { ...base, state: 'revoked', reason: revocation, gnupg: 'revoked-key' };
+  }
+
+  const expiredAt = await expiry(key, signingKey, now);
+  const gnupgCertified = isAnchor || certifications.some((c) => c.state === 'valid' && c.gnupgAccepts);
+  const revokedCert = certifications.find((c) => c.state === 'revoked');
+  const gnupg: GnupgView = expiredAt
+    ? 'expired'
+    : gnupgCertified
+      ? 'trusted'
+      : revokedCert
+        ? 'revoked-certification'
+        : 'untrusted';
+
+  // A master revoking its certification is FreePBX's only way to withdraw a key; honour it even when
+  // another certification remains (GnuPG would still count that one; the report shows both views).
+  if (revokedCert) {
+    return { ...base, state: 'revoked', reason: `the certification by anchor ${shortId(revokedCert.anchor)} is revoked${revokedCert.reason ? ` (${revokedCert.reason})` : ''}`, gnupg };
+  }
+  if (expiredAt) {
+    return { ...base, state: 'expired', reason: `the signing key expired on ${expiredAt.toISOString()}`, expiredAt, gnupg };
+  }
+  const unusable = await unusableAtSigningTime(key, signingKey, signatureCreated, now);
+  if (unusable) {
+    return { ...base, state: 'untrusted', reason: `the key could not sign when the signature was made: ${unusable}`, gnupg };
+  }
+  if (isAnchor) {
+    return { ...base, state: 'trusted', reason: 'the signing key is a trust anchor', gnupg };
+  }
+  const certified = valid[0];
+  if (certified) {
+    return { ...base, state: 'trusted', reason: `certified by anchor ${shortId(certified.anchor)}`, gnupg };
+  }
+  const invalid = certifications.find((c) => c.state === 'invalid');
+  return {
+    ...base,
+    state: 'untrusted',
+    reason: invalid ? `the certification by anchor ${shortId(invalid.anchor)} is not valid: ${invalid.reason ?? 'unknown reason'}` : 'the signing key is not certified by any trust anchor',
+    gnupg,
+  };
+}
+
+// Every certification an anchor made on one of the key's user IDs, with what became of it. For each
+// anchor and user ID the newest valid statement wins: a certification revocation revokes the
+// certifications made before it (RFC 9580 5.2.1.12), a newer certification reinstates.
+async function collectCertifications(key: PublicKey, options: AssessOptions): Promise<CertificationFact[]> {
+  const anchorByKeyId = new Map(options.anchors.map((fpr) => [fpr.slice(-16), fpr]));
+  const facts: CertificationFact[] = [];
+  for (const user of key.users) {
+    if (!user.userID) continue;
+    const userId = user.userID.userID;
+    const revocations = await validAnchorRevocations(key, user, anchorByKeyId, options);
+    for (const cert of user.otherCertifications) {
+      const anchor = anchorByKeyId.get(cert.issuerKeyID.toHex().toUpperCase());
+      if (!anchor) continue;
+      const base = {
+        anchor,
+        userId,
+        created: cert.created ?? undefined,
+        hash: hashName(cert.hashAlgorithm),
+        gnupgAccepts: !(cert.hashAlgorithm === enums.hash.sha1 && (cert.created?.getTime() ?? 0) >= GNUPG_SHA1_CERTIFICATION_CUTOFF),
+      };
+      const problem = await certificationProblem(key, user, cert, anchor, options);
+      if (problem) {
+        facts.push({ ...base, state: 'invalid', reason: problem });
+        continue;
+      }
+      const revocation = revocations.find((r) => r.anchor === anchor && (r.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0));
+      facts.push(revocation ? { ...base, state: 'revoked', reason: revocation.reason } : { ...base, state: 'valid' });
+    }
+  }
+  return facts;
+}
+
+async function certificationProblem(key: PublicKey, user: User, cert: SignaturePacket, anchor: string, options: AssessOptions): Promise<string | undefined> {
+  const anchorKey = options.keyring.get(anchor);
+  if (!anchorKey) return `the anchor's public key ${shortId(anchor)} is not among the loaded keys`;
+  try {
+    await anchorKey.verifyPrimaryKey(options.now, undefined, verifyConfig);
+  } catch (error) {
+    return `the anchor key ${shortId(anchor)} is not valid: ${describeError(error)}`;
+  }
+  try {
+    await cert.verify(anchorKey.keyPacket, cert.signatureType ?? enums.signature.certGeneric, { userID: user.userID, key: key.keyPacket }, options.now, false, verifyConfig);
+  } catch (error) {
+    return describeError(error);
+  }
+  try {
+    // The certified user ID must still be valid on the key itself (self-signed, not withdrawn).
+    await user.verify(options.now, verifyConfig);
+  } catch (error) {
+    return `user ID ${JSON.stringify(user.userID?.userID)}: ${describeError(error)}`;
+  }
+  return undefined;
+}
+
+interface AnchorRevocation {
+  readonly anchor: string;
+  readonly created: Date | undefined;
+  readonly reason: string;
+}
+
+async function validAnchorRevocations(key: PublicKey, user: User, anchorByKeyId: ReadonlyMap<string, string>, options: AssessOptions): Promise<AnchorRevocation[]> {
+  const found: AnchorRevocation[] = [];
+  for (const revocation of user.revocationSignatures) {
+    const anchor = anchorByKeyId.get(revocation.issuerKeyID.toHex().toUpperCase());
+    const anchorKey = anchor ? options.keyring.get(anchor) : undefined;
+    if (!anchor || !anchorKey) continue;
+    try {
+      await revocation.verify(anchorKey.keyPacket, enums.signature.certRevocation, { userID: user.userID, key: key.keyPacket }, options.now, false, verifyConfig);
+    } catch {
+      continue; // a revocation that does not verify revokes nothing
+    }
+    const when = revocation.created ? ` on ${revocation.created.toISOString().slice(0, 10)}` : '';
+    const why = revocation.reasonForRevocationString ? `: ${revocation.reasonForRevocationString}` : '';
+    found.push({ anchor, created: revocation.created ?? undefined, reason: `revoked${when}${why}` });
+  }
+  return found;
+}
+
+async function selfRevocation(key: PublicKey, signingKey: PublicKey | Subkey, now: Date): Promise<string | undefined> {
+  if (await key.isRevoked(undefined, undefined, now, verifyConfig)) {
+    const reason = key.revocationSignatures.find((s) => s.reasonForRevocationString)?.reasonForRevocationString;
+    return `the signing key was revoked by its owner${reason ? ` (${reason})` : ''}`;
+  }
+  if (signingKey !== key) {
+    const subkey = signingKey as Subkey;
+    for (const binding of subkey.bindingSignatures) {
+      if (await subkey.isRevoked(binding, key.keyPacket, now, verifyConfig)) return 'the signing subkey was revoked by its owner';
+    }
+  }
+  return undefined;
+}
+
+async function expiry(key: PublicKey, signingKey: PublicKey | Subkey, now: Date): Promise<Date | undefined> {
+  const expires = [await key.getExpirationTime(undefined, verifyConfig)];
+  if (signingKey !== key) expires.push(await (signingKey as Subkey).getExpirationTime(undefined, verifyConfig));
+  for (const when of expires) {
+    if (when instanceof Date && when.getTime() <= now.getTime()) return when;
+  }
+  return undefined;
+}
+
+// openpgp.js's own check that the key (or subkey) could sign when the signature was made: not newer
+// than the signature, bound, signing-capable, not yet expired then. Replays openpgp.verify(): a key
+// re-self-signed after the signature ("creation time is in the future") must be usable now instead.
+async function unusableAtSigningTime(key: PublicKey, signingKey: PublicKey | Subkey, created: Date | undefined, now: Date): Promise<string | undefined> {
+  if (created && signingKey.getCreationTime() > created) return 'the key is newer than the signature';
+  try {
+    await key.getSigningKey(signingKey.getKeyID(), created ?? null, undefined, verifyConfig);
+    return undefined;
+  } catch (error) {
+    if (!/Signature creation time is in the future/.test(describeError(error))) return describeError(error);
+  }
+  try {
+    await key.getSigningKey(signingKey.getKeyID(), now, undefined, verifyConfig);
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
+async function resignedAfter(key: PublicKey, created: Date | undefined): Promise<Date | undefined> {
+  if (!created) return undefined;
+  let earliest: Date | undefined;
+  for (const user of key.users) {
+    for (const sig of user.selfCertifications) {
+      if (sig.created && (!earliest || sig.created < earliest)) earliest = sig.created;
+    }
+  }
+  return earliest && earliest > created ? earliest : undefined;
+}
+
+function shortId(fingerprint: string): string {
+  return fingerprint.slice(-16);
+}

@@ -1,0 +1,101 @@
+// The coordinator's signature step: check a module.sig's signature, then judge its signer, and put
+// the answer in report form with GnuPG's view beside ours. Everything that needs openpgp.js is
+// reached through this module, which verify-modules.ts imports lazily so hashing starts first.
+
+import type { PublicKey } from 'openpgp';
+import { ManifestError } from '../errors.js';
+import type { GnupgSignatureView } from '../freepbx/status.js';
+import type { Clearsigned } from '../manifest/cleartext.js';
+import { verifyConfig } from '../pgp/config.js';
+import type { Keyring } from '../pgp/keyring.js';
+import { checkSignature } from '../pgp/signature.js';
+import type { SignatureCheck } from '../pgp/signature.js';
+import { assessSigner } from '../pgp/trust.js';
+import type { TrustAssessment } from '../pgp/trust.js';
+import type { Notice, SignerReport } from '../report/types.js';
+
+export { loadKeys } from '../pgp/keyring.js';
+
+export interface JudgeContext {
+  readonly keyring: Keyring;
+  readonly anchors: readonly string[];
+  readonly now: Date;
+}
+
+export type Judgement =
+  | { readonly kind: 'unreadable'; readonly error: ManifestError }
+  | {
+      readonly kind: 'checked';
+      readonly check: SignatureCheck;
+      readonly trust: TrustAssessment | undefined;
+      readonly signer: SignerReport;
+      readonly gnupg: GnupgSignatureView;
+      readonly warnings: readonly Notice[];
+    };
+
+export async function judgeSignature(clear: Clearsigned, context: JudgeContext): Promise<Judgement> {
+  let check: SignatureCheck;
+  try {
+    check = await checkSignature(clear, context.keyring, context.now);
+  } catch (error) {
+    if (error instanceof ManifestError) return { kind: 'unreadable', error };
+    throw error;
+  }
+  const trust = check.outcome === 'good' ? await assessSigner(check.key, check.signingKey, check.facts.created, context) : undefined;
+  const key = check.outcome === 'no-key' ? undefined : check.key;
+  const userId = key ? await primaryUserId(key) : null;
+
+  const warnings: Notice[] = [];
+  if (check.outcome === 'good' && check.facts.hash === 'SHA1') {
+    warnings.push({ code: 'SIGNATURE_SHA1', message: 'signed with a SHA-1 digest (as every official FreePBX module is); accepted, but SHA-1 is collision-prone' });
+  }
+  for (const w of trust?.warnings ?? []) warnings.push(w);
+
+  const fingerprint = key ? key.getFingerprint().toUpperCase() : null;
+  const signingFingerprint = check.outcome === 'good' ? check.signingKey.getFingerprint().toUpperCase() : null;
+  const signer: SignerReport = {
+    keyId: check.facts.issuerKeyId,
+    fingerprint,
+    subkeyFingerprint: signingFingerprint !== null && signingFingerprint !== fingerprint ? signingFingerprint : null,
+    userId,
+    signedAt: check.facts.created?.toISOString() ?? null,
+    digest: check.facts.hash,
+    check: check.outcome,
+    ...(check.outcome === 'bad' ? { checkFailure: check.reason } : {}),
+    trust: trust
+      ? {
+          state: trust.state,
+          reason: trust.reason,
+          anchor: trust.isAnchor,
+          gnupg: trust.gnupg,
+          certifications: trust.certifications.map((c) => ({
+            anchor: c.anchor,
+            userId: c.userId,
+            created: c.created?.toISOString() ?? null,
+            hash: c.hash,
+            state: c.state,
+            ...(c.reason !== undefined ? { reason: c.reason } : {}),
+            gnupgAccepts: c.gnupgAccepts,
+          })),
+        }
+      : null,
+  };
+  return { kind: 'checked', check, trust, signer, gnupg: gnupgView(check, trust, userId ?? ''), warnings };
+}
+
+function gnupgView(check: SignatureCheck, trust: TrustAssessment | undefined, userId: string): GnupgSignatureView {
+  const keyId = check.facts.issuerKeyId;
+  if (check.outcome === 'no-key') return { kind: 'no-key', keyId };
+  if (check.outcome === 'bad') return { kind: 'bad', keyId, userId };
+  return { kind: 'good', keyId, userId, signer: trust?.gnupg ?? 'untrusted' };
+}
+
+async function primaryUserId(key: PublicKey): Promise<string | null> {
+  try {
+    const primary = await key.getPrimaryUser(undefined, undefined, verifyConfig);
+    return primary.user.userID?.userID ?? null;
+  } catch {
+    // An expired or revoked key has no valid primary user today; show the first user ID it carries.
+    return key.users.find((u) => u.userID)?.userID?.userID ?? null;
+  }
+}

@@ -1,0 +1,197 @@
+// Assemble one module's report from what the coordinator gathered: the manifest, the signature
+// judgement and the file outcomes. No I/O; every decision is delegated to decideVerdict (ours) and
+// freepbxStatus (FreePBX's), which see the same evidence.
+
+import { InternalError } from '../errors.js';
+import type { ManifestError } from '../errors.js';
+import { freepbxStatus } from '../freepbx/status.js';
+import type { GnupgSignatureView } from '../freepbx/status.js';
+import type { FileOutcome } from '../hash/types.js';
+import type { Clearsigned } from '../manifest/cleartext.js';
+import type { Manifest, ManifestEntry } from '../manifest/types.js';
+import type { FileFinding, FilesReport, ModuleReport, Notice } from '../report/types.js';
+import type { Judgement } from './judge-signature.js';
+import { decideVerdict } from './verdict.js';
+
+export type SigState =
+  | { readonly state: 'missing' }
+  | { readonly state: 'unreadable'; readonly error: ManifestError }
+  | { readonly state: 'read'; readonly raw: string; readonly clear: Clearsigned; readonly manifest?: Manifest; readonly manifestError?: ManifestError };
+
+export interface ModulePlan {
+  readonly name: string;
+  /** Absolute module directory as the user named it (locations in reports are under it). */
+  readonly directory: string;
+  /** The same directory with symbolic links resolved: what files must stay inside. */
+  readonly real: string;
+  readonly sig: SigState;
+  /** Entries to hash, in manifest order; their outcomes start at `firstJob`. */
+  readonly entries: readonly ManifestEntry[];
+  readonly firstJob: number;
+}
+
+export function buildModuleReport(plan: ModulePlan, judgement: Judgement | undefined, outcomes: readonly (FileOutcome | undefined)[], now: Date): ModuleReport {
+  const files = collectFiles(plan, outcomes);
+  const read = plan.sig.state === 'read' ? plan.sig : undefined;
+  const manifest = read?.manifest;
+  const checked = judgement?.kind === 'checked' ? judgement : undefined;
+  const unreadable = plan.sig.state === 'unreadable' ? plan.sig.error : judgement?.kind === 'unreadable' ? judgement.error : undefined;
+
+  const expiresAfter = manifest && Number.parseFloat(manifest.config.version ?? '1') > 1 ? manifest.config.expiresAfter : undefined;
+  const expired = expiresAfter !== undefined && expiresAfter * 1000 < now.getTime() ? new Date(expiresAfter * 1000) : undefined;
+
+  const decision = decideVerdict({
+    signed: plan.sig.state !== 'missing',
+    ...(unreadable ? { unreadable: `module.sig cannot be used: ${unreadable.message}` } : {}),
+    ...(checked ? { signature: checked.check.outcome } : {}),
+    ...(checked?.trust ? { trust: checked.trust.state, trustReason: checked.trust.reason } : {}),
+    ...(checked ? signatureFailure(checked) : {}),
+    ...manifestProblem(read),
+    ...(expired ? { expiredSignature: expired } : {}),
+    altered: files.report.altered.length,
+    missing: files.report.missing.length,
+    unreadableFiles: files.report.unreadable.length,
+    unsafe: files.report.unsafe.length,
+  });
+
+  const gnupg: GnupgSignatureView = checked ? checked.gnupg : { kind: 'unreadable' };
+  const freepbx = freepbxStatus({
+    signed: plan.sig.state !== 'missing',
+    signature: gnupg,
+    ini: manifest ? { version: manifest.config.version, type: manifest.config.type, expiresAfter: manifest.config.expiresAfter } : undefined,
+    fileDetails: manifest ? files.freepbxDetails : [],
+    now,
+  });
+
+  return {
+    name: plan.name,
+    directory: plan.directory,
+    verdict: decision.verdict,
+    summary: decision.summary,
+    freepbx,
+    signer: checked?.signer ?? null,
+    manifest: manifest
+      ? {
+          version: manifest.config.version ?? null,
+          type: manifest.config.type ?? null,
+          repo: manifest.config.repo ?? null,
+          signedWith: manifest.config.signedWith ?? null,
+          signedBy: manifest.config.signedBy ?? null,
+          expiresAfter: manifest.config.expiresAfter !== undefined ? new Date(manifest.config.expiresAfter * 1000).toISOString() : null,
+          entries: manifest.entries.length + manifest.issues.length,
+          issues: manifest.issues,
+        }
+      : null,
+    files: files.report,
+    warnings: moduleWarnings(read, checked),
+  };
+}
+
+function signatureFailure(checked: Extract<Judgement, { kind: 'checked' }>): { signatureFailure?: string } {
+  const { check } = checked;
+  if (check.outcome === 'bad') return { signatureFailure: check.reason };
+  if (check.outcome === 'no-key') return { signatureFailure: `no key with ID ${check.facts.issuerKeyId} among the loaded keys (pass it with --keys)` };
+  return {};
+}
+
+function manifestProblem(read: Extract<SigState, { state: 'read' }> | undefined): { manifestProblem?: string } {
+  if (!read) return {};
+  if (read.manifestError) return { manifestProblem: `the signed manifest is invalid: ${read.manifestError.message}` };
+  const issues = read.manifest?.issues ?? [];
+  const first = issues[0];
+  if (!first) return {};
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return { manifestProblem: `the signed manifest has entries pbxsig refuses: line ${first.line}: ${first.message}${more}` };
+}
+
+interface CollectedFiles {
+  readonly report: FilesReport;
+  /** FreePBX's "<path> missing" / "<path> altered" details, in manifest order. */
+  readonly freepbxDetails: string[];
+}
+
+function collectFiles(plan: ModulePlan, outcomes: readonly (FileOutcome | undefined)[]): CollectedFiles {
+  const altered: FileFinding[] = [];
+  const missing: FileFinding[] = [];
+  const unreadable: FileFinding[] = [];
+  const unsafe: FileFinding[] = [];
+  const details: Array<{ line: number; text: string }> = [];
+  const phpArray = new Set(plan.sig.state === 'read' ? plan.sig.manifest?.phpArrayPaths : []);
+  let checked = 0;
+  let matched = 0;
+  let bytes = 0;
+  let viaSymlink = 0;
+
+  plan.entries.forEach((entry, k) => {
+    const outcome = outcomes[plan.firstJob + k];
+    if (!outcome) throw new InternalError(`no hash result for ${entry.path} of module ${plan.name}`);
+    // FreePBX prints the path it built by concatenation; so do we.
+    const location = `${plan.directory}/${entry.path}`;
+    switch (outcome.status) {
+      case 'ok': {
+        checked++;
+        bytes += outcome.size;
+        if (outcome.target !== undefined) viaSymlink++;
+        if (outcome.digest === entry.digest) {
+          matched++;
+          // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
+          if (phpArray.has(entry.path)) details.push({ line: entry.line, text: `${location} altered` });
+        } else {
+          altered.push({ path: entry.path, location, expected: entry.digest, actual: outcome.digest });
+          details.push({ line: entry.line, text: `${location} altered` });
+        }
+        break;
+      }
+      case 'missing':
+        missing.push({ path: entry.path, location, reason: outcome.reason });
+        details.push({ line: entry.line, text: `${location} missing` });
+        break;
+      case 'unsafe':
+      case 'unreadable':
+        // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
+        (outcome.status === 'unsafe' ? unsafe : unreadable).push({ path: entry.path, location, reason: outcome.reason });
+        details.push({ line: entry.line, text: `${location} altered` });
+        break;
+    }
+  });
+
+  // Entries we refused to touch: FreePBX would have checked them; count them as altered there.
+  if (plan.sig.state === 'read') {
+    for (const issue of plan.sig.manifest?.issues ?? []) {
+      if ((issue.code === 'MANIFEST_UNSAFE_PATH' || issue.code === 'MANIFEST_BAD_DIGEST') && issue.path !== undefined) {
+        details.push({ line: issue.line, text: `${plan.directory}/${issue.path} altered` });
+      }
+    }
+  }
+  details.sort((a, b) => a.line - b.line);
+
+  return {
+    report: { listed: plan.entries.length, checked, matched, bytes, viaSymlink, altered, missing, unreadable, unsafe },
+    freepbxDetails: details.map((d) => d.text),
+  };
+}
+
+function moduleWarnings(read: Extract<SigState, { state: 'read' }> | undefined, checked: Extract<Judgement, { kind: 'checked' }> | undefined): Notice[] {
+  const warnings: Notice[] = [...(checked?.warnings ?? [])];
+  if (!read) return warnings;
+  if (read.clear.linesOutside > 0) {
+    warnings.push({
+      code: 'TEXT_OUTSIDE_SIGNATURE',
+      message: `module.sig has ${read.clear.linesOutside} non-blank lines outside the signed block; they are ignored`,
+    });
+  }
+  const manifest = read.manifest;
+  if (manifest && manifest.entries.length === 0 && manifest.issues.length === 0) {
+    warnings.push({ code: 'MANIFEST_EMPTY', message: 'the manifest lists no files' });
+  }
+  for (const path of manifest?.phpArrayPaths ?? []) {
+    warnings.push({ code: 'MANIFEST_PHP_ARRAY_PATH', message: `${JSON.stringify(path)} contains "[": FreePBX's INI parser cannot check it and reports it altered` });
+  }
+  if (manifest && manifest.config.type === 'local' && Number.parseFloat(manifest.config.version ?? '1') > 1) {
+    warnings.push({
+      code: 'LOCAL_SIGNATURE',
+      message: 'type=local: FreePBX would take the file list from /etc/freepbx.secure and check neither signature; pbxsig checks this module.sig as written',
+    });
+  }
+  return warnings;
+}
