@@ -1,0 +1,15 @@
+// Clear-sign a text with openpgp.js. The digest is the key's preferred one, which openpgp.js keeps at
+// SHA-256 or stronger (never SHA-1, unlike the FreePBX mirror). GnuPG verifies the result; tests check.
+
+import { createCleartextMessage, sign } from 'openpgp';
+import type { PrivateKey } from 'openpgp';
+
+export interface ClearsignOptions {
+  /** Signature creation time; default now. */
+  readonly date?: Date;
+}
+
+export async function clearsign(text: string, key: PrivateKey, options: ClearsignOptions = {}): Promise<string> {
+  const message = await createCleartextMessage({ text });
+  return sign({ message, signingKeys: key, ...(options.date ? { date: options.date } : {}), format: 'armored' });
+}
