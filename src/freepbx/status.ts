@@ -75,12 +75,12 @@ export function freepbxStatus(input: FreepbxInputs): FreepbxStatus {
       } else if (sig.signer === 'trusted') {
         bits |= STATE.TRUSTED;
         trusted = true;
-      } else if (sig.signer === 'untrusted' || sig.signer === 'revoked-certification') {
+      } else {
+        // TRUST_UNDEFINED. Also for a key revoked by its owner: GnuPG prints REVKEYSIG (which FreePBX
+        // has not matched since 2014) and TRUST_UNDEFINED (tested with GnuPG 2.2.40).
         bits |= STATE.TAMPERED | STATE.INVALID;
         trustDetails.push('Signed by unknown, untrusted key.');
       }
-      // A key revoked by its owner: REVKEYSIG, which FreePBX has not matched since 2014, and no TRUST_
-      // line, so only GOOD is set.
       break;
   }
 

@@ -1,0 +1,159 @@
+// Cross-check with real GnuPG, run the way FreePBX runs it (BMO/GPG.class.php): `gpg --output -
+// module.sig` with a status fd, the master key at ultimate ownertrust, and `--check-sigs` for master
+// revocations. The status FreePBX would compute from GnuPG's lines must equal the status pbxsig
+// reports, scenario by scenario; and gpg/gpgv must accept the signatures pbxsig's signer makes.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { verifyModules } from '../../src/index.js';
+import { certified, makeKey, revoked, selfRevoked } from '../helpers/keys.js';
+import type { TestKey } from '../helpers/keys.js';
+import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
+
+const HAVE_GPG = spawnSync('gpg', ['--version']).status === 0;
+const skip = HAVE_GPG ? false : 'gpg is not installed: skipped';
+
+let root: string;
+let gnupgHome: string;
+let keysDir: string;
+let anchor: TestKey;
+let cleanup: () => Promise<void> = async () => undefined;
+
+function gpg(args: readonly string[], input?: string): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('gpg', ['--homedir', gnupgHome, '--no-permission-warning', '--no-tty', '--batch', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A port of FreePBX's checkSig()/checkStatus(): status bits from GnuPG's status lines, then the
+// master-revocation check when the signer is not trusted.
+function freepbxBitsFromGnupg(sigFile: string): number {
+  const run = gpg(['--status-fd', '2', '--output', '-', sigFile]);
+  const lines = run.stderr.split('\n').filter((l) => l.startsWith('[GNUPG:] '));
+  if (lines.some((l) => l.includes('NO_PUBKEY'))) return 4;
+  let bits = 0;
+  let trusted = false;
+  let signedBy = '';
+  for (const l of lines) {
+    if (l.startsWith('[GNUPG:] VALIDSIG')) {
+      bits |= 1;
+      signedBy = l.split(' ')[2] ?? '';
+    }
+    if (l.startsWith('[GNUPG:] BADSIG')) bits |= 2;
+    if (l.startsWith('[GNUPG:] TRUST_UNDEFINED')) bits |= 2 | 4;
+    if (l.startsWith('[GNUPG:] ERRSIG')) bits |= 4;
+    if (l.startsWith('[GNUPG:] EXPKEYSIG')) bits |= 32;
+    if (l.startsWith('[GNUPG:] TRUST_ULTIMATE') || l.startsWith('[GNUPG:] TRUST_FULLY')) {
+      trusted = true;
+      bits |= 128;
+    }
+  }
+  if (!trusted) {
+    const sigs = gpg(['--keyid-format', 'long', '--with-colons', '--check-sigs', ...(signedBy ? [signedBy] : [])]);
+    if (new RegExp(`^rev:!::1:${anchor.keyId}`, 'm').test(sigs.stdout)) return 64;
+    return bits;
+  }
+  return 129; // trusted, files intact in every scenario below
+}
+
+const FILES = { 'module.xml': '<module/>\n', 'Thing.class.php': '<?php\n' };
+
+before(async () => {
+  if (!HAVE_GPG) return;
+  const temp = await makeTempDir();
+  cleanup = temp.remove;
+  root = temp.path;
+  gnupgHome = join(root, 'gnupg');
+  await mkdir(gnupgHome);
+  await chmod(gnupgHome, 0o700);
+  keysDir = join(root, 'keys');
+  anchor = await makeKey('GnuPG Test Master', { rsa: true });
+});
+
+after(async () => cleanup());
+
+describe('agreement with GnuPG', { skip }, () => {
+  const scenarios: Array<{ name: string; verdict: string; make: () => Promise<{ signer: TestKey; known: boolean; published?: TestKey; edit?: (dir: string) => Promise<void> }> }> = [
+    { name: 'a certified developer', verdict: 'verified', make: async () => ({ signer: await certified(anchor, await makeKey('Dev Good')), known: true }) },
+    { name: 'an uncertified key', verdict: 'untrusted-signer', make: async () => ({ signer: await makeKey('Dev Unknown To Master'), known: true }) },
+    { name: 'a key nobody has', verdict: 'unknown-signer', make: async () => ({ signer: await makeKey('Dev Absent'), known: false }) },
+    {
+      name: 'an edited module.sig',
+      verdict: 'bad-signature',
+      make: async () => ({
+        signer: await certified(anchor, await makeKey('Dev Edited')),
+        known: true,
+        edit: async (dir) => {
+          const sig = join(dir, 'module.sig');
+          const digest = sha256(FILES['module.xml']);
+          await writeFile(sig, (await readFile(sig, 'utf8')).replace(digest, digest.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))));
+        },
+      }),
+    },
+    { name: 'a revoked certification', verdict: 'revoked', make: async () => ({ signer: await revoked(anchor, await certified(anchor, await makeKey('Dev Revoked'), new Date(Date.now() - 86_400_000))), known: true }) },
+    {
+      name: 'an expired key',
+      verdict: 'expired',
+      make: async () => {
+        const created = new Date(Date.now() - 2 * 86_400_000);
+        return { signer: await certified(anchor, await makeKey('Dev Expired', { date: created, expiresIn: 3600 }), created), known: true };
+      },
+    },
+    {
+      name: 'a key revoked by its owner after signing',
+      verdict: 'revoked',
+      make: async () => {
+        const signer = await certified(anchor, await makeKey('Dev Self Revoked'));
+        return { signer, known: true, published: await selfRevoked(signer) };
+      },
+    },
+  ];
+
+  for (const scenario of scenarios) {
+    it(`gives FreePBX's status for ${scenario.name}, as GnuPG leads FreePBX to`, async () => {
+      const { signer, known, edit, published = signer } = await scenario.make();
+      const dir = join(root, 'modules', scenario.name.replace(/\W+/g, '-'));
+      await writeFiles(dir, FILES);
+      const expired = scenario.verdict === 'expired';
+      await signModule(dir, signer, expired ? { date: new Date(Date.now() - 2 * 86_400_000 + 60_000) } : {});
+      if (edit) await edit(dir);
+
+      const keys = join(keysDir, scenario.name.replace(/\W+/g, '-'));
+      await writeKeys(keys, known ? { anchor: anchor.publicKey, signer: published.publicKey } : { anchor: anchor.publicKey });
+      gpg(['--import'], anchor.publicKey.armor());
+      if (known) gpg(['--import'], published.publicKey.armor());
+      gpg(['--import-ownertrust'], `${anchor.fingerprint}:6:\n`);
+
+      const report = await verifyModules({ modules: [dir], keys: [keys], anchors: [anchor.fingerprint] });
+      const m = report.modules[0];
+      assert.equal(m?.verdict, scenario.verdict, m?.summary);
+      assert.equal(m?.freepbx.status, freepbxBitsFromGnupg(join(dir, 'module.sig')));
+    });
+  }
+
+  it('accepts with gpg --verify and gpgv a module.sig that pbxsig signed, and rejects it once edited', async () => {
+    const developer = await certified(anchor, await makeKey('Dev For gpgv'));
+    const dir = join(root, 'modules', 'gpgv');
+    await writeFiles(dir, FILES);
+    await signModule(dir, developer);
+    gpg(['--import'], developer.publicKey.armor());
+    const keyring = join(root, 'gpgv-keyring.gpg');
+    const exported = spawnSync('gpg', ['--homedir', gnupgHome, '--batch', '--export', developer.fingerprint]);
+    await writeFile(keyring, exported.stdout);
+    const sig = join(dir, 'module.sig');
+
+    assert.equal(gpg(['--verify', sig]).status, 0);
+    assert.equal(spawnSync('gpgv', ['--keyring', keyring, sig]).status, 0);
+    const ours = await verifyModules({ modules: [dir], keys: [keyring], anchors: [developer.fingerprint] });
+    assert.equal(ours.modules[0]?.signer?.check, 'good');
+
+    await appendFile(sig, ''); // untouched so far; now edit one signed line
+    await writeFile(sig, (await readFile(sig, 'utf8')).replace('repo=manual', 'repo=manuaI'));
+    assert.equal(gpg(['--verify', sig]).status, 1);
+    assert.equal(spawnSync('gpgv', ['--keyring', keyring, sig]).status, 1);
+    const edited = await verifyModules({ modules: [dir], keys: [keyring], anchors: [developer.fingerprint] });
+    assert.equal(edited.modules[0]?.signer?.check, 'bad');
+  });
+});
