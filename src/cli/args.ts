@@ -25,7 +25,7 @@ function parser(argv: readonly string[]): Argv {
   return yargs([...argv])
     .scriptName('pbxsig')
     .usage('$0 <command> [options]\n\nVerify FreePBX module signatures (module.sig): fast, strict, FreePBX-compatible.')
-    .command('verify <modules..>', 'verify FreePBX module directories against their module.sig', (y) =>
+    .command('verify [modules..]', 'verify FreePBX module directories against their module.sig', (y) =>
       y
         .usage(
           '$0 verify MODULE_DIR... [options]\n\n' +
@@ -39,8 +39,8 @@ function parser(argv: readonly string[]): Argv {
         .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
         .option('threads', { alias: 'j', describe: 'hashing threads: a number (0 = main thread) or "auto"', type: 'string', default: 'auto', requiresArg: true })
         .option('json', { describe: 'print the report as JSON (schema: docs/report-schema.md)', type: 'boolean', default: false })
-        .example('$0 verify /var/www/html/admin/modules/core', 'verify one installed module with the installation\'s keys')
-        .example('$0 verify fixtures/modules/* --keys fixtures/keys --anchor <FPR> --json', 'verify samples, JSON report'),
+        .example('$0 verify /var/www/html/admin/modules/core', 'one installed module, with its installation\'s keys')
+        .example('$0 verify mods/* -k keys/ --anchor FPR --json', 'several modules, your keys and anchor, JSON'),
     )
     .demandCommand(1, 'name a command: pbxsig verify MODULE_DIR...')
     .strict()
@@ -71,9 +71,11 @@ export function check(args: Record<string, unknown>): ParsedArgs {
   const threads = String(args['threads']);
   if (threads !== 'auto' && !/^\d+$/.test(threads)) throw new UsageError(`--threads: expected a number or "auto", got ${JSON.stringify(threads)}`);
   const anchors = (args['anchor'] as string[] | undefined) ?? [...FREEPBX_ANCHORS];
+  const modules = ((args['modules'] as unknown[] | undefined) ?? []).filter((m) => m !== undefined).map(String);
+  if (modules.length === 0) throw new UsageError('name at least one module directory: pbxsig verify MODULE_DIR...');
   return {
     command: 'verify',
-    modules: (args['modules'] as string[]).map(String),
+    modules,
     keys: (args['keys'] as string[]).map(String),
     anchors: anchors.map(String),
     engine: args['engine'] as VerifyArgs['engine'],

@@ -43,10 +43,12 @@ export function parseManifest(text: string, options: ParseOptions = {}): Manifes
     if (trimmed === '' || trimmed.startsWith(';')) continue;
 
     if (trimmed.startsWith('[')) {
-      if (!trimmed.endsWith(']')) {
+      // PHP allows a comment after the closing bracket: "[hashes] ; note".
+      const header = /^\[([^\]]*)\]\s*(;.*)?$/.exec(trimmed);
+      if (!header) {
         throw new ManifestError('MANIFEST_SYNTAX', `section header ${quote(trimmed)} has no closing "]"`, line);
       }
-      section = trimmed.slice(1, -1).trim();
+      section = (header[1] ?? '').trim();
       if (section === 'hashes') sawHashes = true;
       continue;
     }
@@ -62,7 +64,7 @@ export function parseManifest(text: string, options: ParseOptions = {}): Manifes
     assertPhpAcceptsKey(key, line);
 
     if (section === 'config') {
-      config[key] = unquote(value);
+      config[key] = phpValue(value);
     } else if (section === 'hashes') {
       if (entries.length + issues.length >= limits.maxEntries) {
         throw new ManifestError('MANIFEST_TOO_LARGE', `more than ${limits.maxEntries} entries in [hashes]`, line);
@@ -145,19 +147,25 @@ function toConfig(raw: Record<string, string>): ManifestConfig {
   };
 }
 
-// FreePBX: `!empty($v)` then `(int) $v`. PHP's empty() is true for "" and "0"; (int) takes the leading
-// integer and gives 0 when there is none, so "soon" means "expired in 1970".
+// FreePBX: `!empty($v)` then `(int) $v`. PHP's empty() is true for "" and "0"; (int) reads a leading
+// number (with an exponent since PHP 7.1: "1e10" is 10000000000) and gives 0 when there is none, so
+// "soon" means "expired in 1970".
 function phpExpiry(value: string | undefined): number | undefined {
   if (value === undefined || value === '' || value === '0') return undefined;
-  const match = /^\s*[+-]?\d+/.exec(value);
-  return match ? Number.parseInt(match[0], 10) : 0;
+  const match = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(value);
+  return match ? Math.trunc(Number(match[0])) : 0;
 }
 
-function unquote(value: string): string {
+// An INI value as PHP's parser returns it: quotes removed; unquoted true/on/yes become "1" and
+// false/off/no/none/null become "" (any letter case), so `expiresafter = off` means "no expiry".
+function phpValue(value: string): string {
   if (value.length >= 2) {
     const first = value[0];
     if ((first === '"' || first === "'") && value.endsWith(first)) return value.slice(1, -1);
   }
+  const word = value.toLowerCase();
+  if (word === 'true' || word === 'on' || word === 'yes') return '1';
+  if (word === 'false' || word === 'off' || word === 'no' || word === 'none' || word === 'null') return '';
   return value;
 }
 

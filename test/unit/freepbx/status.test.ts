@@ -99,11 +99,12 @@ describe('freepbxStatus', () => {
   });
 
   describe('when the signing key was revoked by its owner (REVKEYSIG)', () => {
-    it('gives 1 (GOOD only), which FreePBX shows as "Good", and checks no file', () => {
+    // GnuPG 2.2.40 prints REVKEYSIG and TRUST_UNDEFINED (see test/e2e/gnupg.test.ts).
+    it('gives 7, like any untrusted signer, and checks no file', () => {
       const result = freepbxStatus(inputs({ signature: good('revoked-key'), fileDetails: [MISSING] }));
-      assert.equal(result.status, 1);
-      assert.deepEqual(result.flags, ['GOOD']);
-      assert.deepEqual(result.details, ['module.sig check failed! ']);
+      assert.equal(result.status, 7);
+      assert.deepEqual(result.flags, ['GOOD', 'TAMPERED', 'INVALID']);
+      assert.deepEqual(result.details, ['module.sig check failed! Signed by unknown, untrusted key.']);
     });
   });
 

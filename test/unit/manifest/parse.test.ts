@@ -148,6 +148,18 @@ describe('parseManifest', () => {
       assert.equal(expiry('00'), 0);
     });
 
+    it('treats PHP\'s false words (off, no, false, none, null, any case) as no expiry: PHP reads them as ""', () => {
+      for (const word of ['off', 'No', 'FALSE', 'NoNe', 'null']) assert.equal(expiry(word), undefined, word);
+    });
+
+    it('reads PHP\'s true words as 1, as PHP reads them as "1"', () => {
+      for (const word of ['on', 'Yes', 'true']) assert.equal(expiry(word), 1, word);
+    });
+
+    it('reads an exponent as PHP 7.1+ (int) does', () => {
+      assert.equal(expiry('1e10'), 10_000_000_000);
+    });
+
     it('takes the leading integer of "12abc", as PHP (int) does', () => {
       assert.equal(expiry('12abc'), 12);
     });
@@ -188,6 +200,13 @@ describe('parseManifest', () => {
       assert.deepEqual(manifest.entries, []);
       assert.deepEqual(manifest.issues, []);
       assert.deepEqual(manifest.config.raw, {});
+    });
+  });
+
+  describe('when a section header is followed by a comment', () => {
+    it('accepts it, as PHP does', () => {
+      const m = parseManifest(lines('[hashes] ; generated', `a.php = ${'a'.repeat(64)}`));
+      assert.equal(m.entries.length, 1);
     });
   });
 
