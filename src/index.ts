@@ -12,5 +12,6 @@ export type { Clearsigned } from './manifest/cleartext.js';
 export { parseManifest } from './manifest/parse.js';
 export type { Manifest, ManifestConfig, ManifestEntry, ManifestIssue, ManifestIssueCode, ManifestLimits } from './manifest/types.js';
 export { FREEPBX_ANCHORS, parseAnchors } from './pgp/anchors.js';
+export { resolveAnchors } from './pgp/anchor-files.js';
 export { BaseError, InputError, InternalError, ManifestError, UsageError } from './errors.js';
 export type { InputErrorCode, ManifestErrorCode } from './errors.js';

@@ -35,12 +35,13 @@ function parser(argv: readonly string[]): Argv {
         )
         .positional('modules', { describe: 'module directories (each with a module.sig)', type: 'string', array: true })
         .option('keys', { alias: 'k', describe: 'public key file or directory (.asc .key .gpg, pubring.gpg); repeatable', type: 'string', array: true, default: [], requiresArg: true })
-        .option('anchor', { describe: 'fingerprint of a trusted master key; repeatable (default: FreePBX master keys)', type: 'string', array: true, requiresArg: true })
+        .option('anchor', { describe: 'trusted master key: a fingerprint or a public key file; repeatable (default: FreePBX master keys)', type: 'string', array: true, requiresArg: true })
         .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
         .option('threads', { alias: 'j', describe: 'hashing threads: a number (0 = main thread) or "auto"', type: 'string', default: 'auto', requiresArg: true })
         .option('json', { describe: 'print the report as JSON (schema: docs/report-schema.md)', type: 'boolean', default: false })
         .example('$0 verify /var/www/html/admin/modules/core', 'one installed module, with its installation\'s keys')
-        .example('$0 verify mods/* -k keys/ --anchor FPR --json', 'several modules, your keys and anchor, JSON'),
+        .example('$0 verify mods/* -k keys/ --anchor master.asc --json', 'several modules, your keys and anchor, JSON')
+        .epilogue(EPILOGUE),
     )
     .demandCommand(1, 'name a command: pbxsig verify MODULE_DIR...')
     .strict()

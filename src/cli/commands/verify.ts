@@ -1,5 +1,6 @@
 // `pbxsig verify`: flags to options, the library does the work, the report goes to stdout.
 
+import { resolveAnchors } from '../../pgp/anchor-files.js';
 import { renderHuman, wantsColour } from '../../report/human.js';
 import { verifyModules } from '../../verify/verify-modules.js';
 import type { VerifyArgs } from '../args.js';
@@ -9,7 +10,7 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
   const report = await verifyModules({
     modules: args.modules,
     keys: args.keys,
-    anchors: args.anchors,
+    anchors: await resolveAnchors(args.anchors),
     engine: args.engine,
     threads: args.threads,
   });

@@ -1,0 +1,21 @@
+// `--anchor` takes a fingerprint or a public key file: naming a file pins the fingerprint of each
+// primary key in it. Explicitly naming the anchor is the user's trust decision, which is why a key
+// file may do this here and nowhere else.
+
+import { existsSync } from 'node:fs';
+import { parseAnchors } from './anchors.js';
+import { readKeyFile } from './keyring.js';
+
+const FINGERPRINT = /^[0-9A-Fa-f\s]+$/;
+
+export async function resolveAnchors(specs: readonly string[]): Promise<string[]> {
+  const fingerprints: string[] = [];
+  for (const spec of specs) {
+    if (FINGERPRINT.test(spec) || !existsSync(spec)) {
+      fingerprints.push(...parseAnchors([spec]));
+      continue;
+    }
+    for (const key of await readKeyFile(spec)) fingerprints.push(key.getFingerprint().toUpperCase());
+  }
+  return fingerprints;
+}
