@@ -1,0 +1,147 @@
+// Machine facts and the printed report: a Markdown table for people, the same numbers as JSON for
+// comparing runs later.
+
+import { readFileSync } from 'node:fs';
+import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import type { EngineComparison } from './engines.js';
+import type { Shape } from './fixtures.js';
+import type { ConfigResult } from './measure.js';
+
+export interface Machine {
+  readonly cpuModel: string;
+  readonly cpuCount: number;
+  readonly availableParallelism: number;
+  /** From /proc/cpuinfo; null where that file does not exist (not Linux) or cannot be read. */
+  readonly shaNi: boolean | null;
+  readonly node: string;
+  readonly openssl: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly totalMemoryGiB: number;
+}
+
+export interface ShapeResult {
+  readonly shape: Shape;
+  readonly results: readonly ConfigResult[];
+}
+
+/** A ratio of median times: how many times faster `faster` is than `than` (above 1: it is faster). */
+export interface Ratio {
+  readonly label: string;
+  readonly faster: string;
+  readonly than: string;
+  readonly byShape: Readonly<Record<string, number>>;
+}
+
+export interface Report {
+  readonly date: string;
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly quick: boolean;
+  readonly seed: number;
+  readonly rounds: number;
+  readonly machine: Machine;
+  readonly shapes: readonly ShapeResult[];
+  readonly ratios: readonly Ratio[];
+  readonly engines: EngineComparison;
+}
+
+export function machineFacts(): Machine {
+  const list = cpus();
+  return {
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cpuCount: list.length,
+    availableParallelism: availableParallelism(),
+    shaNi: readShaNi(),
+    node: process.version,
+    openssl: process.versions.openssl ?? 'unknown',
+    platform: `${platform()} ${release()}`,
+    arch: arch(),
+    totalMemoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+}
+
+// SHA-NI is what makes OpenSSL's SHA-256 several times faster than portable code (like wasm).
+function readShaNi(): boolean | null {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    return /^flags\s*:.*\bsha_ni\b/m.test(info);
+  } catch {
+    return null;
+  }
+}
+
+/** ratio = median time of `than` / median time of `faster`, per shape. */
+export function ratio(label: string, faster: string, than: string, shapes: readonly ShapeResult[]): Ratio {
+  const byShape: Record<string, number> = {};
+  for (const { shape, results } of shapes) {
+    const a = results.find((r) => r.config.id === faster);
+    const b = results.find((r) => r.config.id === than);
+    if (a && b) byShape[shape.name] = b.stats.medianMs / a.stats.medianMs;
+  }
+  return { label, faster, than, byShape };
+}
+
+export function renderMarkdown(report: Report): string {
+  const { machine } = report;
+  const shaNi = machine.shaNi === null ? 'unknown' : machine.shaNi ? 'yes' : 'no';
+  const lines = [
+    `# pbxsig benchmark${report.quick ? ' (--quick)' : ''}`,
+    '',
+    `- Date: ${report.date}`,
+    `- Command: \`${report.command}\``,
+    `- CPU: ${machine.cpuModel}, ${machine.cpuCount} CPUs, availableParallelism ${machine.availableParallelism}, SHA-NI: ${shaNi}`,
+    `- Node ${machine.node} (OpenSSL ${machine.openssl}), ${machine.platform} ${machine.arch}, ${machine.totalMemoryGiB} GiB RAM`,
+    `- Method: each run is one whole \`verifyModules()\` call (module.sig read and parsed, signature and trust checked, every file hashed). ` +
+      `One warm-up run per configuration, then ${report.rounds} timed rounds, configurations interleaved within each round. ` +
+      `Median and min–max over the timed runs. **Warm page cache**: the files were just written and read by the warm-up, so this measures CPU, not disk. 1 MiB = 2^20 bytes.`,
+  ];
+
+  for (const { shape, results } of report.shapes) {
+    lines.push('', `## ${shape.name}: ${shape.description}, ${formatMiB(shape.bytes)} total`, '');
+    if (shape.name === 'small') lines.push(`File sizes: ${sizeSummary(shape.sizes)}.`, '');
+    lines.push('| configuration | threads used | median ms | min–max ms | MiB/s (median) | files/s (median) |', '|---|--:|--:|--:|--:|--:|');
+    for (const r of results) {
+      const { stats } = r;
+      lines.push(`| ${r.config.label} | ${r.threadsUsed} | ${fixed(stats.medianMs)} | ${fixed(stats.minMs)}–${fixed(stats.maxMs)} | ${fixed(stats.mibPerSec.median)} | ${fixed(stats.filesPerSec.median)} |`);
+    }
+  }
+
+  const names = report.shapes.map((s) => s.shape.name);
+  lines.push('', '## Ratios', '', 'Median time of the second configuration divided by median time of the first: above 1 means the first is faster.', '');
+  lines.push(`| comparison | ${names.join(' | ')} |`, `|---|${names.map(() => '--:').join('|')}|`);
+  for (const r of report.ratios) lines.push(`| ${r.label} | ${names.map((n) => times(r.byShape[n])).join(' | ')} |`);
+
+  const { engines } = report;
+  lines.push('', `## Raw SHA-256 engines: one ${formatMiB(engines.bufferBytes)} buffer in 512 KiB updates, main thread, no pool, no files`, '');
+  lines.push('| engine | median MiB/s | min–max MiB/s |', '|---|--:|--:|');
+  for (const e of engines.results) lines.push(`| ${e.label} | ${fixed(e.mibPerSec.median)} | ${fixed(e.mibPerSec.min)}–${fixed(e.mibPerSec.max)} |`);
+  lines.push('', `node:crypto / hash-wasm throughput: **${times(engines.nodeOverWasm)}**`, '');
+  return lines.join('\n');
+}
+
+function sizeSummary(sizes: readonly number[]): string {
+  const sorted = [...sizes].sort((a, b) => a - b);
+  // Nearest-rank percentile.
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  return `median ${formatBytes(at(50))}, p90 ${formatBytes(at(90))}, p99 ${formatBytes(at(99))}, max ${formatBytes(at(100))}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return formatMiB(bytes);
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** Three significant digits are plenty for numbers this noisy. */
+function fixed(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+}
+
+function times(value: number | undefined): string {
+  return value === undefined ? '–' : `${value.toFixed(2)}×`;
+}
