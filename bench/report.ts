@@ -20,8 +20,19 @@ export interface Machine {
   readonly totalMemoryGiB: number;
 }
 
+/** What the report keeps of a shape: no temp paths, no list of thousands of sizes. */
+export interface ShapeSummary {
+  readonly name: string;
+  readonly description: string;
+  readonly modules: number;
+  readonly files: number;
+  readonly bytes: number;
+  /** Nearest-rank percentiles of the file sizes, in bytes. */
+  readonly sizes: { readonly median: number; readonly p90: number; readonly p99: number; readonly max: number };
+}
+
 export interface ShapeResult {
-  readonly shape: Shape;
+  readonly shape: ShapeSummary;
   readonly results: readonly ConfigResult[];
 }
 
@@ -71,6 +82,13 @@ function readShaNi(): boolean | null {
   }
 }
 
+export function summarizeShape(shape: Shape): ShapeSummary {
+  const sorted = [...shape.sizes].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  const { name, description, files, bytes } = shape;
+  return { name, description, modules: shape.modules.length, files, bytes, sizes: { median: at(50), p90: at(90), p99: at(99), max: at(100) } };
+}
+
 /** ratio = median time of `than` / median time of `faster`, per shape. */
 export function ratio(label: string, faster: string, than: string, shapes: readonly ShapeResult[]): Ratio {
   const byShape: Record<string, number> = {};
@@ -99,7 +117,8 @@ export function renderMarkdown(report: Report): string {
 
   for (const { shape, results } of report.shapes) {
     lines.push('', `## ${shape.name}: ${shape.description}, ${formatMiB(shape.bytes)} total`, '');
-    if (shape.name === 'small') lines.push(`File sizes: ${sizeSummary(shape.sizes)}.`, '');
+    const { sizes } = shape;
+    lines.push(`File sizes: median ${formatBytes(sizes.median)}, p90 ${formatBytes(sizes.p90)}, p99 ${formatBytes(sizes.p99)}, max ${formatBytes(sizes.max)}.`, '');
     lines.push('| configuration | threads used | median ms | min–max ms | MiB/s (median) | files/s (median) |', '|---|--:|--:|--:|--:|--:|');
     for (const r of results) {
       const { stats } = r;
@@ -118,13 +137,6 @@ export function renderMarkdown(report: Report): string {
   for (const e of engines.results) lines.push(`| ${e.label} | ${fixed(e.mibPerSec.median)} | ${fixed(e.mibPerSec.min)}–${fixed(e.mibPerSec.max)} |`);
   lines.push('', `node:crypto / hash-wasm throughput: **${times(engines.nodeOverWasm)}**`, '');
   return lines.join('\n');
-}
-
-function sizeSummary(sizes: readonly number[]): string {
-  const sorted = [...sizes].sort((a, b) => a - b);
-  // Nearest-rank percentile.
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-  return `median ${formatBytes(at(50))}, p90 ${formatBytes(at(90))}, p99 ${formatBytes(at(99))}, max ${formatBytes(at(100))}`;
 }
 
 function formatBytes(bytes: number): string {

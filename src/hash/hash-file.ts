@@ -6,27 +6,33 @@ import type { Stats } from 'node:fs';
 import { describeError } from '../errors.js';
 import type { ConfinedOpener } from './confined-open.js';
 import type { Hasher } from './engine.js';
-import type { FileOutcome } from './types.js';
 
-export function hashFile(opener: ConfinedOpener, path: string, hasher: Hasher, buffer: Buffer): FileOutcome {
+export type HashedFile =
+  | { readonly ok: true; readonly digest: Uint8Array; readonly size: number; readonly viaLink: boolean }
+  | { readonly ok: false; readonly status: 'missing' | 'unsafe' | 'unreadable'; readonly reason: string };
+
+export function hashFile(opener: ConfinedOpener, path: string, hasher: Hasher, buffer: Buffer): HashedFile {
   const opened = opener.open(path);
-  if (opened.kind !== 'open') return { status: opened.kind, reason: opened.reason };
+  if (opened.kind !== 'open') return { ok: false, status: opened.kind, reason: opened.reason };
   const { fd } = opened;
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) return { status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
+    if (!info.isFile()) return { ok: false, status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
+    // A short read from a regular file means end of file: most files take one read and one digest.
+    const first = readSync(fd, buffer, 0, buffer.length, null);
+    if (first < buffer.length) return { ok: true, digest: hasher.digestOnce(buffer.subarray(0, first)), size: first, viaLink: opened.viaLink };
     hasher.reset();
-    let size = 0;
+    hasher.update(buffer);
+    let size = first;
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       hasher.update(n === buffer.length ? buffer : buffer.subarray(0, n));
       size += n;
     }
-    const digest = hasher.digestHex();
-    return opened.viaLink ? { status: 'ok', digest, size, target: opened.real } : { status: 'ok', digest, size };
+    return { ok: true, digest: hasher.digest(), size, viaLink: opened.viaLink };
   } catch (error) {
-    return { status: 'unreadable', reason: `${opened.real}: ${describeError(error)}` };
+    return { ok: false, status: 'unreadable', reason: `${opened.real}: ${describeError(error)}` };
   } finally {
     closeSync(fd);
   }

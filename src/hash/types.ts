@@ -1,13 +1,15 @@
 // Messages between the coordinator and the hashing workers. Plain data only: errors thrown in a
 // worker lose their class and code when cloned across threads, so every expected outcome (missing,
-// unsafe, unreadable) is a value.
+// unsafe, unreadable) is a value. Results are packed (a status byte and a size per file, details only
+// for the few failures): cloning an object per file back to the main thread cost more than hashing.
 
 export type EngineName = 'node' | 'wasm';
 export type EngineChoice = EngineName | 'auto';
 /** FreePBX manifests list SHA-256 only; the type leaves room for more. */
 export type HashAlgorithm = 'sha256';
+export const DIGEST_BYTES = 32;
 
-/** One file to hash: `path` is relative to `root`, resolved inside it, and must land inside `confine`. */
+/** One file to check: `path` is relative to `root`, resolved inside it, and must land inside `confine`. */
 export interface HashJob {
   /** Real absolute directory that "/" means for symbolic links: "/" on a live host, the snapshot for --root. */
   readonly root: string;
@@ -15,25 +17,46 @@ export interface HashJob {
   readonly confine: string;
   /** Path relative to root, without a leading "/". */
   readonly path: string;
+  /** Expected digest, lower-case hex. */
+  readonly expected: string;
 }
 
 export interface HashTask {
+  /** Identifies one HashPool run: directory resolutions are cached for a run, never across runs. */
+  readonly run: string;
   readonly engine: EngineName;
   readonly algorithm: HashAlgorithm;
   readonly root: string;
   readonly confine: string;
   readonly paths: readonly string[];
+  /** Expected digests, DIGEST_BYTES each, in the order of `paths`. */
+  readonly expected: Uint8Array;
   /** Stop after this many milliseconds and hand the rest back, so one huge file cannot stall a batch. */
   readonly budgetMs: number;
 }
 
-export type FileOutcome =
-  | { readonly status: 'ok'; readonly digest: string; readonly size: number; readonly target?: string }
-  | { readonly status: 'missing'; readonly reason: string }
-  | { readonly status: 'unsafe'; readonly reason: string }
-  | { readonly status: 'unreadable'; readonly reason: string };
+/** Per-file status codes in HashTaskResult.status (low 7 bits); VIA_LINK is or-ed in. */
+export const FILE = {
+  MATCH: 0,
+  MISMATCH: 1,
+  MISSING: 2,
+  UNSAFE: 3,
+  UNREADABLE: 4,
+  PENDING: 0x7f,
+  VIA_LINK: 0x80,
+} as const;
 
-/** Outcomes for a prefix of the task's paths, in order; the coordinator requeues the rest. */
+/** Why a file did not match: the reason (missing, unsafe, unreadable) or the digest found. */
+export interface FileDetail {
+  readonly index: number;
+  readonly reason?: string;
+  readonly actual?: string;
+}
+
+/** Results for the first `done` paths of the task, in order; the coordinator requeues the rest. */
 export interface HashTaskResult {
-  readonly outcomes: readonly FileOutcome[];
+  readonly done: number;
+  readonly status: Uint8Array;
+  readonly size: Float64Array;
+  readonly details: readonly FileDetail[];
 }

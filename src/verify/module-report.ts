@@ -6,7 +6,7 @@ import { InternalError } from '../errors.js';
 import type { ManifestError } from '../errors.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
-import type { FileOutcome } from '../hash/types.js';
+import type { HashResults } from '../hash/pool.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import type { Manifest, ManifestEntry } from '../manifest/types.js';
 import type { FileFinding, FilesReport, ModuleReport, Notice } from '../report/types.js';
@@ -30,8 +30,8 @@ export interface ModulePlan {
   readonly firstJob: number;
 }
 
-export function buildModuleReport(plan: ModulePlan, judgement: Judgement | undefined, outcomes: readonly (FileOutcome | undefined)[], now: Date): ModuleReport {
-  const files = collectFiles(plan, outcomes);
+export function buildModuleReport(plan: ModulePlan, judgement: Judgement | undefined, results: HashResults, now: Date): ModuleReport {
+  const files = collectFiles(plan, results);
   const read = plan.sig.state === 'read' ? plan.sig : undefined;
   const manifest = read?.manifest;
   const checked = judgement?.kind === 'checked' ? judgement : undefined;
@@ -110,7 +110,7 @@ interface CollectedFiles {
   readonly freepbxDetails: string[];
 }
 
-function collectFiles(plan: ModulePlan, outcomes: readonly (FileOutcome | undefined)[]): CollectedFiles {
+function collectFiles(plan: ModulePlan, results: HashResults): CollectedFiles {
   const altered: FileFinding[] = [];
   const missing: FileFinding[] = [];
   const unreadable: FileFinding[] = [];
@@ -123,25 +123,26 @@ function collectFiles(plan: ModulePlan, outcomes: readonly (FileOutcome | undefi
   let viaSymlink = 0;
 
   plan.entries.forEach((entry, k) => {
-    const outcome = outcomes[plan.firstJob + k];
+    const outcome = results.get(plan.firstJob + k);
     if (!outcome) throw new InternalError(`no hash result for ${entry.path} of module ${plan.name}`);
     // FreePBX prints the path it built by concatenation; so do we.
     const location = `${plan.directory}/${entry.path}`;
     switch (outcome.status) {
-      case 'ok': {
+      case 'match':
+        checked++;
+        matched++;
+        bytes += outcome.size;
+        if (outcome.viaLink) viaSymlink++;
+        // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
+        if (phpArray.has(entry.path)) details.push({ line: entry.line, text: `${location} altered` });
+        break;
+      case 'mismatch':
         checked++;
         bytes += outcome.size;
-        if (outcome.target !== undefined) viaSymlink++;
-        if (outcome.digest === entry.digest) {
-          matched++;
-          // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
-          if (phpArray.has(entry.path)) details.push({ line: entry.line, text: `${location} altered` });
-        } else {
-          altered.push({ path: entry.path, location, expected: entry.digest, actual: outcome.digest });
-          details.push({ line: entry.line, text: `${location} altered` });
-        }
+        if (outcome.viaLink) viaSymlink++;
+        altered.push({ path: entry.path, location, expected: entry.digest, ...(outcome.actual ? { actual: outcome.actual } : {}) });
+        details.push({ line: entry.line, text: `${location} altered` });
         break;
-      }
       case 'missing':
         missing.push({ path: entry.path, location, reason: outcome.reason });
         details.push({ line: entry.line, text: `${location} missing` });

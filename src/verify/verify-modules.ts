@@ -11,8 +11,9 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, ManifestError, UsageError, describeError, errnoCode } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
-import { HashPool, autoThreads } from '../hash/pool.js';
-import type { EngineChoice, FileOutcome, HashJob } from '../hash/types.js';
+import { HashPool, chooseThreads } from '../hash/pool.js';
+import type { HashResults } from '../hash/pool.js';
+import type { EngineChoice, HashJob } from '../hash/types.js';
 import { splitClearsigned } from '../manifest/cleartext.js';
 import { parseManifest } from '../manifest/parse.js';
 import { DEFAULT_LIMITS } from '../manifest/types.js';
@@ -56,23 +57,20 @@ export async function verifyModules(options: VerifyOptions): Promise<VerifyRepor
   const plans = targets.map((target) => {
     const plan = planModule(target, limits, jobs.length);
     for (const entry of plan.entries) {
-      jobs.push({ root: '/', confine: plan.real, path: join(plan.real, entry.path).slice(1) });
+      jobs.push({ root: '/', confine: plan.real, path: join(plan.real, entry.path).slice(1), expected: entry.digest });
     }
     return plan;
   });
 
   const algorithm = 'sha256';
   const engine = resolveEngine(options.engine ?? 'auto', algorithm);
-  const threads = typeof options.threads === 'number' ? options.threads : autoThreads(jobs.length);
+  const threads = typeof options.threads === 'number' ? options.threads : chooseThreads(jobs);
   const pool = new HashPool({ threads, engine, algorithm });
-  const outcomes = new Array<FileOutcome | undefined>(jobs.length);
   let keyFiles: string[] = [];
   const warnings: Notice[] = [];
   const modules: ModuleReport[] = [];
   try {
-    const hashing = pool.run(jobs, (index, outcome) => {
-      outcomes[index] = outcome;
-    });
+    const hashing: Promise<HashResults> = pool.run(jobs);
     // Awaited below; until then a rejection must not surface as "unhandled".
     hashing.catch(() => undefined);
 
@@ -101,9 +99,9 @@ export async function verifyModules(options: VerifyOptions): Promise<VerifyRepor
       judgements.push(await judgement);
     }
 
-    await hashing;
+    const results = await hashing;
     plans.forEach((plan, i) => {
-      const report = buildModuleReport(plan, judgements[i], outcomes, now);
+      const report = buildModuleReport(plan, judgements[i], results, now);
       modules.push(report);
       options.onModule?.(report);
     });
