@@ -112,7 +112,8 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
   return {
     date,
     command: commandLine(args),
-    argv: process.argv,
+    // Arguments only: the interpreter and script paths would name this machine's directories.
+    argv: process.argv.slice(2),
     quick: plan.quick,
     seed: SEED,
     rounds: plan.rounds,
