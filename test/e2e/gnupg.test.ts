@@ -9,6 +9,7 @@ import { appendFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyModules } from '../../src/index.js';
+import { loadKeys } from '../../src/pgp/keyring.js';
 import { certified, makeKey, revoked, selfRevoked } from '../helpers/keys.js';
 import type { TestKey } from '../helpers/keys.js';
 import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
@@ -132,6 +133,18 @@ describe('agreement with GnuPG', { skip }, () => {
       assert.equal(m?.freepbx.status, freepbxBitsFromGnupg(join(dir, 'module.sig')));
     });
   }
+
+  it("reads every key from GnuPG's own legacy keyring file (pubring.gpg, with trust packets)", async () => {
+    const home = join(root, 'legacy-home');
+    await mkdir(home, { mode: 0o700 });
+    await writeFile(join(home, 'pubring.gpg'), ''); // its presence makes gpg keep this format
+    const keys = [anchor, await makeKey('Legacy One'), await makeKey('Legacy Two')];
+    for (const key of keys) spawnSync('gpg', ['--homedir', home, '--batch', '--import'], { input: key.publicKey.armor() });
+    spawnSync('gpg', ['--homedir', home, '--batch', '--import-ownertrust'], { input: `${anchor.fingerprint}:6:\n` });
+    const { keyring, warnings } = await loadKeys([join(home, 'pubring.gpg')]);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual([...keyring.keys()].map((k) => k.getFingerprint().toUpperCase()).sort(), keys.map((k) => k.fingerprint).sort());
+  });
 
   it('accepts with gpg --verify and gpgv a module.sig that pbxsig signed, and rejects it once edited', async () => {
     const developer = await certified(anchor, await makeKey('Dev For gpgv'));
