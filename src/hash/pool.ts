@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { DIGEST_BYTES, FILE } from './types.js';
 import type { EngineName, HashAlgorithm, HashJob, HashTask, HashTaskResult } from './types.js';
+import type { WalkResult, WalkTask } from './walk.js';
 
 const BATCH_BUDGET_MS = 25;
 const MAX_BATCH = 256;
@@ -112,13 +113,19 @@ export interface HashPoolOptions {
 /** Called after each batch with the range of jobs that now have results. */
 export type ProgressHandler = (start: number, end: number) => void;
 
+export interface HashRun {
+  /** Filled in as batches finish; complete when `done` resolves. */
+  readonly results: HashResults;
+  readonly done: Promise<void>;
+}
+
 let runs = 0;
 
 export class HashPool {
   readonly threads: number;
   readonly #run = `${process.pid}-${++runs}-${Date.now()}`;
   readonly #options: HashPoolOptions;
-  readonly #piscina: Piscina<HashTask, HashTaskResult> | undefined;
+  readonly #piscina: Piscina<HashTask | WalkTask, HashTaskResult | WalkResult> | undefined;
 
   constructor(options: HashPoolOptions) {
     this.#options = options;
@@ -126,7 +133,7 @@ export class HashPool {
     // Threads start now, so they warm up while the caller verifies signatures.
     this.#piscina =
       options.threads > 0
-        ? new Piscina<HashTask, HashTaskResult>({
+        ? new Piscina<HashTask | WalkTask, HashTaskResult | WalkResult>({
             filename: new URL('./worker.js', import.meta.url).href,
             minThreads: options.threads,
             maxThreads: options.threads,
@@ -138,8 +145,19 @@ export class HashPool {
 
   /** Hashes and checks every job. Expected failures (missing, unsafe, unreadable) are results. */
   async run(jobs: readonly HashJob[], onProgress?: ProgressHandler): Promise<HashResults> {
+    const run = this.start(jobs, onProgress);
+    await run.done;
+    return run.results;
+  }
+
+  /** Starts hashing every job; results fill in as batches finish. */
+  start(jobs: readonly HashJob[], onProgress?: ProgressHandler): HashRun {
     const results = new HashResults(jobs.length);
-    if (jobs.length === 0) return results;
+    return { results, done: this.#schedule(jobs, results, onProgress) };
+  }
+
+  async #schedule(jobs: readonly HashJob[], results: HashResults, onProgress: ProgressHandler | undefined): Promise<void> {
+    if (jobs.length === 0) return;
     const lanes = Math.max(1, this.threads);
     const batchSize = Math.min(MAX_BATCH, Math.max(1, Math.ceil(jobs.length / (lanes * 16))));
     const requeued: Array<{ start: number; end: number }> = [];
@@ -190,7 +208,14 @@ export class HashPool {
       };
       pump();
     });
-    return results;
+  }
+
+  /** Lists what a module directory holds beyond its manifest (see walk.ts), on the same threads. */
+  async walk(task: Omit<WalkTask, 'run'>): Promise<WalkResult> {
+    const full: WalkTask = { ...task, run: this.#run };
+    if (this.#piscina) return (await this.#piscina.run(full, { name: 'walk' })) as WalkResult;
+    const { walk } = await import('./worker.js');
+    return walk(full);
   }
 
   async close(): Promise<void> {
@@ -219,7 +244,7 @@ export class HashPool {
   }
 
   async #execute(task: HashTask): Promise<HashTaskResult> {
-    if (this.#piscina) return this.#piscina.run(task);
+    if (this.#piscina) return (await this.#piscina.run(task)) as HashTaskResult;
     const { default: hashBatch } = await import('./worker.js');
     return hashBatch(task);
   }

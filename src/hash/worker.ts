@@ -7,6 +7,8 @@ import { ConfinedOpener } from './confined-open.js';
 import { createHasher } from './engine.js';
 import type { Hasher } from './engine.js';
 import { hashFile } from './hash-file.js';
+import { walkModule } from './walk.js';
+import type { WalkResult, WalkTask } from './walk.js';
 import { DIGEST_BYTES, FILE } from './types.js';
 import type { FileDetail, HashTask, HashTaskResult } from './types.js';
 
@@ -44,6 +46,11 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
   return { done, status, size, details };
 }
 
+/** Named task "walk": the files of a module directory that its manifest does not list. */
+export async function walk(task: WalkTask): Promise<WalkResult> {
+  return walkModule(task, openerFor(task));
+}
+
 function hasherFor(task: HashTask): Promise<Hasher> {
   const key = `${task.engine}:${task.algorithm}`;
   let hasher = hashers.get(key);
@@ -54,7 +61,7 @@ function hasherFor(task: HashTask): Promise<Hasher> {
   return hasher;
 }
 
-function openerFor(task: HashTask): ConfinedOpener {
+function openerFor(task: { readonly run: string; readonly root: string; readonly confine: string }): ConfinedOpener {
   if (openers.run !== task.run) openers = { run: task.run, byRoot: new Map() };
   const key = `${task.root}\0${task.confine}`;
   let opener = openers.byRoot.get(key);

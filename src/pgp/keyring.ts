@@ -11,7 +11,7 @@ import { toHex, verifyConfig } from './config.js';
 
 /** Extensions read from a key directory (FreePBX ships `<LONGID>.key` in admin/libraries/BMO). */
 export const KEY_FILE_EXTENSIONS: ReadonlySet<string> = new Set(['.asc', '.key', '.gpg', '.pub', '.pgp']);
-const MAX_KEY_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_KEY_FILE_BYTES = 64 * 1024 * 1024;
 
 export interface KeySource {
   readonly path: string;
@@ -79,7 +79,11 @@ export class Keyring {
 
   /** Reads one key file and adds its keys. Throws InputError KEY_UNREADABLE naming the file. */
   async addFile(path: string): Promise<KeySource> {
-    const keys = await readKeyFile(path);
+    return this.addKeys(await readKeyFile(path), path);
+  }
+
+  /** Adds keys read from `path` (for the record of where keys came from). */
+  async addKeys(keys: readonly Key[], path: string): Promise<KeySource> {
     const fingerprints: string[] = [];
     for (const key of keys) fingerprints.push(await this.add(key));
     const source = { path, fingerprints };
@@ -144,18 +148,23 @@ export async function readKeyFile(path: string): Promise<Key[]> {
   } catch (error) {
     throw new InputError('KEY_UNREADABLE', `key file ${path}: ${describeError(error)}`);
   }
-  if (bytes.length >= 12 && bytes.subarray(8, 12).toString('latin1') === 'KBXf') {
+  return parseKeyBytes(bytes, path);
+}
+
+/** Parses every key in the bytes of a key file; `path` names it in errors. */
+export async function parseKeyBytes(bytes: Uint8Array, path: string): Promise<Key[]> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.length >= 12 && buffer.subarray(8, 12).toString('latin1') === 'KBXf') {
     throw new InputError(
       'KEY_UNREADABLE',
       `key file ${path}: a GnuPG keybox (.kbx) is not supported; export the keys with "gpg --export > keys.gpg" and use that file`,
     );
   }
   try {
-    const keys = looksArmored(bytes) ? await readArmoredKeys(bytes.toString('utf8')) : await readKeys({ binaryKeys: bytes, config: verifyConfig });
+    const keys = looksArmored(buffer) ? await readArmoredKeys(buffer.toString('utf8')) : await readKeys({ binaryKeys: buffer, config: verifyConfig });
     if (keys.length === 0) throw new Error('no OpenPGP key found');
     return keys;
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw new InputError('KEY_UNREADABLE', `key file ${path}: not an OpenPGP key (${describeError(error)})`);
   }
 }

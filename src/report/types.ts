@@ -50,6 +50,8 @@ export interface FileFinding {
 export interface FilesReport {
   /** Entries in [hashes] that we could use. */
   readonly listed: number;
+  /** Listed files FreePBX does not check either (framework's amp_conf/astetc/, amp_conf/moh/, upgrades/). */
+  readonly skipped: number;
   /** Files opened and hashed. */
   readonly checked: number;
   readonly matched: number;
@@ -61,6 +63,23 @@ export interface FilesReport {
   readonly unreadable: readonly FileFinding[];
   readonly unsafe: readonly FileFinding[];
 }
+
+/** What the module directory holds beyond its manifest (FreePBX never looks). */
+export interface UnlistedReport {
+  /** Security findings: unlisted scripts, .htaccess files, executables. */
+  readonly code: readonly FileFinding[];
+  /** Known packaging quirks allowed by name (see src/install/unlisted.ts), each listed. */
+  readonly allowed: ReadonlyArray<{ readonly path: string; readonly rule: string }>;
+  /** Files FreePBX installs at run time (node_modules/, assets/less/cache/): expected. */
+  readonly runtime: number;
+  /** Other unlisted files (translations, docs, dotfiles): counted, not findings. */
+  readonly other: number;
+  readonly otherSample: readonly string[];
+  /** Directories that could not be read, or why the walk failed as a whole. */
+  readonly unreadable: readonly string[];
+}
+
+export type UnlistedPolicy = 'ignore' | 'report' | 'fail';
 
 export interface CertificationReport {
   readonly anchor: string;
@@ -116,7 +135,19 @@ export interface ModuleReport {
   readonly signer: SignerReport | null;
   readonly manifest: ManifestReport | null;
   readonly files: FilesReport;
+  /** Null when not looked for (`--unlisted ignore`, or no usable manifest to compare with). */
+  readonly unlisted: UnlistedReport | null;
+  /** Verified, and (unless `--unlisted` says otherwise) no unlisted code: what the exit status counts. */
+  readonly passed: boolean;
   readonly warnings: readonly Notice[];
+}
+
+export interface InstallationReport {
+  /** The installation's filesystem root ("/" on a live host). */
+  readonly root: string;
+  /** Each directory setting, its value inside the root, and where it came from. */
+  readonly settings: Readonly<Record<string, { readonly value: string; readonly source: string }>>;
+  readonly modulesDirectory: string;
 }
 
 export interface VerifyReport {
@@ -130,11 +161,18 @@ export interface VerifyReport {
     readonly threads: number;
     readonly anchors: readonly string[];
     readonly keyFiles: readonly string[];
+    readonly unlisted: UnlistedPolicy;
   };
+  /** Present when a whole installation was verified (`pbxsig verify --root`). */
+  readonly installation: InstallationReport | null;
   readonly summary: {
     readonly modules: number;
+    /** Modules whose verdict is "verified". */
     readonly verified: number;
+    /** Modules that did not pass (verdict, or unlisted code under `--unlisted fail`). */
     readonly failed: number;
+    /** Unlisted code files found, across modules. */
+    readonly unlistedCode: number;
     readonly verdicts: Readonly<Record<Verdict, number>>;
     readonly files: number;
     readonly bytes: number;

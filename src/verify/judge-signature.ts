@@ -14,7 +14,7 @@ import { assessSigner } from '../pgp/trust.js';
 import type { TrustAssessment } from '../pgp/trust.js';
 import type { Notice, SignerReport } from '../report/types.js';
 
-export { loadKeys } from '../pgp/keyring.js';
+export { loadKeySources } from '../pgp/key-sources.js';
 
 export interface JudgeContext {
   readonly keyring: Keyring;

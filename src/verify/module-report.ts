@@ -7,10 +7,12 @@ import type { ManifestError } from '../errors.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
 import type { HashResults } from '../hash/pool.js';
+import type { WalkResult } from '../hash/walk.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
-import type { Manifest, ManifestEntry } from '../manifest/types.js';
-import type { FileFinding, FilesReport, ModuleReport, Notice } from '../report/types.js';
+import type { Manifest } from '../manifest/types.js';
+import type { FileFinding, FilesReport, ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
 import type { Judgement } from './judge-signature.js';
+import type { ModulePlan } from './plan.js';
 import { decideVerdict } from './verdict.js';
 
 export type SigState =
@@ -18,20 +20,21 @@ export type SigState =
   | { readonly state: 'unreadable'; readonly error: ManifestError }
   | { readonly state: 'read'; readonly raw: string; readonly clear: Clearsigned; readonly manifest?: Manifest; readonly manifestError?: ManifestError };
 
-export interface ModulePlan {
-  readonly name: string;
-  /** Absolute module directory as the user named it (locations in reports are under it). */
-  readonly directory: string;
-  /** The same directory with symbolic links resolved: what files must stay inside. */
-  readonly real: string;
-  readonly sig: SigState;
-  /** Entries to hash, in manifest order; their outcomes start at `firstJob`. */
-  readonly entries: readonly ManifestEntry[];
+
+export interface ModuleEvidence {
+  readonly plan: ModulePlan;
+  /** Index of the plan's first entry in the run's hash results. */
   readonly firstJob: number;
+  readonly judgement: Judgement | undefined;
+  readonly results: HashResults;
+  readonly walk: WalkResult | undefined;
+  readonly unlistedPolicy: UnlistedPolicy;
+  readonly now: Date;
 }
 
-export function buildModuleReport(plan: ModulePlan, judgement: Judgement | undefined, results: HashResults, now: Date): ModuleReport {
-  const files = collectFiles(plan, results);
+export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
+  const { plan, judgement, now } = evidence;
+  const files = collectFiles(plan, evidence.results, evidence.firstJob);
   const read = plan.sig.state === 'read' ? plan.sig : undefined;
   const manifest = read?.manifest;
   const checked = judgement?.kind === 'checked' ? judgement : undefined;
@@ -54,6 +57,7 @@ export function buildModuleReport(plan: ModulePlan, judgement: Judgement | undef
     unsafe: files.report.unsafe.length,
   });
 
+  const unlisted = unlistedReport(plan, evidence.walk);
   const gnupg: GnupgSignatureView = checked ? checked.gnupg : { kind: 'unreadable' };
   const freepbx = freepbxStatus({
     signed: plan.sig.state !== 'missing',
@@ -83,7 +87,21 @@ export function buildModuleReport(plan: ModulePlan, judgement: Judgement | undef
         }
       : null,
     files: files.report,
+    unlisted: unlisted,
+    passed: decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && (unlisted?.code.length ?? 0) > 0),
     warnings: moduleWarnings(read, checked),
+  };
+}
+
+function unlistedReport(plan: ModulePlan, walk: WalkResult | undefined): UnlistedReport | null {
+  if (!walk) return null;
+  return {
+    code: walk.code.map((f) => ({ path: f.path, location: `${plan.directory}/${f.path}`, reason: f.reason })),
+    allowed: walk.allowed,
+    runtime: walk.runtime,
+    other: walk.other,
+    otherSample: walk.otherSample,
+    unreadable: walk.error !== undefined ? [walk.error, ...walk.unreadable] : walk.unreadable,
   };
 }
 
@@ -110,7 +128,7 @@ interface CollectedFiles {
   readonly freepbxDetails: string[];
 }
 
-function collectFiles(plan: ModulePlan, results: HashResults): CollectedFiles {
+function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number): CollectedFiles {
   const altered: FileFinding[] = [];
   const missing: FileFinding[] = [];
   const unreadable: FileFinding[] = [];
@@ -122,11 +140,9 @@ function collectFiles(plan: ModulePlan, results: HashResults): CollectedFiles {
   let bytes = 0;
   let viaSymlink = 0;
 
-  plan.entries.forEach((entry, k) => {
-    const outcome = results.get(plan.firstJob + k);
+  plan.entries.forEach(({ entry, location }, k) => {
+    const outcome = results.get(firstJob + k);
     if (!outcome) throw new InternalError(`no hash result for ${entry.path} of module ${plan.name}`);
-    // FreePBX prints the path it built by concatenation; so do we.
-    const location = `${plan.directory}/${entry.path}`;
     switch (outcome.status) {
       case 'match':
         checked++;
@@ -167,7 +183,7 @@ function collectFiles(plan: ModulePlan, results: HashResults): CollectedFiles {
   details.sort((a, b) => a.line - b.line);
 
   return {
-    report: { listed: plan.entries.length, checked, matched, bytes, viaSymlink, altered, missing, unreadable, unsafe },
+    report: { listed: plan.entries.length, skipped: plan.skipped.length, checked, matched, bytes, viaSymlink, altered, missing, unreadable, unsafe },
     freepbxDetails: details.map((d) => d.text),
   };
 }

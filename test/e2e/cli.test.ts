@@ -73,7 +73,7 @@ describe('pbxsig verify', () => {
       ['good', 'verified', 129],
       ['tampered', 'tampered', 130],
     ]);
-    assert.deepEqual(report.summary, { modules: 2, verified: 1, failed: 1, files: 4, bytes: report.summary.bytes, verdicts: report.summary.verdicts });
+    assert.deepEqual(report.summary, { modules: 2, verified: 1, failed: 1, unlistedCode: 0, files: 4, bytes: report.summary.bytes, verdicts: report.summary.verdicts });
     assert.equal(report.modules[1]?.files.altered[0]?.path, 'Good.class.php');
   });
 

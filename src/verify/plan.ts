@@ -1,0 +1,85 @@
+// Plan the checks of one module: read and parse its module.sig, map each listed path to where it
+// lives, and describe the directory walk for unlisted files. The same planning serves a module
+// directory named on the command line and a module of an installation; only ModuleSpec differs.
+
+import { ManifestError } from '../errors.js';
+import type { ConfinedOpener } from '../hash/confined-open.js';
+import type { HashJob } from '../hash/types.js';
+import type { WalkTask } from '../hash/walk.js';
+import { splitClearsigned } from '../manifest/cleartext.js';
+import { parseManifest } from '../manifest/parse.js';
+import type { ManifestLimits } from '../manifest/types.js';
+import type { ManifestEntry } from '../manifest/types.js';
+import { MODULE_SIG, readModuleSig } from './read-module-sig.js';
+import type { SigState } from './module-report.js';
+
+/** Where a listed file is: shown as `location`, opened as `jobPath` (relative to the root). */
+export type Located = { readonly location: string; readonly jobPath: string } | { readonly skip: string };
+
+export interface ModuleSpec {
+  /** FreePBX's rawname: the directory name. */
+  readonly name: string;
+  /** The module directory as reports show it. */
+  readonly directory: string;
+  /** Real directory "/" means for links. */
+  readonly root: string;
+  /** Real directory every file must stay inside. */
+  readonly confine: string;
+  /** The module directory, relative to root. */
+  readonly dir: string;
+  /** Where a listed path lives (FreePBX's getDestination). */
+  readonly locate: (path: string) => Located;
+}
+
+export interface PlannedEntry {
+  readonly entry: ManifestEntry;
+  readonly location: string;
+  readonly job: HashJob;
+}
+
+export interface ModulePlan {
+  readonly name: string;
+  readonly directory: string;
+  readonly sig: SigState;
+  readonly entries: readonly PlannedEntry[];
+  /** Listed paths FreePBX does not check (framework's amp_conf/astetc/, ...), with why. */
+  readonly skipped: ReadonlyArray<{ readonly path: string; readonly reason: string }>;
+  /** The walk for unlisted files; absent when there is no usable manifest to compare with. */
+  readonly walk: Omit<WalkTask, 'run'> | undefined;
+}
+
+export function planModule(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimits): ModulePlan {
+  const sig = readSig(spec, opener, limits);
+  const manifest = sig.state === 'read' ? sig.manifest : undefined;
+  const entries: PlannedEntry[] = [];
+  const skipped: Array<{ path: string; reason: string }> = [];
+  for (const entry of manifest?.entries ?? []) {
+    const where = spec.locate(entry.path);
+    if ('skip' in where) {
+      skipped.push({ path: entry.path, reason: where.skip });
+      continue;
+    }
+    entries.push({ entry, location: where.location, job: { root: spec.root, confine: spec.confine, path: where.jobPath, expected: entry.digest } });
+  }
+  const walk = manifest
+    ? { root: spec.root, confine: spec.confine, module: spec.name, dir: spec.dir, listed: manifest.entries.map((e) => e.path) }
+    : undefined;
+  return { name: spec.name, directory: spec.directory, sig, entries, skipped, walk };
+}
+
+function readSig(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimits): SigState {
+  try {
+    const read = readModuleSig(opener, spec.dir === '' ? MODULE_SIG : `${spec.dir}/${MODULE_SIG}`, limits.maxBytes);
+    if (read.state === 'missing') return read;
+    const clear = splitClearsigned(read.text);
+    try {
+      return { state: 'read', raw: read.text, clear, manifest: parseManifest(clear.text, { firstLine: clear.firstLine, limits }) };
+    } catch (error) {
+      if (error instanceof ManifestError) return { state: 'read', raw: read.text, clear, manifestError: error };
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof ManifestError) return { state: 'unreadable', error };
+    throw error;
+  }
+}
