@@ -42,13 +42,17 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - INPUT_NOT_DIRECTORY / INPUT_UNREADABLE: it exists but cannot serve.
  * - KEY_UNREADABLE: a key file holds no OpenPGP key we can read.
  * - ANCHOR_INVALID: a trust anchor is not a 40-hex-digit fingerprint.
+ * - INSTALLATION_NOT_FOUND: no FreePBX installation where --root (and --webroot) point.
+ * - CONFIG_INVALID: the installation's amportal.conf or freepbx.conf holds an unusable setting.
  */
 export type InputErrorCode =
   | 'INPUT_NOT_FOUND'
   | 'INPUT_NOT_DIRECTORY'
   | 'INPUT_UNREADABLE'
   | 'KEY_UNREADABLE'
-  | 'ANCHOR_INVALID';
+  | 'ANCHOR_INVALID'
+  | 'INSTALLATION_NOT_FOUND'
+  | 'CONFIG_INVALID';
 
 export class InputError extends BaseError<InputErrorCode> {}
 

@@ -1,9 +1,13 @@
 // pbxsig's library API. The CLI is a thin layer over these.
 
 export { verifyModules } from './verify/verify-modules.js';
-export type { VerifyOptions } from './verify/verify-modules.js';
+export type { CommonOptions, VerifyOptions } from './verify/verify-modules.js';
+export { verifyInstallation } from './verify/verify-installation.js';
+export type { InstallationOptions } from './verify/verify-installation.js';
+export { FREEPBX_DEFAULTS } from './install/settings.js';
+export type { InstallSettings } from './install/settings.js';
 export { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from './report/types.js';
-export type { FileFinding, FilesReport, ManifestReport, ModuleReport, Notice, SignerReport, Verdict, VerifyReport } from './report/types.js';
+export type { FileFinding, FilesReport, InstallationReport, ManifestReport, ModuleReport, Notice, SignerReport, UnlistedPolicy, UnlistedReport, Verdict, VerifyReport } from './report/types.js';
 export { renderHuman } from './report/human.js';
 export { STATE, freepbxStatus } from './freepbx/status.js';
 export type { FreepbxStatus } from './freepbx/status.js';

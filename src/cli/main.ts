@@ -1,12 +1,29 @@
 // The only place that knows about exit codes and prints errors. Commands are imported when run, so
 // `pbxsig --help` does not pay for openpgp.js.
 
+import { unlinkSync } from 'node:fs';
 import { BaseError, describeError } from '../errors.js';
+import { pendingTemporaryFiles } from '../report/write-atomic.js';
 import { parseArgs } from './args.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
 
+// Ctrl-C or a stop by systemd: remove a half-written report, then exit as a signal would (128 + n).
+function onSignal(signal: NodeJS.Signals, number: number): void {
+  for (const file of pendingTemporaryFiles()) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  }
+  process.stderr.write(`pbxsig: stopped by ${signal}\n`);
+  process.exit(128 + number);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  process.once('SIGINT', () => onSignal('SIGINT', 2));
+  process.once('SIGTERM', () => onSignal('SIGTERM', 15));
   try {
     const args = await parseArgs(argv);
     if (args.command === 'output') {

@@ -1,15 +1,20 @@
-// The human-readable report: one aligned line per module, the files that failed under it, a total.
-// Colour only when the stream is a terminal and NO_COLOR is not set (https://no-color.org).
+// The human-readable report: one aligned line per module (printable as soon as the module finishes),
+// the files that failed under it, a total. Colour only when the stream is a terminal and NO_COLOR is
+// not set (https://no-color.org).
 
 import { styleText } from 'node:util';
-import type { FileFinding, ModuleReport, Notice, Verdict, VerifyReport } from './types.js';
+import type { FileFinding, ModuleReport, Verdict, VerifyReport } from './types.js';
 
 /** Findings of one kind shown per module before "... and N more". */
 const MAX_FINDINGS_SHOWN = 20;
 // Notices every official FreePBX module carries; counted once in the footer instead of per module.
 const ROUTINE_WARNINGS = new Set(['SIGNATURE_SHA1']);
+// Fixed widths, so that lines printed as modules finish still line up.
+const NAME_WIDTH = 16;
+const VERDICT_WIDTH = 16;
 
 type Style = Parameters<typeof styleText>[0];
+type Paint = (style: Style, text: string) => string;
 
 export interface HumanOptions {
   readonly colour: boolean;
@@ -20,24 +25,46 @@ export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
 }
 
 export function renderHuman(report: VerifyReport, options: HumanOptions): string {
-  const paint = (style: Style, text: string): string => (options.colour ? styleText(style, text) : text);
-  const nameWidth = Math.max(6, ...report.modules.map((m) => m.name.length));
-  const verdictWidth = Math.max(...report.modules.map((m) => m.verdict.length), 8);
-  const lines: string[] = [];
+  return report.modules.map((m) => renderModule(m, options)).join('') + renderFooter(report, options);
+}
 
-  for (const module of report.modules) {
-    const ok = module.verdict === 'verified';
-    const mark = ok ? paint('green', 'ok  ') : paint('red', 'FAIL');
-    const verdict = paint(ok ? 'green' : 'red', module.verdict.padEnd(verdictWidth));
-    const freepbx = `FreePBX ${String(module.freepbx.status).padStart(3)}`;
-    lines.push(`${mark} ${module.name.padEnd(nameWidth)}  ${verdict}  ${freepbx}  ${describe(module)}`);
-    lines.push(...findings(module, paint));
-    for (const warning of module.warnings) {
-      if (!ROUTINE_WARNINGS.has(warning.code)) lines.push(`       ${paint('yellow', 'note')}     ${warning.message}`);
-    }
+/** One module: its line, then what failed. */
+export function renderModule(module: ModuleReport, options: HumanOptions): string {
+  const paint = painter(options);
+  const mark = module.passed ? paint('green', 'ok  ') : paint('red', 'FAIL');
+  const verdict = paint(module.verdict === 'verified' ? 'green' : 'red', module.verdict.padEnd(VERDICT_WIDTH));
+  const freepbx = `FreePBX ${String(module.freepbx.status).padStart(3)}`;
+  const lines = [`${mark} ${module.name.padEnd(NAME_WIDTH)} ${verdict} ${freepbx}  ${describe(module)}`];
+  lines.push(...findings(module, paint));
+  for (const warning of module.warnings) {
+    if (!ROUTINE_WARNINGS.has(warning.code)) lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${warning.message}`);
   }
+  return `${lines.join('\n')}\n`;
+}
 
-  lines.push('', ...footer(report, paint));
+export function renderFooter(report: VerifyReport, options: HumanOptions): string {
+  const paint = painter(options);
+  const { summary } = report;
+  const seconds = (report.durationMs / 1000).toFixed(2);
+  const where = report.installation ? ` in the installation at ${report.installation.root}` : '';
+  const failures = (Object.entries(summary.verdicts) as Array<[Verdict, number]>)
+    .filter(([verdict, n]) => verdict !== 'verified' && n > 0)
+    .map(([verdict, n]) => `${n} ${verdict}`);
+  if (summary.unlistedCode > 0) failures.push(`${summary.unlistedCode} unlisted code ${plural(summary.unlistedCode, 'file')}`);
+  const head =
+    summary.failed === 0
+      ? paint('green', `All ${summary.modules} ${plural(summary.modules, 'module')}${where} verified`)
+      : paint('red', `${summary.failed} of ${summary.modules} ${plural(summary.modules, 'module')}${where} failed (${failures.join(', ')})`);
+  const speed = report.durationMs > 0 ? `, ${formatBytes((summary.bytes / report.durationMs) * 1000)}/s` : '';
+  const threads = report.settings.threads === 0 ? 'main thread' : `${report.settings.threads} worker ${plural(report.settings.threads, 'thread')}`;
+  const lines = [
+    '',
+    `${head}: ${summary.files.toLocaleString('en-US')} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
+  ];
+  const sha1 = report.modules.filter((m) => m.warnings.some((w) => w.code === 'SIGNATURE_SHA1')).length;
+  if (sha1 > 0) lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
+  if (summary.unlistedCode > 0 && report.settings.unlisted === 'report') lines.push('Unlisted code is reported but does not fail modules (--unlisted report).');
+  for (const w of report.warnings) lines.push(`${paint('yellow', 'warning')}: ${w.message}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -46,16 +73,19 @@ function describe(module: ModuleReport): string {
   const signer = module.signer;
   const who = signer ? `${signer.userId ?? signer.keyId} (${signer.keyId})` : '';
   const when = signer?.signedAt ? `, signed ${signer.signedAt.slice(0, 10)}` : '';
-  return `${module.files.matched} files match; ${who}${when}`;
+  const code = module.unlisted?.code.length ?? 0;
+  const unlisted = code > 0 ? `; ${code} unlisted code ${plural(code, 'file')}` : '';
+  return `${module.files.matched} files match${unlisted}; ${who}${when}`;
 }
 
-function findings(module: ModuleReport, paint: (style: Style, text: string) => string): string[] {
+function findings(module: ModuleReport, paint: Paint): string[] {
   const lines: string[] = [];
   const groups: Array<[string, readonly FileFinding[]]> = [
     ['altered', module.files.altered],
     ['missing', module.files.missing],
     ['unsafe', module.files.unsafe],
     ['unreadable', module.files.unreadable],
+    ['unlisted', module.unlisted?.code ?? []],
   ];
   for (const [label, list] of groups) {
     for (const finding of list.slice(0, MAX_FINDINGS_SHOWN)) {
@@ -67,25 +97,15 @@ function findings(module: ModuleReport, paint: (style: Style, text: string) => s
   for (const issue of module.manifest?.issues ?? []) {
     lines.push(`       ${paint('red', 'manifest'.padEnd(10))} line ${issue.line}: ${issue.message}`);
   }
-  return lines;
-}
-
-function footer(report: VerifyReport, paint: (style: Style, text: string) => string): string[] {
-  const { summary } = report;
-  const seconds = (report.durationMs / 1000).toFixed(2);
-  const failed = (Object.entries(summary.verdicts) as Array<[Verdict, number]>)
-    .filter(([verdict, n]) => verdict !== 'verified' && n > 0)
-    .map(([verdict, n]) => `${n} ${verdict}`);
-  const head = summary.failed === 0 ? paint('green', `All ${summary.modules} ${plural(summary.modules, 'module')} verified`) : paint('red', `${summary.failed} of ${summary.modules} ${plural(summary.modules, 'module')} failed (${failed.join(', ')})`);
-  const lines = [`${head}: ${summary.files.toLocaleString('en-US')} files, ${formatBytes(summary.bytes)} hashed in ${seconds} s (${report.settings.threads || 'no'} worker ${plural(report.settings.threads, 'thread')}, ${report.settings.engine})`];
-  const sha1 = report.modules.filter((m) => m.warnings.some((w) => w.code === 'SIGNATURE_SHA1')).length;
-  if (sha1 > 0) lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
-  lines.push(...report.warnings.map((w: Notice) => `${paint('yellow', 'warning')}: ${w.message}`));
+  const allowed = module.unlisted?.allowed ?? [];
+  const first = allowed[0];
+  if (first) lines.push(`       ${paint('yellow', 'allowed'.padEnd(10))} ${allowed.length} unlisted ${plural(allowed.length, 'file')}: ${first.rule}`);
+  for (const problem of module.unlisted?.unreadable ?? []) lines.push(`       ${paint('yellow', 'note'.padEnd(10))} not walked: ${problem}`);
   return lines;
 }
 
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
   let value = bytes / 1024;
   let unit = 0;
@@ -98,4 +118,8 @@ export function formatBytes(bytes: number): string {
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
+}
+
+function painter(options: HumanOptions): Paint {
+  return (style, text) => (options.colour ? styleText(style, text) : text);
 }

@@ -93,7 +93,8 @@ describe('pbxsig verify', () => {
     for (const [what, args, message] of [
       ['a missing module directory', ['verify', '/nonexistent/module'], /module directory \/nonexistent\/module: does not exist/],
       ['a file instead of a directory', ['verify', CLI], /not a directory/],
-      ['no module directory', ['verify'], /name at least one module directory/],
+      ['no module directory where there is no installation', ['verify', '--root', CLI.replace(/\/bin\/pbxsig\.js$/, '')], /no FreePBX installation at .*admin\/modules does not exist/],
+      ['module directories with installation options', ['verify', '.', '--root', '/'], /--root apply to an installation/],
       ['an unknown option', ['verify', '.', '--frobnicate'], /Unknown argument: frobnicate/],
       ['a bad --threads', ['verify', '.', '--threads', 'many'], /--threads: expected a number or "auto"/],
       ['a bad --engine', ['verify', '.', '--engine', 'gpu'], /Invalid values/],

@@ -1,0 +1,109 @@
+// Find a FreePBX installation under a root directory ("/" on a live host, or a snapshot: a backup or
+// mounted disk). Every path is resolved inside the root, so the snapshot's absolute links point into
+// the snapshot, never at the machine doing the audit.
+
+import { readdirSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError, describeError, errnoCode } from '../errors.js';
+import { ConfinedOpener } from '../hash/confined-open.js';
+import { readConfined } from '../hash/read-confined.js';
+import { SETTING_KEYS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
+import type { InstallSettings, SettingName, SettingSource, SettingsLayer } from './settings.js';
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface Installation {
+  /** The root as named, made absolute. */
+  readonly root: string;
+  /** The same, with links resolved: what every path is confined to. */
+  readonly realRoot: string;
+  readonly opener: ConfinedOpener;
+  readonly settings: InstallSettings;
+  readonly sources: Readonly<Record<SettingName, SettingSource>>;
+  /** <webroot>/admin/modules, as a path inside the installation. */
+  readonly modulesDir: string;
+  /** Module directory names, sorted. */
+  readonly modules: readonly string[];
+  /** Problems worth a warning (an unreadable config file, a module entry that is not a directory). */
+  readonly warnings: readonly string[];
+}
+
+export interface DiscoverOptions {
+  readonly root: string;
+  /** Settings given on the command line; they win over the installation's files. */
+  readonly overrides?: Partial<InstallSettings>;
+}
+
+export async function discoverInstallation(options: DiscoverOptions): Promise<Installation> {
+  const root = resolve(options.root);
+  const realRoot = await resolveRoot(root);
+  const opener = new ConfinedOpener(realRoot, realRoot);
+  const warnings: string[] = [];
+
+  const layers: SettingsLayer[] = [];
+  const overrides: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.overrides ?? {})) {
+    if (value !== undefined) overrides[SETTING_KEYS[name as SettingName]] = value;
+  }
+  layers.push({ source: 'option', values: overrides });
+  for (const [file, source, parse] of [
+    ['etc/amportal.conf', 'amportal.conf', parseAmportalConf],
+    ['etc/freepbx.conf', 'freepbx.conf', parseFreepbxConf],
+  ] as const) {
+    const read = readConfined(opener, file, MAX_CONFIG_BYTES);
+    if (read.state === 'read') layers.push({ source, values: parse(read.bytes.toString('utf8')) });
+    if (read.state === 'failed') warnings.push(`/${file} not read: ${read.reason}`);
+  }
+  let resolved;
+  try {
+    resolved = resolveSettings(layers);
+  } catch (error) {
+    throw new InputError('CONFIG_INVALID', `installation at ${root}: ${describeError(error)}`);
+  }
+
+  const modulesDir = `${resolved.settings.webroot === '/' ? '' : resolved.settings.webroot}/admin/modules`;
+  const dir = opener.resolveDirectory(modulesDir.slice(1));
+  if (dir.kind !== 'dir') {
+    throw new InputError(
+      'INSTALLATION_NOT_FOUND',
+      `no FreePBX installation at ${root}: ${modulesDir} ${dir.kind === 'missing' ? 'does not exist' : `cannot be used (${dir.reason})`}; ` +
+        `the web root comes from ${resolved.sources.webroot === 'default' ? "FreePBX's default" : resolved.sources.webroot} (set it with --webroot)`,
+    );
+  }
+  return { root, realRoot, opener, settings: resolved.settings, sources: resolved.sources, modulesDir, modules: listModules(opener, modulesDir, dir.real, warnings), warnings };
+}
+
+async function resolveRoot(root: string): Promise<string> {
+  try {
+    if (!(await stat(root)).isDirectory()) throw new InputError('INPUT_NOT_DIRECTORY', `installation root ${root}: not a directory`);
+    return await realpath(root);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (errnoCode(error) === 'ENOENT') throw new InputError('INPUT_NOT_FOUND', `installation root ${root}: does not exist`);
+    throw new InputError('INPUT_UNREADABLE', `installation root ${root}: ${describeError(error)}`);
+  }
+}
+
+// The module directories: subdirectories (or links to them, resolved inside the root) whose names do
+// not start with "_" or "." (FreePBX keeps caches such as _cache beside the modules).
+function listModules(opener: ConfinedOpener, modulesDir: string, real: string, warnings: string[]): string[] {
+  let entries;
+  try {
+    entries = readdirSync(real, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError('INPUT_UNREADABLE', `${modulesDir}: ${describeError(error)}`);
+  }
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    if (entry.isDirectory()) {
+      names.push(entry.name);
+    } else if (entry.isSymbolicLink()) {
+      const target = opener.resolveDirectory(`${modulesDir.slice(1)}/${entry.name}`);
+      if (target.kind === 'dir') names.push(entry.name);
+      else warnings.push(`${modulesDir}/${entry.name} is a link that does not lead to a directory inside the root: ${target.reason}`);
+    }
+  }
+  return names.sort();
+}

@@ -1,0 +1,32 @@
+// FreePBX raises a security notification when it finds tampering. pbxsig's equivalent: one line per
+// module with findings, on stderr. Under systemd (JOURNAL_STREAM set) each line carries a syslog
+// priority prefix ("<3>" error, "<4>" warning), so journald records its priority and existing
+// alerting (journalctl -p err, log shippers) picks it up.
+
+import type { ModuleReport, VerifyReport } from './types.js';
+
+const PRIORITY = { error: 3, warning: 4 } as const;
+
+/** The alert lines for a report (empty when nothing was found). */
+export function alertLines(report: VerifyReport, env: NodeJS.ProcessEnv = process.env): string[] {
+  const journald = (env['JOURNAL_STREAM'] ?? '') !== '';
+  const lines: string[] = [];
+  for (const module of report.modules) {
+    const text = describeFindings(module);
+    if (text === undefined) continue;
+    const prefix = journald ? `<${module.passed ? PRIORITY.warning : PRIORITY.error}>` : '';
+    lines.push(`${prefix}pbxsig: ${module.passed ? 'WARNING' : 'ALERT'} module ${module.name} (${module.directory}): ${text}`);
+  }
+  return lines;
+}
+
+function describeFindings(module: ModuleReport): string | undefined {
+  const parts: string[] = [];
+  if (module.verdict !== 'verified') parts.push(`${module.verdict} (FreePBX status ${module.freepbx.status}): ${module.summary}`);
+  const code = module.unlisted?.code ?? [];
+  if (code.length > 0) {
+    const shown = code.slice(0, 5).map((f) => f.path).join(', ');
+    parts.push(`${code.length} unlisted code ${code.length === 1 ? 'file' : 'files'}: ${shown}${code.length > 5 ? ', ...' : ''}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}

@@ -1,0 +1,78 @@
+// Verify a whole FreePBX installation (`pbxsig verify` with no module directory): every module in
+// <webroot>/admin/modules, each listed file where FreePBX installed it, the installation's own keys,
+// and every path resolved inside the installation's root.
+
+import { UsageError } from '../errors.js';
+import { discoverInstallation } from '../install/discover.js';
+import { destinationOf, moduleDirectory } from '../install/layout.js';
+import { SETTING_KEYS } from '../install/settings.js';
+import type { InstallSettings, SettingName } from '../install/settings.js';
+import { DEFAULT_LIMITS } from '../manifest/types.js';
+import { FREEPBX_ANCHORS, parseAnchors } from '../pgp/anchors.js';
+import type { KeySource } from '../pgp/key-sources.js';
+import type { InstallationReport, VerifyReport } from '../report/types.js';
+import { planModule } from './plan.js';
+import { runVerification } from './run.js';
+import type { CommonOptions } from './verify-modules.js';
+
+export interface InstallationOptions extends CommonOptions {
+  /** The installation's filesystem root; default "/". */
+  readonly root?: string;
+  /** Directory settings that win over the installation's own (AMPWEBROOT, ...). */
+  readonly settings?: Partial<InstallSettings>;
+  /** Only these modules (by name); default every module. */
+  readonly modules?: readonly string[];
+}
+
+export async function verifyInstallation(options: InstallationOptions = {}): Promise<VerifyReport> {
+  const startedAt = new Date();
+  const anchors = parseAnchors(options.anchors ?? FREEPBX_ANCHORS);
+  const install = await discoverInstallation({ root: options.root ?? '/', ...(options.settings ? { overrides: options.settings } : {}) });
+  const limits = options.limits ?? DEFAULT_LIMITS;
+
+  const wanted = options.modules ?? install.modules;
+  const absent = wanted.filter((name) => !install.modules.includes(name));
+  if (absent.length > 0) throw new UsageError(`no such module in ${install.modulesDir}: ${absent.join(', ')}`);
+
+  const plans = wanted.map((name) => {
+    const directory = moduleDirectory(name, install.settings);
+    const spec = {
+      name,
+      directory,
+      root: install.realRoot,
+      confine: install.realRoot,
+      dir: directory.slice(1),
+      locate: (path: string) => {
+        const destination = destinationOf(name, path, install.settings);
+        return destination.kind === 'skip' ? { skip: destination.reason } : { location: destination.path, jobPath: destination.path.slice(1) };
+      },
+    };
+    return planModule(spec, install.opener, limits);
+  });
+
+  const bmo = `${install.settings.webroot === '/' ? '' : install.settings.webroot}/admin/libraries/BMO`;
+  const keySources: KeySource[] = [
+    { kind: 'installation', root: install.realRoot, dir: bmo.slice(1), display: bmo },
+    ...(options.keys ?? []).map((path): KeySource => ({ kind: 'path', path })),
+  ];
+  const installation: InstallationReport = {
+    root: install.root,
+    settings: Object.fromEntries(
+      (Object.keys(SETTING_KEYS) as SettingName[]).map((name) => [SETTING_KEYS[name], { value: install.settings[name], source: install.sources[name] }]),
+    ),
+    modulesDirectory: install.modulesDir,
+  };
+  return runVerification({
+    plans,
+    keySources,
+    anchors,
+    engine: options.engine ?? 'auto',
+    threads: options.threads ?? 'auto',
+    unlisted: options.unlisted ?? 'fail',
+    now: options.now ?? startedAt,
+    startedAt,
+    installation,
+    warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })),
+    onModule: options.onModule,
+  });
+}

@@ -1,0 +1,204 @@
+// A whole FreePBX installation, built in a temporary directory as a snapshot of a host would look,
+// verified with verifyInstallation() and with `pbxsig verify --root`. Every module's verdict is
+// asserted one by one.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { verifyInstallation } from '../../src/index.js';
+import type { ModuleReport, VerifyReport } from '../../src/index.js';
+import { FRAMEWORK_FILES, absoluteLink, buildInstallation } from '../helpers/installation.js';
+import { certified, makeKey } from '../helpers/keys.js';
+import type { TestKey } from '../helpers/keys.js';
+import { makeTempDir, sha256, signModule, writeFiles } from '../helpers/modules.js';
+import { CLI } from '../helpers/paths.js';
+
+const WEBROOT = '/srv/www';
+const REAL_VIEW = '<?php echo "real view";\n';
+
+let temp: string;
+let root: string;
+let anchor: TestKey;
+let cleanup: () => Promise<void>;
+
+before(async () => {
+  const dir = await makeTempDir();
+  temp = dir.path;
+  cleanup = dir.remove;
+  root = join(temp, 'snapshot');
+  anchor = await makeKey('Installation Master', { rsa: true });
+  const developer = await certified(anchor, await makeKey('FreePBX Mirror'));
+  const { modulesDir } = await buildInstallation(root, {
+    webroot: WEBROOT,
+    anchor,
+    developer,
+    modules: {
+      core: { 'module.xml': '<module>core</module>\n', 'Core.class.php': '<?php class Core {}\n', 'views/real.php': REAL_VIEW, 'assets/spinner.gif': 'GIF89a spinner' },
+      dashboard: { 'module.xml': '<module>dashboard</module>\n', 'assets/js/dashboard.js': 'dashboard();\n' },
+      api: { 'module.xml': '<module>api</module>\n', 'Api.class.php': '<?php class Api {}\n' },
+    },
+  });
+
+  // core: a listed view that is an absolute link, as installed systems hold them, and a dropped shell.
+  const core = join(modulesDir, 'core');
+  await absoluteLink(root, `${WEBROOT}/admin/modules/core/views/link.php`, `${WEBROOT}/admin/modules/core/views/real.php`);
+  await signModule(core, developer, {
+    entries: [
+      { path: 'module.xml', digest: sha256('<module>core</module>\n') },
+      { path: 'Core.class.php', digest: sha256('<?php class Core {}\n') },
+      { path: 'views/real.php', digest: sha256(REAL_VIEW) },
+      { path: 'views/link.php', digest: sha256(REAL_VIEW) },
+      { path: 'assets/spinner.gif', digest: sha256('GIF89a spinner') },
+    ],
+  });
+  await writeFile(join(core, 'shell.php'), '<?php system($_GET["c"]);\n');
+
+  // framework: admin/images/spinner.gif is an absolute link into core; tests ship unlisted.
+  await rm(join(root, WEBROOT, 'admin/images/spinner.gif'));
+  await absoluteLink(root, `${WEBROOT}/admin/images/spinner.gif`, `${WEBROOT}/admin/modules/core/assets/spinner.gif`);
+  await writeFiles(join(modulesDir, 'framework'), { 'utests/ConfigTest.php': '<?php // unit test\n' });
+
+  // dashboard: a listed file that is a link climbing out of the snapshot.
+  const dashboard = join(modulesDir, 'dashboard');
+  await symlink('../../../../../../../../../../../etc/hostname', join(dashboard, 'escape.js'));
+  await signModule(dashboard, developer, {
+    entries: [
+      { path: 'module.xml', digest: sha256('<module>dashboard</module>\n') },
+      { path: 'assets/js/dashboard.js', digest: sha256('dashboard();\n') },
+      { path: 'escape.js', digest: sha256('whatever') },
+    ],
+  });
+
+  // api: what FreePBX installs at run time, never listed: node_modules, a LESS cache, translations.
+  const api = join(modulesDir, 'api');
+  await writeFiles(api, {
+    'node/node_modules/graphql/index.js': 'module.exports = {};\n',
+    'node/node_modules/graphql/scripts/build.sh': '#!/bin/sh\n',
+    'assets/less/cache/lessphp_0f8b.css': '.a{}\n',
+    'i18n/api.pot': 'msgid ""\n',
+  });
+  await symlink('../graphql/index.js', join(api, 'node/node_modules/.bin-graphql'));
+  // A directory FreePBX skips beside the modules.
+  await writeFiles(modulesDir, { '_cache/x': 'cache' });
+});
+
+after(async () => cleanup());
+
+function module(report: VerifyReport, name: string): ModuleReport {
+  const found = report.modules.find((m) => m.name === name);
+  assert.ok(found, `module ${name} in the report`);
+  return found;
+}
+
+describe('verifyInstallation', () => {
+  let report: VerifyReport;
+  before(async () => {
+    report = await verifyInstallation({ root, anchors: [anchor.fingerprint] });
+  });
+
+  it('finds the settings in etc/amportal.conf and every module, skipping _cache', () => {
+    assert.deepEqual(report.installation?.settings['AMPWEBROOT'], { value: WEBROOT, source: 'amportal.conf' });
+    assert.deepEqual(report.installation?.settings['AMPSBIN'], { value: '/usr/sbin', source: 'default' });
+    assert.deepEqual(report.modules.map((m) => m.name), ['api', 'core', 'dashboard', 'framework']);
+  });
+
+  it("uses the installation's own keys from admin/libraries/BMO", () => {
+    assert.equal(report.settings.keyFiles.length, 2);
+    assert.ok(report.settings.keyFiles.every((f) => f.startsWith(`${WEBROOT}/admin/libraries/BMO/`)));
+  });
+
+  it("verifies framework's files where the installer put them, skipping what FreePBX skips", () => {
+    const framework = module(report, 'framework');
+    assert.equal(framework.verdict, 'verified', framework.summary);
+    assert.equal(framework.files.matched, FRAMEWORK_FILES.filter((f) => f.installed !== null).length);
+    assert.equal(framework.files.skipped, 3);
+    assert.equal(framework.files.viaSymlink, 1, 'admin/images/spinner.gif is an absolute link resolved inside the snapshot');
+    assert.deepEqual(framework.unlisted?.allowed.map((a) => a.path), ['utests/ConfigTest.php']);
+    assert.equal(framework.unlisted?.code.length, 0);
+    assert.equal(framework.passed, true);
+  });
+
+  it('finds the dropped shell.php in core, whose signed files are all intact', () => {
+    const core = module(report, 'core');
+    assert.equal(core.verdict, 'verified', core.summary);
+    assert.equal(core.freepbx.status, 129, 'FreePBX would see nothing wrong');
+    assert.deepEqual(core.unlisted?.code.map((f) => [f.path, f.location]), [['shell.php', `${WEBROOT}/admin/modules/core/shell.php`]]);
+    assert.equal(core.passed, false);
+    assert.equal(core.files.viaSymlink, 1);
+  });
+
+  it('reports a link that climbs out of the snapshot as unsafe, without following it', () => {
+    const dashboard = module(report, 'dashboard');
+    assert.equal(dashboard.verdict, 'tampered');
+    assert.deepEqual(dashboard.files.unsafe.map((f) => f.path), ['escape.js']);
+    assert.match(dashboard.files.unsafe[0]?.reason ?? '', /above the root/);
+    assert.equal(dashboard.freepbx.status, 130);
+  });
+
+  it('expects node_modules and LESS caches installed at run time: no finding', () => {
+    const api = module(report, 'api');
+    assert.equal(api.verdict, 'verified');
+    assert.equal(api.passed, true);
+    assert.deepEqual(api.unlisted?.code, []);
+    assert.equal(api.unlisted?.runtime, 4);
+    assert.equal(api.unlisted?.other, 1);
+  });
+
+  it('sums up: two modules fail, one unlisted code file', () => {
+    assert.equal(report.summary.failed, 2);
+    assert.equal(report.summary.unlistedCode, 1);
+  });
+
+  it('with unlisted files reported but not failing, only the tampered module fails', async () => {
+    const lenient = await verifyInstallation({ root, anchors: [anchor.fingerprint], unlisted: 'report' });
+    assert.equal(module(lenient, 'core').passed, true);
+    assert.equal(lenient.summary.failed, 1);
+    const ignoring = await verifyInstallation({ root, anchors: [anchor.fingerprint], unlisted: 'ignore', modules: ['core'] });
+    assert.equal(module(ignoring, 'core').unlisted, null);
+    assert.deepEqual(ignoring.modules.map((m) => m.name), ['core']);
+  });
+
+  it('gives FreePBX status 7 to every module when FreePBX\'s own master keys are the anchors', async () => {
+    const foreign = await verifyInstallation({ root, modules: ['api'] });
+    assert.equal(module(foreign, 'api').verdict, 'untrusted-signer');
+    assert.equal(module(foreign, 'api').freepbx.status, 7);
+  });
+
+  it('says clearly when there is no installation at the root', async () => {
+    await assert.rejects(verifyInstallation({ root: temp }), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'INSTALLATION_NOT_FOUND' && /\/var\/www\/html\/admin\/modules does not exist/.test(e.message));
+  });
+});
+
+describe('pbxsig verify --root', () => {
+  function pbxsig(args: readonly string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('exits 1, names the findings, and writes the JSON report atomically with --report', async () => {
+    const out = join(temp, 'report.json');
+    const r = pbxsig(['verify', '--root', root, '--anchor', anchor.fingerprint, '--report', out]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^FAIL core +verified/m);
+    assert.match(r.stdout, /unlisted +shell\.php +\(unlisted script\)/);
+    assert.match(r.stdout, /2 of 4 modules in the installation at .* failed/);
+    const written = JSON.parse(await readFile(out, 'utf8')) as VerifyReport;
+    assert.equal(written.summary.failed, 2);
+  });
+
+  it('prints one alert line per module with findings on stderr, with syslog priorities under systemd', () => {
+    const r = pbxsig(['verify', '--root', root, '--anchor', anchor.fingerprint, '--json'], { JOURNAL_STREAM: '8:12345' });
+    const alerts = r.stderr.trim().split('\n');
+    assert.equal(alerts.length, 2, r.stderr);
+    assert.match(alerts[0] ?? '', /^<3>pbxsig: ALERT module core \(\/srv\/www\/admin\/modules\/core\): 1 unlisted code file: shell\.php$/);
+    assert.match(alerts[1] ?? '', /^<3>pbxsig: ALERT module dashboard .*tampered \(FreePBX status 130\)/);
+  });
+
+  it('refuses to write the report inside the tree being verified', () => {
+    const r = pbxsig(['verify', '--root', root, '--report', join(root, WEBROOT, 'report.json')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /refusing to write inside/);
+  });
+});
