@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -39,39 +39,47 @@ const SETTING_OPTIONS = [
   ['astvarlibdir', 'varLibDir', 'ASTVARLIBDIR'],
 ] as const;
 
-function parser(argv: readonly string[]): Argv {
+// The options of `verify`, declared once for both parsers below.
+function verifyOptions(y: Argv): Argv {
+  let command = y
+    .option('root', { describe: 'filesystem root of the installation: / or a snapshot (backup, mounted disk)', type: 'string', requiresArg: true, group: 'Installation:' })
+    .option('module', { alias: 'm', describe: 'verify only this module of the installation; repeatable', type: 'string', array: true, requiresArg: true, group: 'Installation:' });
+  for (const [name, , key] of SETTING_OPTIONS) {
+    command = command.option(name, { describe: `${key} inside the root (default: from /etc/amportal.conf or FreePBX's default)`, type: 'string', requiresArg: true, group: 'Installation:' });
+  }
+  return command
+    .option('keys', { alias: 'k', describe: 'public key file or directory (.asc .key .gpg, pubring.gpg); repeatable', type: 'string', array: true, default: [], requiresArg: true })
+    .option('anchor', { describe: 'trusted master key: a fingerprint or a public key file; repeatable (default: FreePBX master keys)', type: 'string', array: true, requiresArg: true })
+    .option('unlisted', { describe: 'files a manifest does not list: ignore, report, or fail the module when one is code', choices: ['ignore', 'report', 'fail'], default: 'fail' })
+    .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
+    .option('threads', { alias: 'j', describe: 'hashing threads: a number (0 = main thread) or "auto"', type: 'string', default: 'auto', requiresArg: true })
+    .option('json', { describe: 'print the report as JSON (schema: docs/report-schema.md)', type: 'boolean', default: false })
+    .option('report', { describe: 'also write the JSON report to this file (atomically)', type: 'string', requiresArg: true });
+}
+
+// The full parser: commands, help, version. Used for help, version and anything unusual.
+function fullParser(argv: readonly string[]): Argv {
   return yargs([...argv])
     .scriptName('pbxsig')
     .usage('$0 <command> [options]\n\nVerify FreePBX module signatures (module.sig): fast, strict, FreePBX-compatible.')
-    .command('verify [modules..]', 'verify a FreePBX installation, or module directories, against their module.sig', (y) => {
-      let command = y
-        .usage(
-          '$0 verify [MODULE_DIR...] [options]\n\n' +
-            'With no MODULE_DIR, verifies every module of the FreePBX installation at --root (default /), each file\n' +
-            "where FreePBX installed it, with the installation's keys. With MODULE_DIRs, verifies those directories.\n" +
-            'A module passes when module.sig is signed by a key certified by a FreePBX master key (or your --anchor),\n' +
-            'neither is revoked or expired, every listed file has its signed SHA-256, and no unlisted code was added.',
-        )
-        .positional('modules', { describe: 'module directories (each with a module.sig)', type: 'string', array: true })
-        .option('root', { describe: 'filesystem root of the installation: / or a snapshot (backup, mounted disk)', type: 'string', requiresArg: true, group: 'Installation:' })
-        .option('module', { alias: 'm', describe: 'verify only this module of the installation; repeatable', type: 'string', array: true, requiresArg: true, group: 'Installation:' });
-      for (const [name, , key] of SETTING_OPTIONS) {
-        command = command.option(name, { describe: `${key} inside the root (default: from /etc/amportal.conf or FreePBX's default)`, type: 'string', requiresArg: true, group: 'Installation:' });
-      }
-      return command
-        .option('keys', { alias: 'k', describe: 'public key file or directory (.asc .key .gpg, pubring.gpg); repeatable', type: 'string', array: true, default: [], requiresArg: true })
-        .option('anchor', { describe: 'trusted master key: a fingerprint or a public key file; repeatable (default: FreePBX master keys)', type: 'string', array: true, requiresArg: true })
-        .option('unlisted', { describe: 'files a manifest does not list: ignore, report, or fail the module when one is code', choices: ['ignore', 'report', 'fail'], default: 'fail' })
-        .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
-        .option('threads', { alias: 'j', describe: 'hashing threads: a number (0 = main thread) or "auto"', type: 'string', default: 'auto', requiresArg: true })
-        .option('json', { describe: 'print the report as JSON (schema: docs/report-schema.md)', type: 'boolean', default: false })
-        .option('report', { describe: 'also write the JSON report to this file (atomically)', type: 'string', requiresArg: true })
+    .command('verify [modules..]', 'verify a FreePBX installation, or module directories, against their module.sig', (y) =>
+      verifyOptions(
+        y
+          .usage(
+            '$0 verify [MODULE_DIR...] [options]\n\n' +
+              'With no MODULE_DIR, verifies every module of the FreePBX installation at --root (default /), each file\n' +
+              "where FreePBX installed it, with the installation's keys. With MODULE_DIRs, verifies those directories.\n" +
+              'A module passes when module.sig is signed by a key certified by a FreePBX master key (or your --anchor),\n' +
+              'neither is revoked or expired, every listed file has its signed SHA-256, and no unlisted code was added.',
+          )
+          .positional('modules', { describe: 'module directories (each with a module.sig)', type: 'string', array: true }),
+      )
         .example('$0 verify', 'the FreePBX installation on this host')
-        .example('$0 verify --root /mnt/backup --report audit.json', "a snapshot, with its own settings and keys")
-        .example('$0 verify /var/www/html/admin/modules/core', 'one installed module, with its installation\'s keys')
+        .example('$0 verify --root /mnt/backup --report audit.json', 'a snapshot, with its own settings and keys')
+        .example('$0 verify /var/www/html/admin/modules/core', "one installed module, with its installation's keys")
         .example('$0 verify mods/* -k keys/ --anchor master.asc --json', 'module directories, your keys and anchor')
-        .epilogue(EPILOGUE);
-    })
+        .epilogue(EPILOGUE),
+    )
     .demandCommand(1, 'name a command: pbxsig verify')
     .strict()
     .help()
@@ -82,11 +90,28 @@ function parser(argv: readonly string[]): Argv {
     .exitProcess(false);
 }
 
+// The everyday run (`pbxsig verify ...`, no help asked): a flat parser without commands. yargs renders
+// and caches the whole help text whenever a command runs, about 30 ms of a boot-time check.
+function fastParser(argv: readonly string[]): Argv {
+  return verifyOptions(yargs(argv.slice(1)))
+    // Positionals are module directories here (no command to name them): check options only.
+    .strictOptions()
+    .help(false)
+    .version(false)
+    .exitProcess(false);
+}
+
+function wantsFullParser(argv: readonly string[]): boolean {
+  return argv[0] !== 'verify' || argv.some((a) => a === '--help' || a === '-h' || a === '--version');
+}
+
 export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
   const { error, args, output } = await new Promise<{ error: Error | undefined; args: Record<string, unknown>; output: string }>((resolve) => {
     // With a parse callback yargs neither prints nor exits: help, version and errors come back here.
-    void parser(argv).parse([...argv], {}, (err: Error | undefined, parsed: Record<string, unknown>, out: string) => {
-      resolve({ error: err ?? undefined, args: parsed, output: out });
+    const full = wantsFullParser(argv);
+    const parser = full ? fullParser(argv) : fastParser(argv);
+    void parser.parse(full ? [...argv] : argv.slice(1), {}, (err: Error | undefined, parsed: Record<string, unknown>, out: string) => {
+      resolve({ error: err ?? undefined, args: full ? parsed : { ...parsed, _: ['verify'], modules: parsed['_'] }, output: out });
     });
   });
   if (error) throw new UsageError(error.message);

@@ -14,7 +14,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { DIGEST_BYTES, FILE } from './types.js';
 import type { EngineName, HashAlgorithm, HashJob, HashTask, HashTaskResult } from './types.js';
 import type { WalkResult, WalkTask } from './walk.js';
@@ -125,21 +125,25 @@ export class HashPool {
   readonly threads: number;
   readonly #run = `${process.pid}-${++runs}-${Date.now()}`;
   readonly #options: HashPoolOptions;
-  readonly #piscina: Piscina<HashTask | WalkTask, HashTaskResult | WalkResult> | undefined;
+  // Loaded only when threads are used (piscina costs about 10 ms to load); threads start as soon as
+  // it is, so they warm up while the caller verifies signatures.
+  readonly #piscina: Promise<Piscina<HashTask | WalkTask, HashTaskResult | WalkResult>> | undefined;
 
   constructor(options: HashPoolOptions) {
     this.#options = options;
     this.threads = options.threads;
-    // Threads start now, so they warm up while the caller verifies signatures.
     this.#piscina =
       options.threads > 0
-        ? new Piscina<HashTask | WalkTask, HashTaskResult | WalkResult>({
-            filename: new URL('./worker.js', import.meta.url).href,
-            minThreads: options.threads,
-            maxThreads: options.threads,
-            concurrentTasksPerWorker: BACKLOG_PER_WORKER,
-            idleTimeout: 60_000,
-          })
+        ? import('piscina').then(
+            ({ Piscina }) =>
+              new Piscina<HashTask | WalkTask, HashTaskResult | WalkResult>({
+                filename: new URL('./worker.js', import.meta.url).href,
+                minThreads: options.threads,
+                maxThreads: options.threads,
+                concurrentTasksPerWorker: BACKLOG_PER_WORKER,
+                idleTimeout: 60_000,
+              }),
+          )
         : undefined;
   }
 
@@ -213,13 +217,13 @@ export class HashPool {
   /** Lists what a module directory holds beyond its manifest (see walk.ts), on the same threads. */
   async walk(task: Omit<WalkTask, 'run'>): Promise<WalkResult> {
     const full: WalkTask = { ...task, run: this.#run };
-    if (this.#piscina) return (await this.#piscina.run(full, { name: 'walk' })) as WalkResult;
+    if (this.#piscina) return (await (await this.#piscina).run(full, { name: 'walk' })) as WalkResult;
     const { walk } = await import('./worker.js');
     return walk(full);
   }
 
   async close(): Promise<void> {
-    await this.#piscina?.destroy();
+    await (await this.#piscina)?.destroy();
   }
 
   #task(jobs: readonly HashJob[], start: number, end: number): HashTask {
@@ -244,7 +248,7 @@ export class HashPool {
   }
 
   async #execute(task: HashTask): Promise<HashTaskResult> {
-    if (this.#piscina) return (await this.#piscina.run(task)) as HashTaskResult;
+    if (this.#piscina) return (await (await this.#piscina).run(task)) as HashTaskResult;
     const { default: hashBatch } = await import('./worker.js');
     return hashBatch(task);
   }

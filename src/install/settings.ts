@@ -61,7 +61,7 @@ export function resolveSettings(layers: readonly SettingsLayer[]): ResolvedSetti
     if (!value.startsWith('/') || value.includes('\0')) {
       throw new Error(`${layer?.source ?? 'default'}: ${key}=${JSON.stringify(value)} is not an absolute path`);
     }
-    settings[name] = value.length > 1 ? value.replace(/\/+$/, '') : value;
+    settings[name] = value.replace(/\/+$/, '') || '/';
     sources[name] = layer ? layer.source : 'default';
   }
   return { settings: settings as unknown as InstallSettings, sources: sources as Record<SettingName, SettingSource> };
@@ -93,7 +93,7 @@ export function parseFreepbxConf(text: string): Record<string, string> {
     if (match[2] && match[4] !== undefined) values[match[2]] = match[4];
   }
   const bootstrap = /require(?:_once)?\s*\(?\s*(['"])([^'"]+)\/admin\/bootstrap\.php\1/.exec(text);
-  if (bootstrap?.[2] && values['AMPWEBROOT'] === undefined) values['AMPWEBROOT'] = bootstrap[2];
+  if (bootstrap?.[2] && !values['AMPWEBROOT']) values['AMPWEBROOT'] = bootstrap[2];
   return values;
 }
 

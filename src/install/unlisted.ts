@@ -27,6 +27,10 @@ export const ALLOW_RULES: readonly AllowRule[] = [
   { module: 'framework', pattern: /^utests\/[^/]+Test\.php$/, rule: "framework ships its unit tests (utests/*Test.php) unlisted" },
 ];
 
+function inNodeModules(path: string): boolean {
+  return path.startsWith('node_modules/') || path.includes('/node_modules/');
+}
+
 function isHtaccess(path: string): boolean {
   return path === '.htaccess' || path.endsWith('/.htaccess');
 }
@@ -36,7 +40,7 @@ function isHtaccess(path: string): boolean {
  * `executable` is whether any execute bit is set (undefined when not known).
  */
 export function classifyUnlisted(module: string, path: string, executable: boolean | undefined): UnlistedKind {
-  if (path.startsWith('node_modules/') || path.includes('/node_modules/')) {
+  if (inNodeModules(path)) {
     // npm installs these at run time (api, pm2, ucp); scripts and executables are normal there.
     if (WEB_CODE.test(path) || isHtaccess(path)) return { kind: 'code', reason: 'PHP or .htaccess inside node_modules/' };
     return { kind: 'runtime' };
@@ -53,6 +57,7 @@ export function classifyUnlisted(module: string, path: string, executable: boole
 
 /** Whether the walker needs the file's mode to classify it (only when nothing else decides). */
 export function needsMode(module: string, path: string): boolean {
+  if (inNodeModules(path)) return false;
   const kind = classifyUnlisted(module, path, false);
-  return kind.kind === 'other' || kind.kind === 'runtime' ? !path.includes('node_modules/') : false;
+  return kind.kind === 'other' || kind.kind === 'runtime';
 }

@@ -59,7 +59,7 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
   const threads = report.settings.threads === 0 ? 'main thread' : `${report.settings.threads} worker ${plural(report.settings.threads, 'thread')}`;
   const lines = [
     '',
-    `${head}: ${summary.files.toLocaleString('en-US')} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
+    `${head}: ${groupThousands(summary.files)} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
   ];
   const sha1 = report.modules.filter((m) => m.warnings.some((w) => w.code === 'SIGNATURE_SHA1')).length;
   if (sha1 > 0) lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
@@ -114,6 +114,11 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+// Not toLocaleString(): starting ICU for one number costs about 5 ms of a boot-time run.
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 function plural(n: number, word: string): string {

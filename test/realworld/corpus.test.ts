@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { splitClearsigned } from '../../src/manifest/cleartext.js';
+import { destinationOf } from '../../src/install/layout.js';
+import { FREEPBX_DEFAULTS } from '../../src/install/settings.js';
 import { parseManifest } from '../../src/manifest/parse.js';
 import { FREEPBX_ANCHORS } from '../../src/pgp/anchors.js';
 import { loadKeys } from '../../src/pgp/keyring.js';
@@ -119,5 +121,29 @@ describe('real-world FreePBX signatures', { skip }, () => {
     assert.ok(manifest.entries.some((e) => e.path === 'amp_conf/htdocs/.htaccess'));
     const check = await checkSignature(clear, keyring, now);
     assert.equal(check.outcome, 'good');
+  });
+
+  it("maps every path of framework's manifest where FreePBX 17 installs it", () => {
+    const text = readFileSync(join(REALWORLD, 'sigs/Long-aa-PBX-eb1e410-framework.module.sig'), 'utf8');
+    const clear = splitClearsigned(text);
+    const manifest = parseManifest(clear.text, { firstLine: clear.firstLine });
+    const where = new Map<string, number>();
+    for (const entry of manifest.entries) {
+      const destination = destinationOf('framework', entry.path, FREEPBX_DEFAULTS);
+      assert.equal(destination.kind, 'file', entry.path);
+      if (destination.kind !== 'file') continue;
+      assert.ok(!destination.path.includes('/../') && !destination.path.includes('//'), destination.path);
+      const area = ['/var/www/html/admin/modules/framework/', '/var/www/html/', '/var/lib/asterisk/bin/', '/var/lib/asterisk/agi-bin/'].find((p) => destination.path.startsWith(p));
+      assert.ok(area, `${entry.path} -> ${destination.path}`);
+      where.set(area, (where.get(area) ?? 0) + 1);
+    }
+    // What the corpus README says: everything under amp_conf/htdocs/ lands in the web root, and the 8
+    // files under amp_conf/bin/ and amp_conf/agi-bin/ outside it.
+    assert.deepEqual(Object.fromEntries(where), {
+      '/var/www/html/': 8086,
+      '/var/www/html/admin/modules/framework/': 14,
+      '/var/lib/asterisk/bin/': 6,
+      '/var/lib/asterisk/agi-bin/': 2,
+    });
   });
 });
