@@ -18,7 +18,7 @@ export interface ParseOptions {
 
 // A key holding one of these makes parse_ini_string() return false (tested with PHP 8.2). Paths are
 // keys, so a file name with "(" or "&" in it makes FreePBX skip every check of its module.
-const PHP_FORBIDDEN_KEY_CHARS = '~!${}()&|^"=';
+const PHP_FORBIDDEN_KEY_CHAR = /[~!${}()&|^"=]/;
 // Bare keys PHP treats as constants; as a key they also make the parse fail.
 const PHP_RESERVED_KEYS = new Set(['null', 'yes', 'no', 'true', 'false', 'on', 'off', 'none']);
 
@@ -101,16 +101,15 @@ function splitKeyValue(line: string): { key: string; value: string } | undefined
 }
 
 function assertPhpAcceptsKey(key: string, line: number): void {
-  for (const c of key) {
-    if (PHP_FORBIDDEN_KEY_CHARS.includes(c)) {
-      throw new ManifestError(
-        'MANIFEST_SYNTAX',
-        `key ${quote(key)} contains ${quote(c)}; PHP's INI parser rejects the whole manifest, so FreePBX would check no file`,
-        line,
-      );
-    }
+  const forbidden = PHP_FORBIDDEN_KEY_CHAR.exec(key);
+  if (forbidden) {
+    throw new ManifestError(
+      'MANIFEST_SYNTAX',
+      `key ${quote(key)} contains ${quote(forbidden[0])}; PHP's INI parser rejects the whole manifest, so FreePBX would check no file`,
+      line,
+    );
   }
-  if (PHP_RESERVED_KEYS.has(key.toLowerCase())) {
+  if (key.length <= 5 && PHP_RESERVED_KEYS.has(key.toLowerCase())) {
     throw new ManifestError('MANIFEST_SYNTAX', `key ${quote(key)} is reserved in PHP's INI syntax; PHP rejects the whole manifest`, line);
   }
 }
@@ -123,7 +122,7 @@ function checkEntry(path: string, digest: string, line: number, seen: ReadonlySe
   if (seen.has(path)) {
     return { code: 'MANIFEST_DUPLICATE_PATH', line, path, message: `${quote(path)} is listed more than once` };
   }
-  if (!SHA256_HEX.test(digest)) {
+  if (digest.length !== 64 || !SHA256_HEX.test(digest)) {
     return {
       code: 'MANIFEST_BAD_DIGEST',
       line,
