@@ -4,7 +4,9 @@
 //   2. write and sign the "small" (thousands of FreePBX-sized files) and "large" (a few big files) shapes;
 //   3. time verifyModules() on each shape in each configuration, interleaved;
 //   4. time the two raw SHA-256 engines on one buffer;
-//   5. print Markdown to stdout, write JSON to bench/results/latest.json; remove the temp dir.
+//   5. cold processes (suites.ts): `pbxsig verify --root` over a whole generated FreePBX installation
+//      against gpgv + sha256sum, and start-up on one small module against `node -e 0`;
+//   6. print Markdown to stdout, write JSON to bench/results/latest.json; remove the temp dir.
 //
 // Progress goes to stderr, so stdout is only the report.
 
@@ -21,8 +23,20 @@ import { measureShape } from './measure.js';
 import { mulberry32 } from './prng.js';
 import { machineFacts, ratio, renderMarkdown, summarizeShape } from './report.js';
 import type { Report, ShapeResult } from './report.js';
+import { renderInstallation, renderStartup } from './report-suites.js';
+import { runInstallationSuite, runStartupSuite } from './suites.js';
+import type { InstallationSuite, StartupSuite } from './suites.js';
 
 const SEED = 0x5eed_f9b8;
+// Its own seed, so the installation does not change when the shapes above do.
+const INSTALLATION_SEED = 0x1f5_7a11;
+
+/** The report with the cold-process suites. */
+interface FullReport extends Report {
+  readonly installation: InstallationSuite;
+  readonly startup: StartupSuite;
+}
+
 // dist/bench/run.js -> <repo>/bench/results/latest.json (the source tree, not dist/).
 const RESULTS = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 
@@ -34,6 +48,9 @@ interface Plan {
   readonly largeFiles: number;
   readonly largeFileBytes: number;
   readonly engineBufferBytes: number;
+  /** Files of the generated installation (the real FreePBX 17 one has about 26,000). */
+  readonly installationFiles: number;
+  readonly startupRounds: number;
 }
 
 const started = performance.now();
@@ -44,8 +61,8 @@ function parseArgs(args: readonly string[]): Plan {
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (usage: npm run bench [-- --quick])`);
   const quick = args.includes('--quick');
   return quick
-    ? { quick, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB }
-    : { quick, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB };
+    ? { quick, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7 }
+    : { quick, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15 };
 }
 
 /**
@@ -77,7 +94,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const report = await runBenchmark(plan, temp.path, args);
-    process.stdout.write(renderMarkdown(report));
+    process.stdout.write(renderMarkdown(report) + renderInstallation(report.installation) + renderStartup(report.startup));
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
     progress(`wrote ${RESULTS}`);
@@ -89,7 +106,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function runBenchmark(plan: Plan, root: string, args: readonly string[]): Promise<Report> {
+async function runBenchmark(plan: Plan, root: string, args: readonly string[]): Promise<FullReport> {
   const random = mulberry32(SEED);
   const date = new Date().toISOString();
   progress(`generating trees in ${root}`);
@@ -109,6 +126,11 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
   progress('measuring raw engines');
   const engines = await compareEngines(random, plan.engineBufferBytes, plan.rounds);
 
+  progress('measuring cold processes: whole installation');
+  const installation = await runInstallationSuite(root, signer, INSTALLATION_SEED, plan.installationFiles, plan.rounds, progress);
+  progress('measuring cold processes: start-up');
+  const startup = await runStartupSuite(root, signer, INSTALLATION_SEED, plan.startupRounds, progress);
+
   return {
     date,
     command: commandLine(args),
@@ -121,6 +143,8 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     shapes: measured,
     ratios: ratios(measured),
     engines,
+    installation,
+    startup,
   };
 }
 
