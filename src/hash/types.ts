@@ -29,8 +29,8 @@ export interface HashTask {
   readonly root: string;
   readonly confine: string;
   readonly paths: readonly string[];
-  /** Expected digests, DIGEST_BYTES each, in the order of `paths`. */
-  readonly expected: Uint8Array;
+  /** Expected digests, lower-case hex, joined in the order of `paths` (the worker decodes them). */
+  readonly expected: string;
   /** Stop after this many milliseconds and hand the rest back, so one huge file cannot stall a batch. */
   readonly budgetMs: number;
 }

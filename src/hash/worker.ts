@@ -26,6 +26,7 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
   const status = new Uint8Array(count).fill(FILE.PENDING);
   const size = new Float64Array(count);
   const details: FileDetail[] = [];
+  const expectedDigests = Buffer.from(task.expected, 'hex');
   const started = performance.now();
   let done = 0;
   while (done < count) {
@@ -36,8 +37,7 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
       details.push({ index: i, reason: file.reason });
     } else {
       size[i] = file.size;
-      const expected = task.expected.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES);
-      const match = Buffer.compare(file.digest, expected) === 0;
+      const match = Buffer.compare(file.digest, expectedDigests.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES)) === 0;
       status[i] = (match ? FILE.MATCH : FILE.MISMATCH) | (file.viaLink ? FILE.VIA_LINK : 0);
       if (!match) details.push({ index: i, actual: Buffer.from(file.digest).toString('hex') });
     }

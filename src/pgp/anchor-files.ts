@@ -4,7 +4,6 @@
 
 import { existsSync } from 'node:fs';
 import { parseAnchors } from './anchors.js';
-import { readKeyFile } from './keyring.js';
 
 const FINGERPRINT = /^[0-9A-Fa-f\s]+$/;
 
@@ -15,6 +14,8 @@ export async function resolveAnchors(specs: readonly string[]): Promise<string[]
       fingerprints.push(...parseAnchors([spec]));
       continue;
     }
+    // Only a key file needs openpgp.js (about 45 ms to load): fingerprints are parsed without it.
+    const { readKeyFile } = await import('./keyring.js');
     for (const key of await readKeyFile(spec)) fingerprints.push(key.getFingerprint().toUpperCase());
   }
   return fingerprints;

@@ -6,7 +6,7 @@ import { InternalError } from '../errors.js';
 import type { ManifestError } from '../errors.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
-import type { HashResults } from '../hash/pool.js';
+import type { HashResults } from '../hash/results.js';
 import type { WalkResult } from '../hash/walk.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import type { Manifest } from '../manifest/types.js';

@@ -1,15 +1,20 @@
-// One verification run over planned modules, whatever they came from (module directories or an
-// installation):
+// One verification run over modules, whatever they came from (module directories or an installation):
 //
+//   plan each module (read and parse its module.sig); its files go to the pool as soon as it is planned
 //   every listed file of every module goes to one pool, in one schedule; so do the directory walks
 //   meanwhile, on this thread: load openpgp.js and the keys, verify each distinct module.sig once
 //   a module is reported as soon as its files, its walk and its signature are all in
 //
 // File results enter a verdict only after the signature has been judged.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { resolveEngine } from '../hash/engine.js';
-import { HashPool, chooseThreads } from '../hash/pool.js';
+import { ConfinedOpener } from '../hash/confined-open.js';
+import { HashPool } from '../hash/pool.js';
+import type { HashRun } from '../hash/pool.js';
+import { chooseThreads } from '../hash/threads.js';
 import type { EngineChoice, HashJob } from '../hash/types.js';
+import type { ManifestLimits } from '../manifest/types.js';
 import type { WalkResult } from '../hash/walk.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from '../report/types.js';
@@ -17,10 +22,12 @@ import type { InstallationReport, ModuleReport, Notice, UnlistedPolicy, Verdict,
 import { VERSION } from '../version.js';
 import type { Judgement } from './judge-signature.js';
 import { buildModuleReport } from './module-report.js';
-import type { ModulePlan } from './plan.js';
+import { planModule } from './plan.js';
+import type { ModulePlan, ModuleSpec } from './plan.js';
 
 export interface RunOptions {
-  readonly plans: readonly ModulePlan[];
+  readonly modules: readonly ModuleSpec[];
+  readonly limits: ManifestLimits;
   readonly keySources: readonly KeySource[];
   readonly anchors: readonly string[];
   readonly engine: EngineChoice;
@@ -31,74 +38,101 @@ export interface RunOptions {
   readonly installation: InstallationReport | null;
   readonly warnings?: readonly Notice[];
   readonly onModule?: ((report: ModuleReport) => void) | undefined;
+  /** A pool the caller started early (its workers boot while modules are planned); closed here. */
+  readonly pool?: HashPool;
 }
 
 export async function runVerification(options: RunOptions): Promise<VerifyReport> {
-  const { plans, now } = options;
-
-  // One global schedule: all files of all modules, in module order.
-  const jobs: HashJob[] = [];
+  const { now } = options;
+  const plans: ModulePlan[] = [];
   const firstJob: number[] = [];
   const owner: number[] = [];
-  plans.forEach((plan, i) => {
-    firstJob.push(jobs.length);
-    for (const planned of plan.entries) {
-      jobs.push(planned.job);
-      owner.push(i);
-    }
-  });
-
-  const algorithm = 'sha256';
-  const engine = resolveEngine(options.engine, algorithm);
-  const threads = typeof options.threads === 'number' ? options.threads : chooseThreads(jobs);
-  const pool = new HashPool({ threads, engine, algorithm });
-
-  const remaining = plans.map((plan) => plan.entries.length);
-  const walks: Array<WalkResult | undefined> = plans.map(() => undefined);
-  const walked = plans.map((plan) => plan.walk === undefined || options.unlisted === 'ignore');
-  const judgements: Array<Judgement | undefined> = plans.map(() => undefined);
-  const judged = plans.map((plan) => plan.sig.state !== 'read');
-  const reports: Array<ModuleReport | undefined> = plans.map(() => undefined);
+  const remaining: number[] = [];
+  const walks: Array<WalkResult | undefined> = [];
+  const walked: boolean[] = [];
+  const walking: Array<Promise<void>> = [];
+  const judgements: Array<Judgement | undefined> = [];
+  const judged: boolean[] = [];
+  const reports: Array<ModuleReport | undefined> = [];
   const warnings: Notice[] = [...(options.warnings ?? [])];
   let keyFiles: string[] = [];
+  let pool = options.pool;
+  let run: HashRun | undefined;
 
-  const hashing = pool.start(jobs, (start, end) => {
-    for (let j = start; j < end; j++) {
-      const i = owner[j] as number;
-      remaining[i] = (remaining[i] as number) - 1;
-      if (remaining[i] === 0) finish(i);
-    }
-  });
-  // Report a module as soon as everything about it is known (a TTY shows it at once).
-  function finish(i: number): void {
-    if (reports[i] || remaining[i] !== 0 || !walked[i] || !judged[i]) return;
-    const plan = plans[i] as ModulePlan;
+  // Report a module as soon as everything about it is known (a terminal shows it at once).
+  const finish = (i: number): void => {
+    if (!run || reports[i] || remaining[i] !== 0 || !walked[i] || !judged[i]) return;
     const report = buildModuleReport({
-      plan,
+      plan: plans[i] as ModulePlan,
       firstJob: firstJob[i] as number,
       judgement: judgements[i],
-      results: hashing.results,
+      results: run.results,
       walk: walks[i],
       unlistedPolicy: options.unlisted,
       now,
     });
     reports[i] = report;
     options.onModule?.(report);
-  }
+  };
+  const onProgress = (start: number, end: number): void => {
+    for (let j = start; j < end; j++) {
+      const i = owner[j] as number;
+      remaining[i] = (remaining[i] as number) - 1;
+      if (remaining[i] === 0) finish(i);
+    }
+  };
+  // One global schedule: each module's files, then its walk, join the pool's queue.
+  const submit = (hashRun: HashRun, hashPool: HashPool, i: number): void => {
+    const plan = plans[i] as ModulePlan;
+    const jobs: HashJob[] = plan.entries.map((e) => e.job);
+    for (let k = 0; k < jobs.length; k++) owner.push(i);
+    firstJob[i] = hashRun.add(jobs);
+    if (!walked[i] && plan.walk) {
+      const walk = plan.walk;
+      const pending = hashPool.walk(walk).then((result) => {
+        walks[i] = result;
+        walked[i] = true;
+        finish(i);
+      });
+      // Awaited below; until then a rejection must not surface as "unhandled".
+      pending.catch(() => undefined);
+      walking.push(pending);
+    }
+  };
 
   try {
-    // Awaited below; until then a rejection must not surface as "unhandled".
-    hashing.done.catch(() => undefined);
-    const walking = plans.map(async (plan, i) => {
-      if (walked[i] || !plan.walk) return;
-      walks[i] = await pool.walk(plan.walk);
-      walked[i] = true;
-      finish(i);
-    });
-    for (const w of walking) w.catch(() => undefined);
+    // openpgp.js loads (about 45 ms) while modules are planned and hashed.
+    const judgeModule = import('./judge-signature.js');
+    judgeModule.catch(() => undefined);
+    if (pool) run = pool.begin(onProgress);
+    for (const spec of options.modules) {
+      const i = plans.length;
+      const plan = planModule(spec, new ConfinedOpener(spec.root, spec.confine), options.limits);
+      plans.push(plan);
+      remaining.push(plan.entries.length);
+      walks.push(undefined);
+      walked.push(plan.walk === undefined || options.unlisted === 'ignore');
+      judgements.push(undefined);
+      judged.push(plan.sig.state !== 'read');
+      reports.push(undefined);
+      if (pool && run) {
+        submit(run, pool, i);
+        // Let piscina hand the queued batches to the workers before planning the next module.
+        await nextTurn();
+      }
+    }
+    if (!pool || !run) {
+      // No pool yet: the plans say how much work there is, and so how many threads pay off.
+      const jobs = plans.flatMap((p) => p.entries.map((e) => e.job));
+      const threads = typeof options.threads === 'number' ? options.threads : chooseThreads(jobs);
+      pool = new HashPool({ threads, engine: resolveEngine(options.engine, 'sha256'), algorithm: 'sha256' });
+      run = pool.begin(onProgress);
+      for (let i = 0; i < plans.length; i++) submit(run, pool, i);
+    }
+    run.seal();
+    run.done.catch(() => undefined);
 
-    // openpgp.js loads (about 45 ms) while the workers start and hash.
-    const judge = await import('./judge-signature.js');
+    const judge = await judgeModule;
     const { keyring, warnings: keyWarnings } = await judge.loadKeySources(options.keySources);
     keyFiles = keyring.sources.map((s) => s.path);
     for (const message of keyWarnings) warnings.push({ code: 'KEY_FILE_SKIPPED', message });
@@ -118,11 +152,11 @@ export async function runVerification(options: RunOptions): Promise<VerifyReport
       finish(i);
     }
 
-    await hashing.done;
+    await run.done;
     await Promise.all(walking);
     plans.forEach((_, i) => finish(i));
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 
   const modules = reports.filter((r): r is ModuleReport => r !== undefined);
@@ -132,7 +166,7 @@ export async function runVerification(options: RunOptions): Promise<VerifyReport
     tool: { name: 'pbxsig', version: VERSION },
     startedAt: options.startedAt.toISOString(),
     durationMs: Date.now() - options.startedAt.getTime(),
-    settings: { engine, threads: pool.threads, anchors: options.anchors, keyFiles, unlisted: options.unlisted },
+    settings: { engine: pool?.engine ?? resolveEngine(options.engine, 'sha256'), threads: pool?.threads ?? 0, anchors: options.anchors, keyFiles, unlisted: options.unlisted },
     installation: options.installation,
     summary: summarize(modules),
     modules,

@@ -2,7 +2,10 @@
 // <webroot>/admin/modules, each listed file where FreePBX installed it, the installation's own keys,
 // and every path resolved inside the installation's root.
 
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
+import { resolveEngine } from '../hash/engine.js';
+import { HashPool } from '../hash/pool.js';
 import { discoverInstallation } from '../install/discover.js';
 import { destinationOf, moduleDirectory } from '../install/layout.js';
 import { SETTING_KEYS } from '../install/settings.js';
@@ -11,7 +14,7 @@ import { DEFAULT_LIMITS } from '../manifest/types.js';
 import { FREEPBX_ANCHORS, parseAnchors } from '../pgp/anchors.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import type { InstallationReport, VerifyReport } from '../report/types.js';
-import { planModule } from './plan.js';
+import type { ModuleSpec } from './plan.js';
 import { runVerification } from './run.js';
 import type { CommonOptions } from './verify-modules.js';
 
@@ -27,6 +30,28 @@ export interface InstallationOptions extends CommonOptions {
 export async function verifyInstallation(options: InstallationOptions = {}): Promise<VerifyReport> {
   const startedAt = new Date();
   const anchors = parseAnchors(options.anchors ?? FREEPBX_ANCHORS);
+  const pool = earlyPool(options);
+  try {
+    await pool?.started();
+    return await verify(options, startedAt, anchors, pool);
+  } catch (error) {
+    await pool?.close();
+    throw error;
+  }
+}
+
+// A whole installation is large by nature (FreePBX 17: 26,000 files; the pool wins from about 10,000,
+// see hash/pool.ts), so under `--threads auto` the workers start now and boot while the modules are
+// discovered and planned, instead of after. A run limited to some modules decides after planning.
+function earlyPool(options: InstallationOptions): HashPool | undefined {
+  const threads = options.threads ?? 'auto';
+  if (options.modules !== undefined) return undefined;
+  const count = threads === 'auto' ? Math.max(1, availableParallelism()) : threads;
+  if (count < 2 && threads === 'auto') return undefined;
+  return new HashPool({ threads: count, engine: resolveEngine(options.engine ?? 'auto', 'sha256'), algorithm: 'sha256' });
+}
+
+async function verify(options: InstallationOptions, startedAt: Date, anchors: string[], pool: HashPool | undefined): Promise<VerifyReport> {
   const install = await discoverInstallation({ root: options.root ?? '/', ...(options.settings ? { overrides: options.settings } : {}) });
   const limits = options.limits ?? DEFAULT_LIMITS;
 
@@ -34,9 +59,9 @@ export async function verifyInstallation(options: InstallationOptions = {}): Pro
   const absent = wanted.filter((name) => !install.modules.includes(name));
   if (absent.length > 0) throw new UsageError(`no such module in ${install.modulesDir}: ${absent.join(', ')}`);
 
-  const plans = wanted.map((name) => {
+  const modules = wanted.map((name): ModuleSpec => {
     const directory = moduleDirectory(name, install.settings);
-    const spec = {
+    return {
       name,
       directory,
       root: install.realRoot,
@@ -47,7 +72,6 @@ export async function verifyInstallation(options: InstallationOptions = {}): Pro
         return destination.kind === 'skip' ? { skip: destination.reason } : { location: destination.path, jobPath: destination.path.slice(1) };
       },
     };
-    return planModule(spec, install.opener, limits);
   });
 
   const bmo = `${install.settings.webroot === '/' ? '' : install.settings.webroot}/admin/libraries/BMO`;
@@ -63,7 +87,8 @@ export async function verifyInstallation(options: InstallationOptions = {}): Pro
     modulesDirectory: install.modulesDir,
   };
   return runVerification({
-    plans,
+    modules,
+    limits,
     keySources,
     anchors,
     engine: options.engine ?? 'auto',
@@ -74,5 +99,6 @@ export async function verifyInstallation(options: InstallationOptions = {}): Pro
     installation,
     warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })),
     onModule: options.onModule,
+    ...(pool ? { pool } : {}),
   });
 }

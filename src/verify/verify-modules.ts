@@ -4,14 +4,13 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, describeError, errnoCode } from '../errors.js';
-import { ConfinedOpener } from '../hash/confined-open.js';
 import type { EngineChoice } from '../hash/types.js';
 import { DEFAULT_LIMITS } from '../manifest/types.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import { FREEPBX_ANCHORS, parseAnchors } from '../pgp/anchors.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import type { ModuleReport, UnlistedPolicy, VerifyReport } from '../report/types.js';
-import { planModule } from './plan.js';
+import type { ModuleSpec } from './plan.js';
 import { runVerification } from './run.js';
 
 export interface CommonOptions {
@@ -43,9 +42,9 @@ export async function verifyModules(options: VerifyOptions): Promise<VerifyRepor
   const limits = options.limits ?? DEFAULT_LIMITS;
 
   const targets = await Promise.all(options.modules.map(resolveModuleDir));
-  const plans = targets.map((target) => {
+  const modules = targets.map((target): ModuleSpec => {
     const dir = target.real.slice(1);
-    const spec = {
+    return {
       name: target.name,
       directory: target.directory,
       root: '/',
@@ -53,12 +52,12 @@ export async function verifyModules(options: VerifyOptions): Promise<VerifyRepor
       dir,
       locate: (path: string) => ({ location: `${target.directory}/${path}`, jobPath: dir === '' ? path : `${dir}/${path}` }),
     };
-    return planModule(spec, new ConfinedOpener('/', target.real), limits);
   });
 
   const keySources: KeySource[] = [...(options.keys ?? []), ...(await installationKeyDirs(targets))].map((path) => ({ kind: 'path', path }));
   return runVerification({
-    plans,
+    modules,
+    limits,
     keySources,
     anchors,
     engine: options.engine ?? 'auto',
