@@ -44,6 +44,10 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - ANCHOR_INVALID: a trust anchor is not a 40-hex-digit fingerprint.
  * - INSTALLATION_NOT_FOUND: no FreePBX installation where --root (and --webroot) point.
  * - CONFIG_INVALID: the installation's amportal.conf or freepbx.conf holds an unusable setting.
+ * - KEY_NOT_SECRET: a secret key was needed and the file holds only public keys.
+ * - PASSPHRASE_REQUIRED / PASSPHRASE_WRONG: a protected secret key could not be unlocked.
+ * - TREE_UNSAFE: a module to sign holds special files or links leaving it.
+ * - OUTPUT_EXISTS / OUTPUT_READ_ONLY: a file to write is already there, or protected.
  */
 export type InputErrorCode =
   | 'INPUT_NOT_FOUND'
@@ -52,7 +56,13 @@ export type InputErrorCode =
   | 'KEY_UNREADABLE'
   | 'ANCHOR_INVALID'
   | 'INSTALLATION_NOT_FOUND'
-  | 'CONFIG_INVALID';
+  | 'CONFIG_INVALID'
+  | 'KEY_NOT_SECRET'
+  | 'PASSPHRASE_REQUIRED'
+  | 'PASSPHRASE_WRONG'
+  | 'TREE_UNSAFE'
+  | 'OUTPUT_EXISTS'
+  | 'OUTPUT_READ_ONLY';
 
 export class InputError extends BaseError<InputErrorCode> {}
 

@@ -26,7 +26,31 @@ export interface VerifyArgs {
   readonly report: string | undefined;
 }
 
-export type ParsedArgs = VerifyArgs | { readonly command: 'output'; readonly text: string };
+export interface SignArgs {
+  readonly command: 'sign';
+  readonly module: string;
+  readonly key: string;
+  readonly passphraseFile: string | undefined;
+  readonly dotfiles: boolean;
+  readonly signedBy: string | undefined;
+  readonly repo: string | undefined;
+  readonly expiresAfter: string | undefined;
+  readonly date: string | undefined;
+  readonly check: boolean;
+  readonly keys: string[];
+  readonly anchors: string[];
+  readonly engine: 'auto' | 'node' | 'wasm';
+  readonly threads: number | 'auto';
+  readonly json: boolean;
+}
+
+export type KeysArgs =
+  | { readonly command: 'keys generate'; readonly name: string; readonly email: string; readonly type: 'ed25519' | 'rsa'; readonly expires: string | undefined; readonly created: string | undefined; readonly out: string; readonly passphraseFile: string | undefined; readonly force: boolean }
+  | { readonly command: 'keys certify' | 'keys revoke'; readonly master: string; readonly key: string; readonly reason: string | undefined; readonly out: string | undefined; readonly passphraseFile: string | undefined; readonly date: string | undefined; readonly force: boolean }
+  | { readonly command: 'keys list'; readonly keys: string[]; readonly anchors: string[]; readonly json: boolean }
+  | { readonly command: 'keys export'; readonly keys: string[]; readonly out: string | undefined; readonly force: boolean };
+
+export type ParsedArgs = VerifyArgs | SignArgs | KeysArgs | { readonly command: 'output'; readonly text: string };
 
 const EPILOGUE = 'Exit status: 0 every module verified, 1 some module failed verification, 2 usage or input error, 3 internal error.';
 
@@ -80,7 +104,61 @@ function fullParser(argv: readonly string[]): Argv {
         .example('$0 verify mods/* -k keys/ --anchor master.asc --json', 'module directories, your keys and anchor')
         .epilogue(EPILOGUE),
     )
-    .demandCommand(1, 'name a command: pbxsig verify')
+    .command('sign <module>', 'sign a module directory: write its module.sig (FreePBX format, GnuPG-compatible)', (y) =>
+      y
+        .usage('$0 sign MODULE_DIR --key SECRET_KEY_FILE [options]\n\nHashes every file of the module, writes FreePBX\'s module.sig body and clear-signs it (SHA-256 or\nstronger). GnuPG, gpgv, FreePBX and pbxsig all accept the result. module.sig is replaced atomically.')
+        .positional('module', { describe: 'the module directory', type: 'string' })
+        .option('key', { describe: 'secret key file (armored or binary)', type: 'string', demandOption: true, requiresArg: true })
+        .option('passphrase-file', { describe: "file holding the secret key's passphrase (else asked on the terminal)", type: 'string', requiresArg: true })
+        .option('dotfiles', { describe: 'include files whose names start with "." (FreePBX\'s published modules do)', type: 'boolean', default: true })
+        .option('signed-by', { describe: 'the manifest\'s signedby= (informational)', type: 'string', requiresArg: true })
+        .option('repo', { describe: 'the manifest\'s repo= (default manual)', type: 'string', requiresArg: true })
+        .option('expires-after', { describe: 'FreePBX treats the signature as revoked after this: a date, Unix time, or a duration such as 90d', type: 'string', requiresArg: true })
+        .option('date', { describe: 'signature time (for reproducible sample material; default now)', type: 'string', requiresArg: true, hidden: true })
+        .option('check', { describe: 'verify the module right after signing (anchor: the signing key, unless --anchor)', type: 'boolean', default: false })
+        .option('keys', { alias: 'k', describe: 'public keys for --check', type: 'string', array: true, default: [], requiresArg: true })
+        .option('anchor', { describe: 'trust anchor for --check', type: 'string', array: true, requiresArg: true })
+        .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
+        .option('threads', { alias: 'j', describe: 'hashing threads: a number (0 = main thread) or "auto"', type: 'string', default: 'auto', requiresArg: true })
+        .option('json', { describe: 'print the result as JSON', type: 'boolean', default: false })
+        .example('$0 sign ./mymodule --key dev.secret.asc --check', 'sign, then verify the result')
+        .epilogue(EPILOGUE),
+    )
+    .command('keys', 'generate, certify, revoke, list and export keys', (y) =>
+      y
+        .command('generate', 'make a new signing key: NAME.pub.asc and NAME.secret.asc (mode 0600)', (g) =>
+          g
+            .option('name', { describe: 'the key owner\'s name', type: 'string', demandOption: true, requiresArg: true })
+            .option('email', { describe: 'the key owner\'s email address', type: 'string', demandOption: true, requiresArg: true })
+            .option('type', { describe: 'key algorithm', choices: ['ed25519', 'rsa'], default: 'ed25519' })
+            .option('expires', { describe: 'expiry: a duration (2y, 180d), a date, or "never"', type: 'string', default: 'never', requiresArg: true })
+            .option('created', { describe: 'creation time (for reproducible sample material)', type: 'string', requiresArg: true, hidden: true })
+            .option('out', { describe: 'file name prefix (default: the name, lower case)', type: 'string', requiresArg: true })
+            .option('passphrase-file', { describe: 'protect the secret key with the passphrase in this file (else asked on a terminal)', type: 'string', requiresArg: true })
+            .option('force', { describe: 'replace existing files', type: 'boolean', default: false }),
+        )
+        .command('certify', "certify a developer key with a master key (\"getting your key signed by FreePBX\")", (c) =>
+          masterOptions(c).example('$0 keys certify --master master.secret.asc --key dev.pub.asc --out dev.certified.asc', ''),
+        )
+        .command('revoke', "revoke a master key's certification: every module signed by that key is then revoked", (c) =>
+          masterOptions(c).option('reason', { describe: 'why (carried in the revocation)', type: 'string', requiresArg: true }),
+        )
+        .command('list', 'show keys, who certified them, and whether they are trusted (and why not)', (l) =>
+          l
+            .option('keys', { alias: 'k', describe: 'key file or directory; repeatable', type: 'string', array: true, demandOption: true, requiresArg: true })
+            .option('anchor', { describe: 'trust anchor: a fingerprint or key file (default: FreePBX master keys)', type: 'string', array: true, requiresArg: true })
+            .option('json', { describe: 'print as JSON', type: 'boolean', default: false }),
+        )
+        .command('export', 'print armored public keys (merged; secret parts removed) for distribution', (e) =>
+          e
+            .option('keys', { alias: 'k', describe: 'key file or directory; repeatable', type: 'string', array: true, demandOption: true, requiresArg: true })
+            .option('out', { describe: 'write to this file instead of stdout', type: 'string', requiresArg: true })
+            .option('force', { describe: 'replace an existing file', type: 'boolean', default: false }),
+        )
+        .demandCommand(1, 'name a keys command: generate, certify, revoke, list or export')
+        .epilogue(EPILOGUE),
+    )
+    .demandCommand(1, 'name a command: verify, sign or keys')
     .strict()
     .help()
     .alias('help', 'h')
@@ -88,6 +166,16 @@ function fullParser(argv: readonly string[]): Argv {
     .epilogue(EPILOGUE)
     .wrap(Math.min(120, process.stdout.columns || 100))
     .exitProcess(false);
+}
+
+function masterOptions(y: Argv): Argv {
+  return y
+    .option('master', { describe: 'the master\'s secret key file', type: 'string', demandOption: true, requiresArg: true })
+    .option('key', { describe: 'the developer\'s public key file', type: 'string', demandOption: true, requiresArg: true })
+    .option('out', { describe: 'write the resulting public key here (default: stdout)', type: 'string', requiresArg: true })
+    .option('passphrase-file', { describe: "file holding the master key's passphrase (else asked on the terminal)", type: 'string', requiresArg: true })
+    .option('date', { describe: 'signature time (for reproducible sample material)', type: 'string', requiresArg: true, hidden: true })
+    .option('force', { describe: 'replace an existing --out file', type: 'boolean', default: false });
 }
 
 // The everyday run (`pbxsig verify ...`, no help asked): a flat parser without commands. yargs renders
@@ -121,11 +209,12 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
 
 /** Turns yargs' loose result into typed arguments, or throws UsageError. */
 export function check(args: Record<string, unknown>): ParsedArgs {
-  const [command] = args['_'] as unknown[];
+  const [command, sub] = args['_'] as unknown[];
+  if (command === 'sign') return checkSign(args);
+  if (command === 'keys') return checkKeys(String(sub), args);
   if (command !== 'verify') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-  const threads = String(args['threads']);
-  if (threads !== 'auto' && !/^\d+$/.test(threads)) throw new UsageError(`--threads: expected a number or "auto", got ${JSON.stringify(threads)}`);
-  const strings = (name: string): string[] => ((args[name] as unknown[] | undefined) ?? []).filter((v) => v !== undefined).map(String);
+  const threads = threadsOf(args);
+  const strings = (name: string): string[] => stringsOf(args, name);
   const modules = strings('modules');
   const settings: Record<string, string> = {};
   const installationOptions: string[] = [];
@@ -151,9 +240,83 @@ export function check(args: Record<string, unknown>): ParsedArgs {
     keys: strings('keys'),
     anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS],
     engine: args['engine'] as VerifyArgs['engine'],
-    threads: threads === 'auto' ? 'auto' : Number.parseInt(threads, 10),
+    threads,
     unlisted: args['unlisted'] as UnlistedPolicy,
     json: args['json'] === true,
     report: typeof args['report'] === 'string' ? args['report'] : undefined,
   };
+}
+
+function stringsOf(args: Record<string, unknown>, name: string): string[] {
+  return ((args[name] as unknown[] | undefined) ?? []).filter((v) => v !== undefined).map(String);
+}
+
+function optional(args: Record<string, unknown>, name: string): string | undefined {
+  const value = args[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function threadsOf(args: Record<string, unknown>): number | 'auto' {
+  const threads = String(args['threads']);
+  if (threads !== 'auto' && !/^\d+$/.test(threads)) throw new UsageError(`--threads: expected a number or "auto", got ${JSON.stringify(threads)}`);
+  return threads === 'auto' ? 'auto' : Number.parseInt(threads, 10);
+}
+
+function checkSign(args: Record<string, unknown>): SignArgs {
+  return {
+    command: 'sign',
+    module: String(args['module']),
+    key: String(args['key']),
+    passphraseFile: optional(args, 'passphrase-file'),
+    dotfiles: args['dotfiles'] !== false,
+    signedBy: optional(args, 'signed-by'),
+    repo: optional(args, 'repo'),
+    expiresAfter: optional(args, 'expires-after'),
+    date: optional(args, 'date'),
+    check: args['check'] === true,
+    keys: stringsOf(args, 'keys'),
+    anchors: stringsOf(args, 'anchor'),
+    engine: args['engine'] as SignArgs['engine'],
+    threads: threadsOf(args),
+    json: args['json'] === true,
+  };
+}
+
+function checkKeys(sub: string, args: Record<string, unknown>): KeysArgs {
+  switch (sub) {
+    case 'generate': {
+      const name = String(args['name']);
+      return {
+        command: 'keys generate',
+        name,
+        email: String(args['email']),
+        type: args['type'] === 'rsa' ? 'rsa' : 'ed25519',
+        expires: optional(args, 'expires') === 'never' ? undefined : optional(args, 'expires'),
+        created: optional(args, 'created'),
+        out: optional(args, 'out') ?? (name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'key'),
+        passphraseFile: optional(args, 'passphrase-file'),
+        force: args['force'] === true,
+      };
+    }
+    case 'certify':
+    case 'revoke':
+      return {
+        command: sub === 'certify' ? 'keys certify' : 'keys revoke',
+        master: String(args['master']),
+        key: String(args['key']),
+        reason: optional(args, 'reason'),
+        out: optional(args, 'out'),
+        passphraseFile: optional(args, 'passphrase-file'),
+        date: optional(args, 'date'),
+        force: args['force'] === true,
+      };
+    case 'list': {
+      const anchors = stringsOf(args, 'anchor');
+      return { command: 'keys list', keys: stringsOf(args, 'keys'), anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS], json: args['json'] === true };
+    }
+    case 'export':
+      return { command: 'keys export', keys: stringsOf(args, 'keys'), out: optional(args, 'out'), force: args['force'] === true };
+    default:
+      throw new UsageError(`unknown keys command ${JSON.stringify(sub)}: use generate, certify, revoke, list or export`);
+  }
 }

@@ -22,6 +22,10 @@ function onSignal(signal: NodeJS.Signals, number: number): void {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`pbxsig keys list | head`) closes the pipe: stop quietly, as cat does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  });
   process.once('SIGINT', () => onSignal('SIGINT', 2));
   process.once('SIGTERM', () => onSignal('SIGTERM', 15));
   try {
@@ -30,8 +34,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${args.text}\n`);
       return EXIT.ok;
     }
-    const { runVerify } = await import('./commands/verify.js');
-    return await runVerify(args);
+    if (args.command === 'verify') {
+      const { runVerify } = await import('./commands/verify.js');
+      return await runVerify(args);
+    }
+    if (args.command === 'sign') {
+      const { runSign } = await import('./commands/sign.js');
+      return await runSign(args);
+    }
+    const { runKeys } = await import('./commands/keys.js');
+    return await runKeys(args);
   } catch (error) {
     if (error instanceof BaseError && error.code !== 'INTERNAL') {
       const hint = error.code === 'USAGE' ? "\nRun 'pbxsig --help' for usage." : '';

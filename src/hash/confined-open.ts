@@ -74,6 +74,11 @@ export class ConfinedOpener {
     }
   }
 
+  /** Closes an fd this opener returned. */
+  close(fd: number): void {
+    closeSync(fd);
+  }
+
   /** Resolves a directory path (relative to the root) to its real path inside the root. */
   resolveDirectory(path: string): { kind: 'dir'; real: string } | Failure {
     const dir = this.#resolveDir(path);

@@ -11,7 +11,9 @@
 // loop, which is busy planning and verifying signatures while the workers hash.
 
 import type { Piscina } from 'piscina';
+import { InternalError } from '../errors.js';
 import { HashResults } from './results.js';
+import { DIGEST_BYTES } from './types.js';
 import type { EngineName, HashAlgorithm, HashJob, HashTask, HashTaskResult } from './types.js';
 import type { WalkResult, WalkTask } from './walk.js';
 
@@ -181,6 +183,8 @@ export class HashPool {
       paths.push(job.path);
       expected += job.expected;
     }
+    // A batch either checks every digest or asks for every digest.
+    if (expected.length !== 0 && expected.length !== (end - start) * DIGEST_BYTES * 2) throw new InternalError('a batch mixes checked and computed digests');
     return {
       run: this.#run,
       engine: this.#options.engine,

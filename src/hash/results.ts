@@ -1,7 +1,7 @@
 // The results of a hash run, packed: a status byte and a size per file, details only for the few
 // that did not match. Grows as jobs are added (a run may be fed module by module).
 
-import { FILE } from './types.js';
+import { DIGEST_BYTES, FILE } from './types.js';
 import type { HashTaskResult } from './types.js';
 
 export type FileResult =
@@ -12,6 +12,7 @@ export type FileResult =
 export class HashResults {
   #status: Uint8Array;
   #size: Float64Array;
+  #digests: Uint8Array | undefined;
   readonly #details = new Map<number, { reason?: string; actual?: string }>();
 
   constructor(capacity = 1024) {
@@ -29,18 +30,33 @@ export class HashResults {
     size.set(this.#size);
     this.#status = status;
     this.#size = size;
+    if (this.#digests) {
+      const digests = new Uint8Array(capacity * DIGEST_BYTES);
+      digests.set(this.#digests);
+      this.#digests = digests;
+    }
   }
 
   /** Stores a task's results for jobs [start, start + result.done). */
   store(start: number, result: HashTaskResult): void {
     this.#status.set(result.status.subarray(0, result.done), start);
     this.#size.set(result.size.subarray(0, result.done), start);
+    if (result.digests) {
+      this.#digests ??= new Uint8Array(this.#status.length * DIGEST_BYTES);
+      this.#digests.set(result.digests.subarray(0, result.done * DIGEST_BYTES), start * DIGEST_BYTES);
+    }
     for (const detail of result.details) {
       this.#details.set(start + detail.index, {
         ...(detail.reason !== undefined ? { reason: detail.reason } : {}),
         ...(detail.actual !== undefined ? { actual: detail.actual } : {}),
       });
     }
+  }
+
+  /** The digest computed for job `index` (lower-case hex), when digests were asked for. */
+  digestHex(index: number): string | undefined {
+    if (!this.#digests || this.get(index)?.status !== 'match') return undefined;
+    return Buffer.from(this.#digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES)).toString('hex');
   }
 
   /** The result for job `index`, or undefined while it is pending. */

@@ -17,7 +17,7 @@ export interface HashJob {
   readonly confine: string;
   /** Path relative to root, without a leading "/". */
   readonly path: string;
-  /** Expected digest, lower-case hex. */
+  /** Expected digest, lower-case hex; empty to ask for the digest (signing). */
   readonly expected: string;
 }
 
@@ -29,7 +29,10 @@ export interface HashTask {
   readonly root: string;
   readonly confine: string;
   readonly paths: readonly string[];
-  /** Expected digests, lower-case hex, joined in the order of `paths` (the worker decodes them). */
+  /**
+   * Expected digests, lower-case hex, joined in the order of `paths` (the worker decodes them).
+   * Empty to ask for the digests instead (signing): they come back in HashTaskResult.digests.
+   */
   readonly expected: string;
   /** Stop after this many milliseconds and hand the rest back, so one huge file cannot stall a batch. */
   readonly budgetMs: number;
@@ -59,4 +62,6 @@ export interface HashTaskResult {
   readonly status: Uint8Array;
   readonly size: Float64Array;
   readonly details: readonly FileDetail[];
+  /** DIGEST_BYTES per path, when the task gave no expected digests. */
+  readonly digests?: Uint8Array;
 }

@@ -27,6 +27,8 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
   const size = new Float64Array(count);
   const details: FileDetail[] = [];
   const expectedDigests = Buffer.from(task.expected, 'hex');
+  // No expectations: the caller wants the digests themselves (pbxsig sign).
+  const digests = task.expected === '' ? new Uint8Array(count * DIGEST_BYTES) : undefined;
   const started = performance.now();
   let done = 0;
   while (done < count) {
@@ -35,6 +37,10 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
     if (!file.ok) {
       status[i] = FAILURE[file.status];
       details.push({ index: i, reason: file.reason });
+    } else if (digests) {
+      size[i] = file.size;
+      digests.set(file.digest, i * DIGEST_BYTES);
+      status[i] = FILE.MATCH | (file.viaLink ? FILE.VIA_LINK : 0);
     } else {
       size[i] = file.size;
       const match = Buffer.compare(file.digest, expectedDigests.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES)) === 0;
@@ -43,7 +49,7 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
     }
     if (performance.now() - started >= task.budgetMs) break;
   }
-  return { done, status, size, details };
+  return digests ? { done, status, size, details, digests } : { done, status, size, details };
 }
 
 /** Named task "walk": the files of a module directory that its manifest does not list. */

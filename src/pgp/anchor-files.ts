@@ -7,6 +7,11 @@ import { parseAnchors } from './anchors.js';
 
 const FINGERPRINT = /^[0-9A-Fa-f\s]+$/;
 
+/** The specs that name key files: their keys are needed too, to check the anchors' certifications. */
+export function anchorKeyFiles(specs: readonly string[]): string[] {
+  return specs.filter((spec) => !FINGERPRINT.test(spec) && existsSync(spec));
+}
+
 export async function resolveAnchors(specs: readonly string[]): Promise<string[]> {
   const fingerprints: string[] = [];
   for (const spec of specs) {

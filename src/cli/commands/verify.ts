@@ -1,7 +1,7 @@
 // `pbxsig verify`: flags to options, the library does the work, the report goes to stdout (and to
 // --report), alerts to stderr.
 
-import { resolveAnchors } from '../../pgp/anchor-files.js';
+import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
 import { alertLines } from '../../report/alerts.js';
 import { renderFooter, renderHuman, renderModule, wantsColour } from '../../report/human.js';
 import type { ModuleReport, VerifyReport } from '../../report/types.js';
@@ -21,7 +21,7 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
   const live = process.stdout.isTTY === true && !args.json;
   const onModule = live ? (m: ModuleReport): void => void process.stdout.write(renderModule(m, { colour })) : undefined;
   const common = {
-    keys: args.keys,
+    keys: [...args.keys, ...anchorKeyFiles(args.anchors)],
     anchors: await resolveAnchors(args.anchors),
     engine: args.engine,
     threads: args.threads,

@@ -1,0 +1,97 @@
+// `pbxsig keys generate|certify|revoke|list|export`.
+
+import { PublicKey } from 'openpgp';
+import { InputError } from '../../errors.js';
+import { certifyKey, revokeCertification } from '../../keys/certify.js';
+import { describeKeys } from '../../keys/describe.js';
+import type { KeyDescription } from '../../keys/describe.js';
+import { generateKeyPair } from '../../keys/generate.js';
+import { readSecretKey } from '../../keys/secret.js';
+import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
+import { loadKeys, readKeyFile } from '../../pgp/keyring.js';
+import type { KeysArgs } from '../args.js';
+import { passphraseFrom, writeNewFile } from '../output.js';
+import { canPrompt, promptHidden, readPassphraseFile } from '../prompt.js';
+import { durationSeconds, parseTime } from '../times.js';
+
+export async function runKeys(args: KeysArgs): Promise<number> {
+  switch (args.command) {
+    case 'keys generate':
+      return generate(args);
+    case 'keys certify':
+    case 'keys revoke':
+      return certifyOrRevoke(args);
+    case 'keys list':
+      return list(args);
+    case 'keys export':
+      return exportKeys(args);
+  }
+}
+
+async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): Promise<number> {
+  const created = args.created !== undefined ? parseTime(args.created, '--created') : new Date();
+  let expiresIn: number | undefined;
+  if (args.expires !== undefined) {
+    expiresIn = durationSeconds(args.expires) ?? Math.floor((parseTime(args.expires, '--expires').getTime() - created.getTime()) / 1000);
+    if (expiresIn <= 0) throw new InputError('INPUT_UNREADABLE', `--expires ${args.expires}: that is not after the key's creation`);
+  }
+  const passphrase = args.passphraseFile !== undefined ? await readPassphraseFile(args.passphraseFile) : canPrompt() ? await promptHidden('Passphrase for the new secret key (empty for none): ') : undefined;
+  const key = await generateKeyPair({ name: args.name, email: args.email, type: args.type, created, ...(expiresIn !== undefined ? { expiresIn } : {}), ...(passphrase ? { passphrase } : {}) });
+  const publicFile = `${args.out}.pub.asc`;
+  const secretFile = `${args.out}.secret.asc`;
+  await writeNewFile(publicFile, key.toPublic().armor(), { force: args.force, mode: 0o644 });
+  await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
+  process.stdout.write(`${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`);
+  return 0;
+}
+
+async function certifyOrRevoke(args: Extract<KeysArgs, { command: 'keys certify' | 'keys revoke' }>): Promise<number> {
+  const date = args.date !== undefined ? parseTime(args.date, '--date') : new Date();
+  const master = await readSecretKey(args.master, () => passphraseFrom(args.passphraseFile, args.master));
+  const [target, ...more] = await readKeyFile(args.key);
+  if (!target || more.length > 0) throw new InputError('KEY_UNREADABLE', `key file ${args.key}: expected exactly one key, found ${more.length + (target ? 1 : 0)}`);
+  const developer = target.isPrivate() ? target.toPublic() : (target as PublicKey);
+  const result =
+    args.command === 'keys certify'
+      ? await certifyKey(master, developer, { date })
+      : await revokeCertification(master, developer, { date, ...(args.reason !== undefined ? { reason: args.reason } : {}) });
+  const armored = result.armor();
+  if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
+  else process.stdout.write(armored);
+  const what = args.command === 'keys certify' ? 'certified' : 'revoked the certification of';
+  process.stderr.write(`${master.getKeyID().toHex().toUpperCase()} ${what} ${developer.getFingerprint().toUpperCase()}${args.out !== undefined ? `: ${args.out}` : ''}\n`);
+  return 0;
+}
+
+async function list(args: Extract<KeysArgs, { command: 'keys list' }>): Promise<number> {
+  const anchors = await resolveAnchors(args.anchors);
+  const { keyring, warnings } = await loadKeys([...args.keys, ...anchorKeyFiles(args.anchors)]);
+  const keys = await describeKeys(keyring, anchors, new Date());
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ anchors, keys, warnings }, null, 2)}\n`);
+    return 0;
+  }
+  for (const key of keys) process.stdout.write(renderKey(key));
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  return 0;
+}
+
+function renderKey(key: KeyDescription): string {
+  const lines = [`${key.fingerprint}  ${key.algorithm}${key.anchor ? '  [trust anchor]' : ''}`];
+  for (const id of key.userIds) lines.push(`  user ID    ${id}`);
+  lines.push(`  created    ${key.created.slice(0, 10)}${key.expires ? `, expires ${key.expires.slice(0, 10)}` : ', never expires'}`);
+  for (const c of key.certifiedBy) {
+    lines.push(`  certified  by ${c.keyId}${c.name ? ` (${c.name})` : ''}${c.anchor ? ' [anchor]' : ''}${c.created ? ` on ${c.created.slice(0, 10)}` : ''}${c.state ? `: ${c.state}` : ''}`);
+  }
+  lines.push(`  trust      ${key.trust.state}: ${key.trust.reason}`);
+  if (key.trust.state === 'trusted' && key.trust.gnupg !== 'trusted') lines.push(`             GnuPG (and so FreePBX) sees it as ${key.trust.gnupg}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+async function exportKeys(args: Extract<KeysArgs, { command: 'keys export' }>): Promise<number> {
+  const { keyring } = await loadKeys(args.keys);
+  const armored = [...keyring.keys()].map((k) => k.armor()).join('');
+  if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
+  else process.stdout.write(armored);
+  return 0;
+}

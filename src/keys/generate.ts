@@ -1,0 +1,37 @@
+// New signing keys: Ed25519 (fast, small; GnuPG 2.2 understands it) or RSA 4096 (what FreePBX's own
+// keys are).
+
+import { generateKey } from 'openpgp';
+import type { PrivateKey } from 'openpgp';
+import { InputError } from '../errors.js';
+
+export type KeyType = 'ed25519' | 'rsa';
+
+export interface GenerateOptions {
+  readonly name: string;
+  readonly email: string;
+  readonly type?: KeyType;
+  /** Seconds after creation at which the key expires; undefined for never. */
+  readonly expiresIn?: number;
+  /** Creation time (default now): for reproducible sample material. */
+  readonly created?: Date;
+  /** Protects the secret key; undefined leaves it unprotected. */
+  readonly passphrase?: string;
+}
+
+// What openpgp.js accepts in a user ID's email (it rejects the key otherwise): a@b.c.
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+export async function generateKeyPair(options: GenerateOptions): Promise<PrivateKey> {
+  if (!EMAIL.test(options.email)) throw new InputError('INPUT_UNREADABLE', `--email ${JSON.stringify(options.email)}: expected an email address such as jane@example.com`);
+  if (options.name.trim() === '' || /[<>]/.test(options.name)) throw new InputError('INPUT_UNREADABLE', `--name ${JSON.stringify(options.name)}: expected a person's or organisation's name`);
+  const { privateKey } = await generateKey({
+    ...(options.type === 'rsa' ? { type: 'rsa' as const, rsaBits: 4096 } : { type: 'ecc' as const, curve: 'ed25519Legacy' as const }),
+    userIDs: [{ name: options.name, email: options.email }],
+    ...(options.created ? { date: options.created } : {}),
+    ...(options.expiresIn !== undefined ? { keyExpirationTime: options.expiresIn } : {}),
+    ...(options.passphrase !== undefined && options.passphrase !== '' ? { passphrase: options.passphrase } : {}),
+    format: 'object',
+  });
+  return privateKey;
+}
