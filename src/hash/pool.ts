@@ -91,7 +91,8 @@ export class HashPool {
   /** Starts a run that takes jobs as they come. */
   begin(onProgress?: ProgressHandler): HashRun {
     const results = new HashResults();
-    const jobs: HashJob[] = [];
+    // Released as their batches finish: a long audit holds only the jobs still to do.
+    const jobs: Array<HashJob | undefined> = [];
     const ready: Array<{ start: number; end: number }> = [];
     const requeued: Array<{ start: number; end: number }> = [];
     let head = 0;
@@ -117,6 +118,7 @@ export class HashPool {
           (result) => {
             results.store(range.start, result);
             const finished = range.start + result.done;
+            for (let i = range.start; i < finished; i++) jobs[i] = undefined;
             if (finished < range.end) requeued.push({ start: finished, end: range.end });
             onProgress?.(range.start, finished);
             active--;
@@ -174,7 +176,7 @@ export class HashPool {
     await (await this.#piscina)?.destroy();
   }
 
-  #task(jobs: readonly HashJob[], start: number, end: number): HashTask {
+  #task(jobs: ReadonlyArray<HashJob | undefined>, start: number, end: number): HashTask {
     const lead = jobs[start] as HashJob;
     const paths: string[] = [];
     let expected = '';

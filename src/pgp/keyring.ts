@@ -2,6 +2,7 @@
 // pubring.gpg). No keyserver and no gpg process, ever. A key file only supplies key material: it can
 // never create trust (see trust.ts), so loading every key we are given is safe.
 
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { readKeys, readPrivateKeys } from 'openpgp';
@@ -36,6 +37,16 @@ export class Keyring {
 
   keys(): IterableIterator<PublicKey> {
     return this.#byFingerprint.values();
+  }
+
+  /** Identifies the key material (keys and every signature on them): equal ids judge alike. */
+  contentId(): string {
+    const hash = createHash('sha256');
+    for (const fingerprint of [...this.#byFingerprint.keys()].sort()) {
+      hash.update(fingerprint);
+      hash.update((this.#byFingerprint.get(fingerprint) as PublicKey).write());
+    }
+    return hash.digest('hex');
   }
 
   /** The primary key with this fingerprint (40 hex digits, any case). */

@@ -1,0 +1,289 @@
+// A verification session: one worker pool and one signature cache for any number of groups of
+// modules (an installation, or module directories named by the user), verified one after another
+// with their files all flowing through the same schedule.
+//
+//   plan each module (read and parse its module.sig); its files go to the pool as soon as it is planned
+//   the module's directory walk (unlisted files) joins the same queue
+//   meanwhile, on this thread: load the group's keys; verify each distinct module.sig once per session
+//   a module is reported as soon as its files, its walk and its signature are all in; its plan is
+//   then dropped, so memory holds findings, not per-file results
+//
+// File results enter a verdict only after the signature has been judged.
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ConfinedOpener } from '../hash/confined-open.js';
+import { resolveEngine } from '../hash/engine.js';
+import { HashPool } from '../hash/pool.js';
+import type { HashRun } from '../hash/pool.js';
+import { chooseThreads } from '../hash/threads.js';
+import type { EngineChoice } from '../hash/types.js';
+import type { WalkResult } from '../hash/walk.js';
+import type { ManifestLimits } from '../manifest/types.js';
+import type { KeySource } from '../pgp/key-sources.js';
+import { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from '../report/types.js';
+import type { InstallationReport, ModuleReport, Notice, UnlistedPolicy, Verdict, VerifyReport } from '../report/types.js';
+import { VERSION } from '../version.js';
+import type { Judgement } from './judge-signature.js';
+import { buildModuleReport } from './module-report.js';
+import { planModule } from './plan.js';
+import type { ModulePlan, ModuleSpec } from './plan.js';
+
+export interface SessionOptions {
+  readonly anchors: readonly string[];
+  readonly engine: EngineChoice;
+  readonly threads: number | 'auto';
+  readonly unlisted: UnlistedPolicy;
+  readonly now: Date;
+  readonly limits: ManifestLimits;
+  /** A pool the caller started early (its workers boot while modules are planned); closed here. */
+  readonly pool?: HashPool;
+}
+
+export interface Group {
+  readonly modules: readonly ModuleSpec[];
+  readonly keySources: readonly KeySource[];
+  readonly installation: InstallationReport | null;
+  readonly warnings?: readonly Notice[];
+  readonly startedAt: Date;
+  /** Called with each module's report as soon as it is ready (completion order). */
+  readonly onModule?: ((report: ModuleReport) => void) | undefined;
+}
+
+/** How many signature judgements were made, and how many were shared by identical module.sig files. */
+export interface SignatureStats {
+  readonly verified: number;
+  readonly shared: number;
+}
+
+// One module while it is being verified; released once reported.
+interface Tracked {
+  plan: ModulePlan | undefined;
+  firstJob: number;
+  remaining: number;
+  walk: WalkResult | undefined;
+  walked: boolean;
+  judgement: Judgement | undefined;
+  judged: boolean;
+  report: ModuleReport | undefined;
+  readonly group: GroupState;
+}
+
+interface GroupState {
+  readonly group: Group;
+  unfinished: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class VerificationSession {
+  readonly #options: SessionOptions;
+  readonly #judge = import('./judge-signature.js');
+  readonly #judgements = new Map<string, Promise<Judgement>>();
+  readonly #pending = new Set<GroupState>();
+  #pool: HashPool | undefined;
+  #run: HashRun | undefined;
+  // The module each job belongs to, until its batch is done.
+  readonly #owner: Array<Tracked | undefined> = [];
+  #failure: Error | undefined;
+  #verified = 0;
+  #shared = 0;
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+    this.#pool = options.pool;
+    this.#judge.catch(() => undefined);
+  }
+
+  get signatures(): SignatureStats {
+    return { verified: this.#verified, shared: this.#shared };
+  }
+
+  get threads(): number {
+    return this.#pool?.threads ?? 0;
+  }
+
+  /** Verifies one group of modules; resolves with its report when every module is done. */
+  async verify(group: Group): Promise<VerifyReport> {
+    const state: GroupState = { group, unfinished: group.modules.length, resolve: () => undefined, reject: () => undefined };
+    const finished = new Promise<void>((resolve, reject) => {
+      state.resolve = resolve;
+      state.reject = reject;
+    });
+    if (this.#failure) throw this.#failure;
+    this.#pending.add(state);
+    const tracked: Tracked[] = [];
+    // With a pool already running (a later group, or one started early), files flow as planned.
+    if (this.#pool) this.#start();
+    try {
+      if (state.unfinished === 0) state.resolve();
+      for (const spec of group.modules) {
+        const plan = planModule(spec, new ConfinedOpener(spec.root, spec.confine), this.#options.limits);
+        const module: Tracked = {
+          plan,
+          firstJob: 0,
+          remaining: plan.entries.length,
+          walk: undefined,
+          walked: plan.walk === undefined || this.#options.unlisted === 'ignore',
+          judgement: undefined,
+          judged: plan.sig.state !== 'read',
+          report: undefined,
+          group: state,
+        };
+        tracked.push(module);
+        if (this.#run) {
+          this.#submit(module);
+          // Let piscina hand the queued batches to the workers before planning the next module.
+          await nextTurn();
+        }
+      }
+      if (!this.#run) {
+        // The first group decides the pool's size, now that the work is known (unless started early).
+        const jobs = tracked.flatMap((m) => m.plan?.entries.map((e) => e.job) ?? []);
+        const threads = typeof this.#options.threads === 'number' ? this.#options.threads : chooseThreads(jobs);
+        this.#pool ??= new HashPool({ threads, engine: resolveEngine(this.#options.engine, 'sha256'), algorithm: 'sha256' });
+        this.#start();
+        for (const module of tracked) this.#submit(module);
+      }
+
+      const judge = await this.#judge;
+      const { keyring, warnings: keyWarnings } = await judge.loadKeySources(group.keySources);
+      const keyFiles = keyring.sources.map((s) => s.path);
+      const keyringId = keyring.contentId();
+      const context = { keyring, anchors: this.#options.anchors, now: this.#options.now };
+      for (const module of tracked) {
+        const sig = module.plan?.sig;
+        if (sig?.state === 'read') {
+          // Identical module.sig bytes judged with identical keys are judged once per session.
+          const cacheKey = `${keyringId}\0${sig.raw}`;
+          let judgement = this.#judgements.get(cacheKey);
+          if (judgement) {
+            this.#shared++;
+          } else {
+            judgement = judge.judgeSignature(sig.clear, context);
+            this.#judgements.set(cacheKey, judgement);
+            this.#verified++;
+          }
+          module.judgement = await judgement;
+          module.judged = true;
+        }
+        this.#finish(module);
+      }
+      await finished;
+
+      const modules = tracked.map((m) => m.report).filter((r): r is ModuleReport => r !== undefined);
+      const warnings: Notice[] = [...(group.warnings ?? []), ...keyWarnings.map((message) => ({ code: 'KEY_FILE_SKIPPED', message }))];
+      return {
+        schema: REPORT_SCHEMA,
+        version: REPORT_VERSION,
+        tool: { name: 'pbxsig', version: VERSION },
+        startedAt: group.startedAt.toISOString(),
+        durationMs: Date.now() - group.startedAt.getTime(),
+        settings: { engine: resolveEngine(this.#options.engine, 'sha256'), threads: this.threads, anchors: this.#options.anchors, keyFiles, unlisted: this.#options.unlisted },
+        installation: group.installation,
+        summary: summarize(modules),
+        modules,
+        warnings,
+      };
+    } finally {
+      this.#pending.delete(state);
+    }
+  }
+
+  /** Waits for outstanding work, then stops the workers. */
+  async close(): Promise<void> {
+    try {
+      if (this.#run) {
+        this.#run.seal();
+        await this.#run.done;
+      }
+    } finally {
+      await this.#pool?.close();
+    }
+  }
+
+  #start(): void {
+    if (this.#run || !this.#pool) return;
+    this.#run = this.#pool.begin((start, end) => this.#progress(start, end));
+    this.#run.done.catch((error: unknown) => {
+      // A worker failed: nothing more will finish. Fail every group waiting, instead of hanging.
+      this.#failure = error instanceof Error ? error : new Error(String(error));
+      for (const state of this.#pending) state.reject(this.#failure);
+    });
+  }
+
+  // One global schedule: each module's files, then its walk, join the pool's queue.
+  #submit(module: Tracked): void {
+    const run = this.#run;
+    const pool = this.#pool;
+    const plan = module.plan;
+    if (!run || !pool || !plan) return;
+    const jobs = plan.entries.map((e) => e.job);
+    module.firstJob = run.add(jobs);
+    for (let k = 0; k < jobs.length; k++) this.#owner[module.firstJob + k] = module;
+    if (!module.walked && plan.walk) {
+      pool.walk(plan.walk).then(
+        (result) => {
+          module.walk = result;
+          module.walked = true;
+          this.#finish(module);
+        },
+        (error: unknown) => module.group.reject(error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+    if (jobs.length === 0) this.#finish(module);
+  }
+
+  #progress(start: number, end: number): void {
+    for (let j = start; j < end; j++) {
+      const module = this.#owner[j];
+      this.#owner[j] = undefined;
+      if (!module) continue;
+      module.remaining--;
+      if (module.remaining === 0) this.#finish(module);
+    }
+  }
+
+  // Report a module as soon as everything about it is known (a terminal shows it at once).
+  #finish(module: Tracked): void {
+    const { plan } = module;
+    if (!plan || !this.#run || module.report || module.remaining !== 0 || !module.walked || !module.judged) return;
+    module.report = buildModuleReport({
+      plan,
+      firstJob: module.firstJob,
+      judgement: module.judgement,
+      results: this.#run.results,
+      walk: module.walk,
+      unlistedPolicy: this.#options.unlisted,
+      now: this.#options.now,
+    });
+    // The plan (every listed path and digest) is no longer needed: keep findings only.
+    module.plan = undefined;
+    module.walk = undefined;
+    module.judgement = undefined;
+    module.group.group.onModule?.(module.report);
+    module.group.unfinished--;
+    if (module.group.unfinished === 0) module.group.resolve();
+  }
+}
+
+export function summarize(modules: readonly ModuleReport[]): VerifyReport['summary'] {
+  const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  let files = 0;
+  let bytes = 0;
+  let unlistedCode = 0;
+  for (const m of modules) {
+    verdicts[m.verdict]++;
+    files += m.files.checked;
+    bytes += m.files.bytes;
+    unlistedCode += m.unlisted?.code.length ?? 0;
+  }
+  return {
+    modules: modules.length,
+    verified: verdicts.verified,
+    failed: modules.filter((m) => !m.passed).length,
+    unlistedCode,
+    verdicts,
+    files,
+    bytes,
+  };
+}
