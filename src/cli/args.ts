@@ -50,7 +50,30 @@ export type KeysArgs =
   | { readonly command: 'keys list'; readonly keys: string[]; readonly anchors: string[]; readonly json: boolean }
   | { readonly command: 'keys export'; readonly keys: string[]; readonly out: string | undefined; readonly force: boolean };
 
-export type ParsedArgs = VerifyArgs | SignArgs | KeysArgs | { readonly command: 'output'; readonly text: string };
+export interface AuditArgs {
+  readonly command: 'audit';
+  readonly roots: string[];
+  readonly from: string | undefined;
+  readonly each: string | undefined;
+  readonly keys: string[];
+  readonly anchors: string[];
+  readonly unlisted: UnlistedPolicy;
+  readonly engine: 'auto' | 'node' | 'wasm';
+  readonly threads: number | 'auto';
+  readonly json: string | undefined;
+  readonly html: string | undefined;
+  readonly ndjson: boolean;
+  readonly quiet: boolean;
+}
+
+export interface DiffArgs {
+  readonly command: 'diff';
+  readonly old: string;
+  readonly new: string;
+  readonly json: boolean;
+}
+
+export type ParsedArgs = VerifyArgs | SignArgs | KeysArgs | AuditArgs | DiffArgs | { readonly command: 'output'; readonly text: string };
 
 const EPILOGUE = 'Exit status: 0 every module verified, 1 some module failed verification, 2 usage or input error, 3 internal error.';
 
@@ -158,7 +181,35 @@ function fullParser(argv: readonly string[]): Argv {
         .demandCommand(1, 'name a keys command: generate, certify, revoke, list or export')
         .epilogue(EPILOGUE),
     )
-    .demandCommand(1, 'name a command: verify, sign or keys')
+    .command('audit [roots..]', 'verify many installations (snapshots, backups, mounts) in one run, with one report', (y) =>
+      y
+        .usage(
+          '$0 audit ROOT... [options]\n\nVerifies every installation as `pbxsig verify --root ROOT` would, all in one schedule: identical\n' +
+            'module.sig files are verified once for the whole audit. An unreadable installation is reported and skipped.',
+        )
+        .positional('roots', { describe: 'installation roots', type: 'string', array: true })
+        .option('from', { describe: 'file listing installation roots, one per line', type: 'string', requiresArg: true })
+        .option('each', { describe: 'a directory whose subdirectories are installation roots', type: 'string', requiresArg: true })
+        .option('keys', { alias: 'k', describe: 'more public keys (each installation also uses its own)', type: 'string', array: true, default: [], requiresArg: true })
+        .option('anchor', { describe: 'trusted master key: fingerprint or key file; repeatable (default: FreePBX master keys)', type: 'string', array: true, requiresArg: true })
+        .option('unlisted', { describe: 'files a manifest does not list: ignore, report, or fail the module when one is code', choices: ['ignore', 'report', 'fail'], default: 'fail' })
+        .option('json', { describe: 'write the whole audit as JSON to this file', type: 'string', requiresArg: true })
+        .option('html', { describe: 'write a self-contained HTML report to this file', type: 'string', requiresArg: true })
+        .option('ndjson', { describe: 'print one JSON line per module as it finishes (for pipes and log collectors)', type: 'boolean', default: false })
+        .option('quiet', { alias: 'q', describe: 'no progress display', type: 'boolean', default: false })
+        .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
+        .option('threads', { alias: 'j', describe: 'hashing threads: a number or "auto"', type: 'string', default: 'auto', requiresArg: true })
+        .example('$0 audit --each /srv/snapshots --html audit.html --json audit.json', 'every snapshot under a directory')
+        .epilogue('Exit status: 0 every installation clean, 1 some installation has findings or could not be read, 2 usage or input error, 3 internal error.'),
+    )
+    .command('diff <old> <new>', 'what changed between two audits (or verify reports)', (y) =>
+      y
+        .positional('old', { describe: 'the earlier JSON report', type: 'string' })
+        .positional('new', { describe: 'the later JSON report', type: 'string' })
+        .option('json', { describe: 'print the changes as JSON', type: 'boolean', default: false })
+        .epilogue('Exit status: 0 nothing got worse, 1 something newly fails (or new unlisted code), 2 usage or input error.'),
+    )
+    .demandCommand(1, 'name a command: verify, audit, diff, sign or keys')
     .strict()
     .help()
     .alias('help', 'h')
@@ -211,6 +262,8 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
 export function check(args: Record<string, unknown>): ParsedArgs {
   const [command, sub] = args['_'] as unknown[];
   if (command === 'sign') return checkSign(args);
+  if (command === 'audit') return checkAudit(args);
+  if (command === 'diff') return { command: 'diff', old: String(args['old']), new: String(args['new']), json: args['json'] === true };
   if (command === 'keys') return checkKeys(String(sub), args);
   if (command !== 'verify') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const threads = threadsOf(args);
@@ -319,4 +372,23 @@ function checkKeys(sub: string, args: Record<string, unknown>): KeysArgs {
     default:
       throw new UsageError(`unknown keys command ${JSON.stringify(sub)}: use generate, certify, revoke, list or export`);
   }
+}
+
+function checkAudit(args: Record<string, unknown>): AuditArgs {
+  const anchors = stringsOf(args, 'anchor');
+  return {
+    command: 'audit',
+    roots: stringsOf(args, 'roots'),
+    from: optional(args, 'from'),
+    each: optional(args, 'each'),
+    keys: stringsOf(args, 'keys'),
+    anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS],
+    unlisted: args['unlisted'] as UnlistedPolicy,
+    engine: args['engine'] as AuditArgs['engine'],
+    threads: threadsOf(args),
+    json: optional(args, 'json'),
+    html: optional(args, 'html'),
+    ndjson: args['ndjson'] === true,
+    quiet: args['quiet'] === true,
+  };
 }

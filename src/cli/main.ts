@@ -38,6 +38,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runVerify } = await import('./commands/verify.js');
       return await runVerify(args);
     }
+    if (args.command === 'audit') {
+      const { runAudit } = await import('./commands/audit.js');
+      return await runAudit(args);
+    }
+    if (args.command === 'diff') {
+      const { runDiff } = await import('./commands/diff.js');
+      return await runDiff(args);
+    }
     if (args.command === 'sign') {
       const { runSign } = await import('./commands/sign.js');
       return await runSign(args);

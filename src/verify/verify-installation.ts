@@ -13,7 +13,7 @@ import type { InstallSettings, SettingName } from '../install/settings.js';
 import { DEFAULT_LIMITS } from '../manifest/types.js';
 import { FREEPBX_ANCHORS, parseAnchors } from '../pgp/anchors.js';
 import type { KeySource } from '../pgp/key-sources.js';
-import type { InstallationReport, VerifyReport } from '../report/types.js';
+import type { InstallationReport, Notice, VerifyReport } from '../report/types.js';
 import type { ModuleSpec } from './plan.js';
 import { runVerification } from './run.js';
 import type { CommonOptions } from './verify-modules.js';
@@ -52,9 +52,31 @@ function earlyPool(options: InstallationOptions): HashPool | undefined {
 }
 
 async function verify(options: InstallationOptions, startedAt: Date, anchors: string[], pool: HashPool | undefined): Promise<VerifyReport> {
-  const install = await discoverInstallation({ root: options.root ?? '/', ...(options.settings ? { overrides: options.settings } : {}) });
-  const limits = options.limits ?? DEFAULT_LIMITS;
+  const planned = await planInstallation(options);
+  return runVerification({
+    ...planned,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    anchors,
+    engine: options.engine ?? 'auto',
+    threads: options.threads ?? 'auto',
+    unlisted: options.unlisted ?? 'fail',
+    now: options.now ?? startedAt,
+    startedAt,
+    onModule: options.onModule,
+    ...(pool ? { pool } : {}),
+  });
+}
 
+export interface PlannedInstallation {
+  readonly modules: ModuleSpec[];
+  readonly keySources: KeySource[];
+  readonly installation: InstallationReport;
+  readonly warnings: Notice[];
+}
+
+/** Finds the installation under `root` and describes what to check: its modules, where their files are, its keys. */
+export async function planInstallation(options: Pick<InstallationOptions, 'root' | 'settings' | 'modules' | 'keys'>): Promise<PlannedInstallation> {
+  const install = await discoverInstallation({ root: options.root ?? '/', ...(options.settings ? { overrides: options.settings } : {}) });
   const wanted = options.modules ?? install.modules;
   const absent = wanted.filter((name) => !install.modules.includes(name));
   if (absent.length > 0) throw new UsageError(`no such module in ${install.modulesDir}: ${absent.join(', ')}`);
@@ -86,19 +108,5 @@ async function verify(options: InstallationOptions, startedAt: Date, anchors: st
     ),
     modulesDirectory: install.modulesDir,
   };
-  return runVerification({
-    modules,
-    limits,
-    keySources,
-    anchors,
-    engine: options.engine ?? 'auto',
-    threads: options.threads ?? 'auto',
-    unlisted: options.unlisted ?? 'fail',
-    now: options.now ?? startedAt,
-    startedAt,
-    installation,
-    warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })),
-    onModule: options.onModule,
-    ...(pool ? { pool } : {}),
-  });
+  return { modules, keySources, installation, warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })) };
 }

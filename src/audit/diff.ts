@@ -1,0 +1,127 @@
+// What changed between two audits (or verify reports): installations and modules newly failing or
+// fixed, and unlisted code files that appeared or went away. Pure.
+
+import { InputError } from '../errors.js';
+import { REPORT_SCHEMA } from '../report/types.js';
+import type { ModuleReport, Verdict, VerifyReport } from '../report/types.js';
+import { AUDIT_SCHEMA, AUDIT_VERSION } from './types.js';
+import type { AuditReport, AuditedInstallation, InstallationStatus } from './types.js';
+
+export const DIFF_SCHEMA = 'pbxsig/diff';
+export const DIFF_VERSION = 1;
+
+export interface ModuleChange {
+  readonly installation: string;
+  readonly module: string;
+  /** null: the module (or its installation) was not in that report. */
+  readonly was: Verdict | null;
+  readonly now: Verdict | null;
+}
+
+export interface UnlistedChange {
+  readonly installation: string;
+  readonly module: string;
+  readonly path: string;
+}
+
+export interface AuditDiff {
+  readonly schema: typeof DIFF_SCHEMA;
+  readonly version: typeof DIFF_VERSION;
+  readonly old: { readonly startedAt: string };
+  readonly new: { readonly startedAt: string };
+  readonly installations: {
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly newlyFailing: ReadonlyArray<{ readonly root: string; readonly was: InstallationStatus; readonly now: InstallationStatus }>;
+    readonly fixed: ReadonlyArray<{ readonly root: string; readonly was: InstallationStatus }>;
+  };
+  readonly modules: {
+    readonly newlyFailing: readonly ModuleChange[];
+    readonly fixed: readonly ModuleChange[];
+    /** Failing in both, with a different verdict (tampered -> revoked, ...). */
+    readonly changed: readonly ModuleChange[];
+  };
+  readonly unlisted: { readonly added: readonly UnlistedChange[]; readonly removed: readonly UnlistedChange[] };
+  /** True when nothing got worse. */
+  readonly noRegression: boolean;
+}
+
+/** Reads either report kind: a verify report is an audit of one installation. */
+export function asAudit(value: unknown, file: string): AuditReport {
+  const doc = value as { schema?: unknown; version?: unknown };
+  if (doc?.schema === AUDIT_SCHEMA && doc.version === AUDIT_VERSION) return value as AuditReport;
+  if (doc?.schema === REPORT_SCHEMA && doc.version === 1) {
+    const report = value as VerifyReport;
+    const root = report.installation?.root ?? '(module directories)';
+    return {
+      schema: AUDIT_SCHEMA,
+      version: AUDIT_VERSION,
+      tool: report.tool,
+      startedAt: report.startedAt,
+      durationMs: report.durationMs,
+      settings: { engine: report.settings.engine, threads: report.settings.threads, anchors: report.settings.anchors, unlisted: report.settings.unlisted },
+      summary: {
+        installations: 1,
+        clean: report.summary.failed === 0 ? 1 : 0,
+        withFindings: report.summary.failed === 0 ? 0 : 1,
+        unreadable: 0,
+        modules: report.summary.modules,
+        failedModules: report.summary.failed,
+        unlistedCode: report.summary.unlistedCode,
+        files: report.summary.files,
+        bytes: report.summary.bytes,
+        signatures: { verified: 0, shared: 0 },
+      },
+      installations: [{ root, status: report.summary.failed === 0 ? 'clean' : 'findings', error: null, report }],
+    };
+  }
+  throw new InputError('INPUT_UNREADABLE', `${file}: not a pbxsig report (expected schema ${AUDIT_SCHEMA} or ${REPORT_SCHEMA}, version 1)`);
+}
+
+export function diffAudits(before: AuditReport, after: AuditReport): AuditDiff {
+  const oldByRoot = new Map(before.installations.map((i) => [i.root, i]));
+  const newByRoot = new Map(after.installations.map((i) => [i.root, i]));
+  const added = [...newByRoot.keys()].filter((root) => !oldByRoot.has(root));
+  const removed = [...oldByRoot.keys()].filter((root) => !newByRoot.has(root));
+
+  const newlyFailing: Array<{ root: string; was: InstallationStatus; now: InstallationStatus }> = [];
+  const fixed: Array<{ root: string; was: InstallationStatus }> = [];
+  const moduleFailing: ModuleChange[] = [];
+  const moduleFixed: ModuleChange[] = [];
+  const moduleChanged: ModuleChange[] = [];
+  const unlistedAdded: UnlistedChange[] = [];
+  const unlistedRemoved: UnlistedChange[] = [];
+
+  for (const [root, now] of newByRoot) {
+    const was = oldByRoot.get(root);
+    if (was && was.status === 'clean' && now.status !== 'clean') newlyFailing.push({ root, was: was.status, now: now.status });
+    if (was && was.status !== 'clean' && now.status === 'clean') fixed.push({ root, was: was.status });
+    const oldModules = modulesOf(was);
+    const newModules = modulesOf(now);
+    for (const [name, module] of newModules) {
+      const previous = oldModules.get(name);
+      const change = { installation: root, module: name, was: previous?.verdict ?? null, now: module.verdict };
+      if (!module.passed && (previous === undefined || previous.passed)) moduleFailing.push(change);
+      else if (module.passed && previous !== undefined && !previous.passed) moduleFixed.push(change);
+      else if (!module.passed && previous && previous.verdict !== module.verdict) moduleChanged.push(change);
+      const before = new Set((previous?.unlisted?.code ?? []).map((f) => f.path));
+      const after = new Set((module.unlisted?.code ?? []).map((f) => f.path));
+      for (const path of after) if (!before.has(path)) unlistedAdded.push({ installation: root, module: name, path });
+      for (const path of before) if (!after.has(path)) unlistedRemoved.push({ installation: root, module: name, path });
+    }
+  }
+  return {
+    schema: DIFF_SCHEMA,
+    version: DIFF_VERSION,
+    old: { startedAt: before.startedAt },
+    new: { startedAt: after.startedAt },
+    installations: { added, removed, newlyFailing, fixed },
+    modules: { newlyFailing: moduleFailing, fixed: moduleFixed, changed: moduleChanged },
+    unlisted: { added: unlistedAdded, removed: unlistedRemoved },
+    noRegression: newlyFailing.length === 0 && moduleFailing.length === 0 && unlistedAdded.length === 0,
+  };
+}
+
+function modulesOf(installation: AuditedInstallation | undefined): Map<string, ModuleReport> {
+  return new Map((installation?.report?.modules ?? []).map((m) => [m.name, m]));
+}

@@ -1,0 +1,47 @@
+// The audit report: `pbxsig audit --json FILE`. Each installation carries a full verify report
+// (schema pbxsig/report), so one reader handles both; docs/report-schema.md documents it.
+
+import type { Notice, UnlistedPolicy, VerifyReport } from '../report/types.js';
+
+export const AUDIT_SCHEMA = 'pbxsig/audit';
+export const AUDIT_VERSION = 1;
+
+export type InstallationStatus = 'clean' | 'findings' | 'unreadable';
+
+export interface AuditedInstallation {
+  /** The root as given. */
+  readonly root: string;
+  /** clean: every module passed; findings: some did not; unreadable: no installation could be read there. */
+  readonly status: InstallationStatus;
+  /** Why the installation could not be read (status unreadable). */
+  readonly error: Notice | null;
+  readonly report: VerifyReport | null;
+}
+
+export interface AuditReport {
+  readonly schema: typeof AUDIT_SCHEMA;
+  readonly version: typeof AUDIT_VERSION;
+  readonly tool: { readonly name: 'pbxsig'; readonly version: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly settings: {
+    readonly engine: string;
+    readonly threads: number;
+    readonly anchors: readonly string[];
+    readonly unlisted: UnlistedPolicy;
+  };
+  readonly summary: {
+    readonly installations: number;
+    readonly clean: number;
+    readonly withFindings: number;
+    readonly unreadable: number;
+    readonly modules: number;
+    readonly failedModules: number;
+    readonly unlistedCode: number;
+    readonly files: number;
+    readonly bytes: number;
+    /** module.sig judgements made, and how many more were shared by identical files (same keys). */
+    readonly signatures: { readonly verified: number; readonly shared: number };
+  };
+  readonly installations: readonly AuditedInstallation[];
+}
