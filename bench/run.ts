@@ -6,7 +6,9 @@
 //   4. time the two raw SHA-256 engines on one buffer;
 //   5. cold processes (suites.ts): `pbxsig verify --root` over a whole generated FreePBX installation
 //      against gpgv + sha256sum, and start-up on one small module against `node -e 0`;
-//   6. print Markdown to stdout, write JSON to bench/results/latest.json; remove the temp dir.
+//   6. cold processes (signing.ts): `pbxsig sign` on one large module, default threads against one
+//      thread, the main thread and the pool on every core;
+//   7. print Markdown to stdout, write JSON to bench/results/latest.json; remove the temp dir.
 //
 // Progress goes to stderr, so stdout is only the report.
 
@@ -24,17 +26,21 @@ import { mulberry32 } from './prng.js';
 import { machineFacts, ratio, renderMarkdown, summarizeShape } from './report.js';
 import type { Report, ShapeResult } from './report.js';
 import { renderInstallation, renderStartup } from './report-suites.js';
+import { renderSigning, runSigningSuite } from './signing.js';
+import type { SigningSuite } from './signing.js';
 import { runInstallationSuite, runStartupSuite } from './suites.js';
 import type { InstallationSuite, StartupSuite } from './suites.js';
 
 const SEED = 0x5eed_f9b8;
 // Its own seed, so the installation does not change when the shapes above do.
 const INSTALLATION_SEED = 0x1f5_7a11;
+const SIGNING_SEED = 0x5_16_4ed;
 
 /** The report with the cold-process suites. */
 interface FullReport extends Report {
   readonly installation: InstallationSuite;
   readonly startup: StartupSuite;
+  readonly signing: SigningSuite;
 }
 
 // dist/bench/run.js -> <repo>/bench/results/latest.json (the source tree, not dist/).
@@ -51,6 +57,8 @@ interface Plan {
   /** Files of the generated installation (the real FreePBX 17 one has about 26,000). */
   readonly installationFiles: number;
   readonly startupRounds: number;
+  /** Files of the module `pbxsig sign` signs (FreePBX sizes: about 100 MB for 8,000). */
+  readonly signingFiles: number;
 }
 
 const started = performance.now();
@@ -61,8 +69,8 @@ function parseArgs(args: readonly string[]): Plan {
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (usage: npm run bench [-- --quick])`);
   const quick = args.includes('--quick');
   return quick
-    ? { quick, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7 }
-    : { quick, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15 };
+    ? { quick, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7, signingFiles: 2000 }
+    : { quick, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15, signingFiles: 8000 };
 }
 
 /**
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const report = await runBenchmark(plan, temp.path, args);
-    process.stdout.write(renderMarkdown(report) + renderInstallation(report.installation) + renderStartup(report.startup));
+    process.stdout.write(renderMarkdown(report) + renderInstallation(report.installation) + renderStartup(report.startup) + renderSigning(report.signing));
     await mkdir(dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
     progress(`wrote ${RESULTS}`);
@@ -130,6 +138,8 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
   const installation = await runInstallationSuite(root, signer, INSTALLATION_SEED, plan.installationFiles, plan.rounds, progress);
   progress('measuring cold processes: start-up');
   const startup = await runStartupSuite(root, signer, INSTALLATION_SEED, plan.startupRounds, progress);
+  progress('measuring cold processes: signing');
+  const signing = await runSigningSuite(root, SIGNING_SEED, plan.signingFiles, plan.rounds, progress);
 
   return {
     date,
@@ -145,6 +155,7 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     engines,
     installation,
     startup,
+    signing,
   };
 }
 

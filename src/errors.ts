@@ -46,6 +46,7 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - CONFIG_INVALID: the installation's amportal.conf or freepbx.conf holds an unusable setting.
  * - KEY_NOT_SECRET: a secret key was needed and the file holds only public keys.
  * - PASSPHRASE_REQUIRED / PASSPHRASE_WRONG: a protected secret key could not be unlocked.
+ * - KEY_UNUSABLE: a secret key that cannot sign (expired, revoked, no signing capability).
  * - TREE_UNSAFE: a module to sign holds special files or links leaving it.
  * - OUTPUT_EXISTS / OUTPUT_READ_ONLY: a file to write is already there, or protected.
  */
@@ -60,6 +61,7 @@ export type InputErrorCode =
   | 'KEY_NOT_SECRET'
   | 'PASSPHRASE_REQUIRED'
   | 'PASSPHRASE_WRONG'
+  | 'KEY_UNUSABLE'
   | 'TREE_UNSAFE'
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_READ_ONLY';

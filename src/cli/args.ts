@@ -114,9 +114,9 @@ function fullParser(argv: readonly string[]): Argv {
         y
           .usage(
             '$0 verify [MODULE_DIR...] [options]\n\n' +
-              'With no MODULE_DIR, verifies every module of the FreePBX installation at --root (default /), each file\n' +
-              "where FreePBX installed it, with the installation's keys. With MODULE_DIRs, verifies those directories.\n" +
-              'A module passes when module.sig is signed by a key certified by a FreePBX master key (or your --anchor),\n' +
+              'With no MODULE_DIR, verifies every module of the FreePBX installation at --root (default /), each file ' +
+              "where FreePBX installed it, with the installation's keys. With MODULE_DIRs, verifies those directories. " +
+              'A module passes when module.sig is signed by a key certified by a FreePBX master key (or your --anchor), ' +
               'neither is revoked or expired, every listed file has its signed SHA-256, and no unlisted code was added.',
           )
           .positional('modules', { describe: 'module directories (each with a module.sig)', type: 'string', array: true }),
@@ -129,7 +129,7 @@ function fullParser(argv: readonly string[]): Argv {
     )
     .command('sign <module>', 'sign a module directory: write its module.sig (FreePBX format, GnuPG-compatible)', (y) =>
       y
-        .usage('$0 sign MODULE_DIR --key SECRET_KEY_FILE [options]\n\nHashes every file of the module, writes FreePBX\'s module.sig body and clear-signs it (SHA-256 or\nstronger). GnuPG, gpgv, FreePBX and pbxsig all accept the result. module.sig is replaced atomically.')
+        .usage('$0 sign MODULE_DIR --key SECRET_KEY_FILE [options]\n\nHashes every file of the module, writes FreePBX\'s module.sig body and clear-signs it (SHA-256 or stronger). GnuPG, gpgv, FreePBX and pbxsig all accept the result. module.sig is replaced atomically.')
         .positional('module', { describe: 'the module directory', type: 'string' })
         .option('key', { describe: 'secret key file (armored or binary)', type: 'string', demandOption: true, requiresArg: true })
         .option('passphrase-file', { describe: "file holding the secret key's passphrase (else asked on the terminal)", type: 'string', requiresArg: true })
@@ -179,12 +179,12 @@ function fullParser(argv: readonly string[]): Argv {
             .option('force', { describe: 'replace an existing file', type: 'boolean', default: false }),
         )
         .demandCommand(1, 'name a keys command: generate, certify, revoke, list or export')
-        .epilogue(EPILOGUE),
+        .epilogue('Exit status: 0 done, 2 usage or input error (the message names the file), 3 internal error.'),
     )
     .command('audit [roots..]', 'verify many installations (snapshots, backups, mounts) in one run, with one report', (y) =>
       y
         .usage(
-          '$0 audit ROOT... [options]\n\nVerifies every installation as `pbxsig verify --root ROOT` would, all in one schedule: identical\n' +
+          '$0 audit ROOT... [options]\n\nVerifies every installation as `pbxsig verify --root ROOT` would, all in one schedule: identical ' +
             'module.sig files are verified once for the whole audit. An unreadable installation is reported and skipped.',
         )
         .positional('roots', { describe: 'installation roots', type: 'string', array: true })

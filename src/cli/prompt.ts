@@ -23,10 +23,10 @@ export async function promptHidden(question: string): Promise<string> {
   }
 }
 
-/** A passphrase file: its first line (a trailing newline is not part of the passphrase). */
+/** A passphrase file: its first line, without the line break (as gpg --passphrase-file reads it). */
 export async function readPassphraseFile(path: string): Promise<string> {
   try {
-    return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
+    return (await readFile(path, 'utf8')).split(/\r?\n/)[0] ?? '';
   } catch (error) {
     throw new InputError('INPUT_UNREADABLE', `passphrase file ${path}: ${describeError(error)}`);
   }

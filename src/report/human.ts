@@ -75,7 +75,7 @@ function describe(module: ModuleReport): string {
   const when = signer?.signedAt ? `, signed ${signer.signedAt.slice(0, 10)}` : '';
   const code = module.unlisted?.code.length ?? 0;
   const unlisted = code > 0 ? `; ${code} unlisted code ${plural(code, 'file')}` : '';
-  return `${module.files.matched} files match${unlisted}; ${who}${when}`;
+  return `${module.files.matched} ${plural(module.files.matched, 'file')} ${module.files.matched === 1 ? 'matches' : 'match'}${unlisted}; ${who}${when}`;
 }
 
 function findings(module: ModuleReport, paint: Paint): string[] {

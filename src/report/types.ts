@@ -48,7 +48,7 @@ export interface FileFinding {
 }
 
 export interface FilesReport {
-  /** Entries in [hashes] that we could use. */
+  /** Entries in [hashes] checked on disk (usable, and not among the skipped). */
   readonly listed: number;
   /** Listed files FreePBX does not check either (framework's amp_conf/astetc/, amp_conf/moh/, upgrades/). */
   readonly skipped: number;

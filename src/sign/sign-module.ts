@@ -56,7 +56,12 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
   if (listed.refused.length > 0) throw unsafeTree(options.module, listed.refused);
 
   const entries = await hashFiles(real, listed.files, options);
-  const signingKey = await options.key.getSigningKey(undefined, options.date ?? new Date());
+  let signingKey;
+  try {
+    signingKey = await options.key.getSigningKey(undefined, options.date ?? new Date());
+  } catch (error) {
+    throw new InputError('KEY_UNUSABLE', `the secret key ${options.key.getKeyID().toHex().toUpperCase()} cannot sign now: ${describeError(error)}`);
+  }
   const signedWith = signingKey.getKeyID().toHex().toUpperCase();
   const config: BodyConfig = {
     signedWith,

@@ -67,11 +67,12 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
     now,
   });
 
+  const unlistedCode = unlisted?.code.length ?? 0;
   return {
     name: plan.name,
     directory: plan.directory,
     verdict: decision.verdict,
-    summary: decision.summary,
+    summary: unlistedCode > 0 ? `${decision.summary}; but ${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found` : decision.summary,
     freepbx,
     signer: checked?.signer ?? null,
     manifest: manifest

@@ -42,6 +42,7 @@ async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): 
   await writeNewFile(publicFile, key.toPublic().armor(), { force: args.force, mode: 0o644 });
   await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
   process.stdout.write(`${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`);
+  if (!passphrase) process.stderr.write(`warning: ${secretFile} is not protected by a passphrase; give --passphrase-file (or run on a terminal) to protect it\n`);
   return 0;
 }
 

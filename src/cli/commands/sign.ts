@@ -2,7 +2,7 @@
 
 import { readSecretKey } from '../../keys/secret.js';
 import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
-import { renderHuman } from '../../report/human.js';
+import { formatBytes, renderHuman } from '../../report/human.js';
 import { signModule } from '../../sign/sign-module.js';
 import { verifyModules } from '../../verify/verify-modules.js';
 import type { SignArgs } from '../args.js';
@@ -10,9 +10,9 @@ import { passphraseFrom } from '../output.js';
 import { parseDeadline, parseTime } from '../times.js';
 
 export async function runSign(args: SignArgs): Promise<number> {
-  const now = new Date();
-  const expiresAfter = args.expiresAfter !== undefined ? Math.floor(parseDeadline(args.expiresAfter, '--expires-after', now).getTime() / 1000) : undefined;
   const date = args.date !== undefined ? parseTime(args.date, '--date') : undefined;
+  // A duration counts from the signature's time, as `keys generate --expires` counts from --created.
+  const expiresAfter = args.expiresAfter !== undefined ? Math.floor(parseDeadline(args.expiresAfter, '--expires-after', date ?? new Date()).getTime() / 1000) : undefined;
   const key = await readSecretKey(args.key, () => passphraseFrom(args.passphraseFile, args.key));
   const result = await signModule({
     module: args.module,
@@ -38,7 +38,7 @@ export async function runSign(args: SignArgs): Promise<number> {
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ ...result, ...(check ? { check } : {}) }, null, 2)}\n`);
   } else {
-    process.stdout.write(`Signed ${result.files} files (${result.bytes} bytes) of ${args.module} with ${result.signedWith} (${result.digest}): ${result.path}\n`);
+    process.stdout.write(`Signed ${result.files} ${result.files === 1 ? 'file' : 'files'} (${formatBytes(result.bytes)}) of ${args.module} with ${result.signedWith} (${result.digest}): ${result.path}\n`);
     if (check) process.stdout.write(renderHuman(check, { colour: false }));
   }
   return verified ? 0 : 1;

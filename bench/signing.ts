@@ -1,0 +1,273 @@
+// The "signing" cold-process suite: `pbxsig sign` on one large module tree, as a developer (or a
+// release script) runs it, in several thread settings:
+//
+//   - one module of about 8,000 files (--quick: 2,000) with FreePBX's file sizes (log-normal, median
+//     1.5 KB, plus a few big bundles: about 100 MB for 8,000 files), generated from a seed;
+//   - a throwaway key made with `pbxsig keys generate` (no passphrase: an empty passphrase file);
+//   - timed: `node bin/pbxsig.js sign DIR --key SECRET --passphrase-file EMPTY` with the default
+//     threads (auto), --threads 1, --threads 0 (main thread) and the pool on every core, interleaved.
+//
+// Before timing, every configuration must write the same manifest (same files, same digests), and
+// `pbxsig verify` must pass the signed module with every file checked: a fast wrong answer is no result.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chooseThreads } from '../src/hash/threads.js';
+import type { VerifyReport } from '../src/index.js';
+import type { Shape } from './fixtures.js';
+import { fillRandom, logNormal, mulberry32, pick } from './prng.js';
+import type { Random } from './prng.js';
+import { runOnce, speedup, timeInterleaved } from './processes.js';
+import type { ProcessCommand, ProcessResult } from './processes.js';
+import { summarizeShape } from './report.js';
+import type { ShapeSummary } from './report.js';
+import type { Ratio } from './suites.js';
+
+/** The repository (dist/bench/signing.js -> <repo>/): the cold processes run there. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+// FreePBX 17's file sizes, as in installation.ts: a log-normal body (median 1.5 KB) and 0.4% big
+// bundles (800 KB to 2.4 MB, spread evenly in log space), about 12.5 KB a file on average.
+const MEDIAN = 1500;
+const SIGMA = 1.75;
+const MIN_SIZE = 30;
+const MAX_SIZE = Math.round(2.4 * 1024 * 1024);
+const BUNDLE_SHARE = 0.004;
+const BUNDLE_MIN = 800_000;
+const FILES_PER_DIR = 9;
+const MAX_DEPTH = 6;
+const DIRS = ['assets', 'js', 'css', 'images', 'fonts', 'less', 'views', 'page', 'Api', 'Rest', 'Gql', 'Console', 'i18n', 'de_DE', 'LC_MESSAGES', 'vendor', 'src', 'lib', 'Backup', 'Job', 'Models', 'templates'];
+const STEMS = ['index', 'Module', 'helper', 'main', 'form', 'grid', 'Controller', 'view', 'messages', 'icon', 'bundle', 'Service'];
+const EXTS = ['php', 'php', 'php', 'php', 'js', 'js', 'css', 'png', 'svg', 'po', 'mo', 'json', 'xml', 'html'];
+
+export interface SigningSuite {
+  readonly seed: number;
+  readonly rounds: number;
+  readonly tree: ShapeSummary;
+  /** What `--threads auto` picks for this tree on this machine (src/hash/threads.ts's cost model). */
+  readonly threadsAuto: number;
+  readonly checks: {
+    /** Every configuration wrote the same [hashes] (same files, same digests). */
+    readonly sameManifest: boolean;
+    /** `pbxsig verify` on the signed module. */
+    readonly verify: { readonly exit: number; readonly verdict: string; readonly files: number; readonly bytes: number };
+  };
+  readonly results: ReadonlyArray<ProcessResult & { readonly threads: number }>;
+  readonly ratios: readonly Ratio[];
+}
+
+type Progress = (line: string) => void;
+
+export async function runSigningSuite(temp: string, seed: number, files: number, rounds: number, progress: Progress): Promise<SigningSuite> {
+  const base = join(temp, 'signing');
+  const dir = join(base, 'bigmodule');
+  progress(`signing: writing one module of ${files} files`);
+  const shape = writeModule(dir, seed, files);
+  progress(`signing: ${shape.files} files, ${(shape.bytes / 2 ** 20).toFixed(1)} MiB written`);
+
+  // A throwaway key, made the way a user makes one, unprotected (so no prompt).
+  const keys = join(base, 'keys');
+  mkdirSync(keys, { recursive: true });
+  const empty = join(keys, 'empty-passphrase');
+  writeFileSync(empty, '');
+  const made = spawnSync(process.execPath, ['bin/pbxsig.js', 'keys', 'generate', '--name', 'Bench Signer', '--email', 'bench-signer@example.invalid', '--out', join(keys, 'signer'), '--passphrase-file', empty], { cwd: REPO, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`signing: keys generate failed (exit ${made.status}): ${made.stderr}`);
+  const secret = join(keys, 'signer.secret.asc');
+  const publicKey = join(keys, 'signer.pub.asc');
+
+  const cores = availableParallelism();
+  const threadsAuto = autoThreads(dir);
+  const sign = (id: string, label: string, threads: number, extra: readonly string[]): ProcessCommand & { threads: number } => ({
+    id,
+    label,
+    threads,
+    shown: `node bin/pbxsig.js sign DIR --key SECRET --passphrase-file EMPTY${extra.length ? ` ${extra.join(' ')}` : ''}`,
+    file: process.execPath,
+    args: ['bin/pbxsig.js', 'sign', dir, '--key', secret, '--passphrase-file', empty, ...extra],
+  });
+  const commands = [
+    sign('default', `pbxsig sign, threads auto (default; chose ${threadsAuto === 0 ? 'the main thread' : `${threadsAuto} workers`})`, threadsAuto, []),
+    sign('one', 'pbxsig sign, threads 1', 1, ['--threads', '1']),
+    sign('main', 'pbxsig sign, threads 0 (main thread)', 0, ['--threads', '0']),
+    sign('pool', `pbxsig sign, threads ${cores} (every core)`, cores, ['--threads', String(cores)]),
+  ];
+
+  progress('signing: checking that every configuration writes the same manifest, and that it verifies');
+  const bodies = commands.map((command) => {
+    const outcome = runOnce(command, REPO, true);
+    if (outcome.status !== 0) throw new Error(`${command.shown}: exit ${outcome.status ?? outcome.signal}\n${outcome.stderr}`);
+    return signedBody(readFileSync(join(dir, 'module.sig'), 'utf8'));
+  });
+  const sameManifest = bodies.every((b) => b === bodies[0]);
+  if (!sameManifest) throw new Error('signing: the configurations wrote different manifests');
+  const verify = checkVerify(dir, publicKey, shape);
+
+  progress('signing: timing cold processes');
+  const timed = await timeInterleaved(commands, rounds, REPO, progress);
+  const results = timed.map((r) => ({ ...r, threads: commands.find((c) => c.id === r.id)?.threads ?? -1 }));
+  return {
+    seed,
+    rounds,
+    tree: summarizeShape(shape),
+    threadsAuto,
+    checks: { sameManifest, verify },
+    results,
+    ratios: [
+      { label: 'default (threads auto) vs threads 1', value: speedup(results, 'default', 'one') },
+      { label: 'default (threads auto) vs main thread (threads 0)', value: speedup(results, 'default', 'main') },
+      { label: `pool on every core (threads ${cores}) vs threads 1`, value: speedup(results, 'pool', 'one') },
+      { label: `pool on every core (threads ${cores}) vs main thread (threads 0)`, value: speedup(results, 'pool', 'main') },
+    ],
+  };
+}
+
+export function renderSigning(suite: SigningSuite): string {
+  const { tree } = suite;
+  const byDefault = suite.results.find((r) => r.id === 'default');
+  const verify = suite.checks.verify;
+  const lines = [
+    '',
+    `## signing: \`pbxsig sign\`, one module of ${tree.files} files, ${mib(tree.bytes)}`,
+    '',
+    `One module generated from seed ${suite.seed} (FreePBX file sizes: median ${bytes(tree.sizes.median)}, p90 ${bytes(tree.sizes.p90)}, ` +
+      `p99 ${bytes(tree.sizes.p99)}, max ${bytes(tree.sizes.max)}), signed with an unprotected Ed25519 key made by \`pbxsig keys generate\`. ` +
+      `\`--threads auto\` chose ${suite.threadsAuto === 0 ? 'the main thread' : `${suite.threadsAuto} workers`} for this tree. ` +
+      `Checked before timing: every configuration wrote the same manifest; \`pbxsig verify\` on the result: exit ${verify.exit}, ${verify.verdict}, ${verify.files} files, ${mib(verify.bytes)}.`,
+    '',
+    `Method: each run is one whole cold process (start-up, key unlock, every file hashed, clear-signing, atomic write of module.sig), ` +
+      `timed around spawnSync(). One warm-up run each (**warm page cache**), then ${suite.rounds} interleaved rounds; median and min–max.`,
+    '',
+    '| command | threads | median ms | min–max ms | files/s (median) | MiB/s (median) | time / default |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of suite.results) {
+    const relative = byDefault ? `${(r.medianMs / byDefault.medianMs).toFixed(2)}×` : '–';
+    lines.push(`| ${r.label}: \`${r.command}\` | ${r.threads} | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(tree.files / (r.medianMs / 1000))} | ${fixed(tree.bytes / 2 ** 20 / (r.medianMs / 1000))} | ${relative} |`);
+  }
+  lines.push(
+    '',
+    '| comparison (median of the second / median of the first; above 1: the first is faster) | ratio |',
+    '|---|--:|',
+    ...suite.ratios.map((r) => `| ${r.label} | ${Number.isFinite(r.value) ? `${r.value.toFixed(2)}×` : '–'} |`),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the module: module.xml, then `count - 1` files in a random tree. Returns what was written. */
+function writeModule(dir: string, seed: number, count: number): Shape {
+  const sizes = drawSizes(mulberry32(seed), count - 1);
+  const paths = treePaths(mulberry32(seed + 1), count - 1);
+  const content = mulberry32(seed + 2);
+  const buffer = new Uint8Array(MAX_SIZE);
+  const made = new Set<string>();
+  const write = (path: string, bytes: Uint8Array): void => {
+    const full = join(dir, path);
+    if (!made.has(dirname(full))) {
+      mkdirSync(dirname(full), { recursive: true });
+      made.add(dirname(full));
+    }
+    writeFileSync(full, bytes);
+  };
+  const xml = Buffer.from('<module>\n  <rawname>bigmodule</rawname>\n  <version>17.0.1</version>\n</module>\n');
+  write('module.xml', xml);
+  paths.forEach((path, i) => {
+    const part = buffer.subarray(0, sizes[i] ?? MIN_SIZE);
+    fillRandom(content, part);
+    write(path, part);
+  });
+  const all = [xml.length, ...sizes];
+  return { name: 'signing', description: `1 module, ${all.length} files (FreePBX sizes)`, modules: [dir], sizes: all, files: all.length, bytes: all.reduce((a, b) => a + b, 0) };
+}
+
+/** `count` sizes: the log-normal body plus the evenly spread big bundles, shuffled. */
+function drawSizes(random: Random, count: number): number[] {
+  const bundles = Math.round(count * BUNDLE_SHARE);
+  const sizes: number[] = [];
+  for (let i = 0; i < bundles; i++) sizes.push(Math.round(BUNDLE_MIN * Math.exp(((i + random()) / bundles) * Math.log(MAX_SIZE / BUNDLE_MIN))));
+  while (sizes.length < count) sizes.push(Math.round(Math.min(MAX_SIZE, Math.max(MIN_SIZE, logNormal(random, MEDIAN, SIGMA)))));
+  for (let i = sizes.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [sizes[i], sizes[j]] = [sizes[j] as number, sizes[i] as number];
+  }
+  return sizes;
+}
+
+/** `count` unique paths in a random tree: directories grow from existing ones, up to MAX_DEPTH deep. */
+function treePaths(random: Random, count: number): string[] {
+  const dirs = [''];
+  const known = new Set(dirs);
+  const wanted = Math.max(1, Math.round(count / FILES_PER_DIR));
+  while (dirs.length < wanted) {
+    const parent = pick(random, dirs);
+    if (parent !== '' && parent.split('/').length >= MAX_DEPTH) continue;
+    let dir = parent === '' ? pick(random, DIRS) : `${parent}/${pick(random, DIRS)}`;
+    if (known.has(dir)) dir = `${dir}${dirs.length}`;
+    known.add(dir);
+    dirs.push(dir);
+  }
+  return Array.from({ length: count }, (_, i) => {
+    const dir = pick(random, dirs);
+    const name = `${pick(random, STEMS)}${i}.${pick(random, EXTS)}`;
+    return dir === '' ? name : `${dir}/${name}`;
+  });
+}
+
+/** What `--threads auto` picks for this tree: the same cost model the CLI consults. */
+function autoThreads(dir: string): number {
+  return chooseThreads(listedJobs(realpathSync(dir)));
+}
+
+/** Jobs as signModule() plans them: every file of the module, by its path under the root. */
+function listedJobs(real: string): Array<{ root: string; confine: string; path: string; expected: string }> {
+  const out: Array<{ root: string; confine: string; path: string; expected: string }> = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(real, rel), { withFileTypes: true })) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (path !== 'module.sig') out.push({ root: '/', confine: real, path: `${real.slice(1)}/${path}`, expected: '' });
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** The signed text of a clear-signed module.sig: what every configuration must write alike. */
+function signedBody(armored: string): string {
+  const start = armored.indexOf('\n\n');
+  const end = armored.indexOf('\n-----BEGIN PGP SIGNATURE-----');
+  if (start < 0 || end < 0) throw new Error('signing: module.sig is not clear-signed text');
+  return armored.slice(start + 2, end);
+}
+
+function checkVerify(dir: string, publicKey: string, shape: Shape): SigningSuite['checks']['verify'] {
+  const command: ProcessCommand = { id: 'verify', label: 'verify', shown: 'node bin/pbxsig.js verify DIR --keys PUBLIC --anchor PUBLIC --json', file: process.execPath, args: ['bin/pbxsig.js', 'verify', dir, '--keys', publicKey, '--anchor', publicKey, '--json'] };
+  const outcome = runOnce(command, REPO, true);
+  let report: VerifyReport;
+  try {
+    report = JSON.parse(outcome.stdout) as VerifyReport;
+  } catch {
+    throw new Error(`signing: ${command.shown}: no JSON report (exit ${outcome.status})\n${outcome.stderr}`);
+  }
+  const module = report.modules[0];
+  if (outcome.status !== 0 || !module || module.verdict !== 'verified' || report.summary.files !== shape.files || report.summary.bytes !== shape.bytes) {
+    throw new Error(`signing: the signed module does not verify: exit ${outcome.status}, ${module?.verdict ?? 'no module'}, ${report.summary.files}/${shape.files} files, ${report.summary.bytes}/${shape.bytes} bytes`);
+  }
+  return { exit: outcome.status, verdict: module.verdict, files: report.summary.files, bytes: report.summary.bytes };
+}
+
+function mib(value: number): string {
+  return `${(value / 2 ** 20).toFixed(1)} MiB`;
+}
+
+function bytes(value: number): string {
+  if (value < 1024) return `${value} B`;
+  if (value < 2 ** 20) return `${(value / 1024).toFixed(1)} KiB`;
+  return mib(value);
+}
+
+function fixed(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+}
