@@ -66,10 +66,10 @@ interface Key {
 }
 
 /** `pbxsig keys generate` into the temp dir, unprotected (an empty passphrase file: no prompt). */
-function generate(out: string, name: string, email: string, created: string, expires?: string): Key {
+function generate(out: string, name: string, email: string, created: string, expires?: string, type: 'ed25519' | 'rsa' = 'ed25519'): Key {
   const prefix = join(temp, out);
   const stdout = pbxsig([
-    'keys', 'generate', '--name', name, '--email', email, '--created', created,
+    'keys', 'generate', '--name', name, '--email', email, '--created', created, '--type', type,
     ...(expires !== undefined ? ['--expires', expires] : []),
     '--out', prefix, '--passphrase-file', emptyPassphrase,
   ]);
@@ -111,7 +111,8 @@ async function makeKeys(): Promise<Keys> {
   process.stdout.write('keys:\n');
   // The master's and the developer's secret keys are published (DEMO ONLY) and used from there on, so
   // every command below also shows that they work; the other secret keys stay in the temp dir.
-  const master = await publishSecret(generate('demo-master', 'pbxsig Demo Master (DEMO ONLY, not FreePBX)', 'demo-master@example.invalid', MASTER_CREATED), 'demo-master.secret.asc');
+  // RSA, as FreePBX's master keys are: FreePBX notices a master's revocation only from an RSA key.
+  const master = await publishSecret(generate('demo-master', 'pbxsig Demo Master (DEMO ONLY, not FreePBX)', 'demo-master@example.invalid', MASTER_CREATED, undefined, 'rsa'), 'demo-master.secret.asc');
   const developer = await publishSecret(generate('developer', 'Demo Developer', 'demo-developer@example.invalid', DEVELOPERS_CREATED), 'developer.secret.asc');
   const revoked = generate('revoked-developer', 'Revoked Developer', 'revoked-developer@example.invalid', DEVELOPERS_CREATED);
   // 365 days from its creation: expired on 2025-01-01, after it signed (2024-06-01).

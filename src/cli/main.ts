@@ -21,6 +21,25 @@ function onSignal(signal: NodeJS.Signals, number: number): void {
   process.exit(128 + number);
 }
 
+// The last safety net for a file the user named that the system refused (permissions, a full or
+// read-only disk): a clear message and exit status 2, never an "internal error".
+const USER_FS_ERRORS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  ENOENT: 'does not exist',
+  ENOTDIR: 'a path component is not a directory',
+  EISDIR: 'is a directory',
+};
+
+function fileSystemError(error: unknown): string | undefined {
+  const e = error as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof e?.code !== 'string' || typeof e.path !== 'string') return undefined;
+  const what = USER_FS_ERRORS[e.code];
+  return what ? `${e.path}: ${what}${typeof e.syscall === 'string' ? ` (${e.syscall})` : ''}` : undefined;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   // A reader that stops early (`pbxsig keys list | head`) closes the pipe: stop quietly, as cat does.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -53,6 +72,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { runKeys } = await import('./commands/keys.js');
     return await runKeys(args);
   } catch (error) {
+    const system = fileSystemError(error);
+    if (system) {
+      process.stderr.write(`pbxsig: ${system}\n`);
+      return EXIT.usage;
+    }
     if (error instanceof BaseError && error.code !== 'INTERNAL') {
       const hint = error.code === 'USAGE' ? "\nRun 'pbxsig --help' for usage." : '';
       process.stderr.write(`pbxsig: ${error.message}${hint}\n`);

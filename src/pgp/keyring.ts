@@ -157,7 +157,7 @@ export async function readKeyFile(path: string): Promise<Key[]> {
     if (info.size > MAX_KEY_FILE_BYTES) throw new Error(`larger than ${MAX_KEY_FILE_BYTES} bytes`);
     bytes = await readFile(path);
   } catch (error) {
-    throw new InputError('KEY_UNREADABLE', `key file ${path}: ${describeError(error)}`);
+    throw new InputError('KEY_UNREADABLE', `key file ${path}: ${errnoCode(error) === 'ENOENT' ? 'does not exist' : describeError(error)}`);
   }
   return parseKeyBytes(bytes, path);
 }

@@ -30,6 +30,11 @@ export interface CertificationFact {
   readonly reason?: string;
   /** False for SHA-1 certifications made since 2019-01-19, which GnuPG 2.2 ignores. */
   readonly gnupgAccepts: boolean;
+  /**
+   * FreePBX spots a master's revocation with the pattern `rev:!::1:<master>` in gpg's colon output:
+   * public-key algorithm 1, RSA. FreePBX's masters are RSA; a revocation by any other key goes unseen.
+   */
+  readonly freepbxSeesRevocation: boolean;
 }
 
 export interface TrustWarning {
@@ -95,7 +100,7 @@ export async function assessSigner(
     ? 'expired'
     : gnupgCertified
       ? 'trusted'
-      : revokedCert
+      : certifications.some((c) => c.state === 'revoked' && c.freepbxSeesRevocation)
         ? 'revoked-certification'
         : 'untrusted';
 
@@ -112,7 +117,7 @@ export async function assessSigner(
     return { ...base, state: 'untrusted', reason: `the key could not sign when the signature was made: ${unusable}`, gnupg };
   }
   if (isAnchor) {
-    return { ...base, state: 'trusted', reason: 'the signing key is a trust anchor', gnupg };
+    return { ...base, state: 'trusted', reason: 'the key is a trust anchor', gnupg };
   }
   const certified = valid[0];
   if (certified) {
@@ -140,9 +145,11 @@ async function collectCertifications(key: PublicKey, options: AssessOptions): Pr
     for (const cert of user.otherCertifications) {
       const anchor = anchorByKeyId.get(cert.issuerKeyID.toHex().toUpperCase());
       if (!anchor) continue;
+      const anchorKey = options.keyring.get(anchor);
       const base = {
         anchor,
         userId,
+        freepbxSeesRevocation: anchorKey?.keyPacket.algorithm === enums.publicKey.rsaEncryptSign,
         created: cert.created ?? undefined,
         hash: hashName(cert.hashAlgorithm),
         gnupgAccepts: !(cert.hashAlgorithm === enums.hash.sha1 && (cert.created?.getTime() ?? 0) >= GNUPG_SHA1_CERTIFICATION_CUTOFF),

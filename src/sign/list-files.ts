@@ -4,6 +4,7 @@
 // device, socket) stops the signing, because what it would sign is not part of the module.
 
 import { readdirSync } from 'node:fs';
+import { describeError } from '../errors.js';
 import { ConfinedOpener } from '../hash/confined-open.js';
 
 export interface ListOptions {
@@ -31,7 +32,14 @@ export function listModuleFiles(realDir: string, options: ListOptions): ModuleFi
 
   while (pending.length > 0) {
     const { rel, real } = pending.pop() as { rel: string; real: string };
-    for (const entry of readdirSync(real, { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = readdirSync(real, { withFileTypes: true });
+    } catch (error) {
+      refused.push({ path: rel || '.', reason: `directory cannot be read: ${describeError(error)}` });
+      continue;
+    }
+    for (const entry of entries) {
       if (entry.name.startsWith('.') && (!options.dotfiles || VCS.has(entry.name))) continue;
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (path === 'module.sig') continue;
@@ -43,7 +51,8 @@ export function listModuleFiles(realDir: string, options: ListOptions): ModuleFi
         const inModule = `${realDir.slice(1)}/${path}`;
         const asDir = opener.resolveDirectory(inModule);
         if (asDir.kind === 'dir') {
-          if (!asDir.real.startsWith(`${realDir}/`)) refused.push({ path, reason: `link to ${asDir.real}, outside the module` });
+          if (asDir.real === realDir) refused.push({ path, reason: 'link to the module directory itself (a loop)' });
+          else if (!asDir.real.startsWith(`${realDir}/`)) refused.push({ path, reason: `link to ${asDir.real}, outside the module` });
           else if (visited.has(asDir.real)) refused.push({ path, reason: 'link to a directory already listed (a loop)' });
           else {
             visited.add(asDir.real);

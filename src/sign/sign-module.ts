@@ -14,6 +14,7 @@ import { formatBody } from './body.js';
 import type { BodyConfig, BodyEntry } from './body.js';
 import { clearsign } from './clearsign.js';
 import { listModuleFiles } from './list-files.js';
+import { parseManifest } from '../manifest/parse.js';
 
 export interface SignModuleOptions {
   /** The module directory. */
@@ -60,7 +61,8 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
   try {
     signingKey = await options.key.getSigningKey(undefined, options.date ?? new Date());
   } catch (error) {
-    throw new InputError('KEY_UNUSABLE', `the secret key ${options.key.getKeyID().toHex().toUpperCase()} cannot sign now: ${describeError(error)}`);
+    const when = options.date ? `at ${options.date.toISOString()}` : 'now';
+    throw new InputError('KEY_UNUSABLE', `the secret key ${options.key.getKeyID().toHex().toUpperCase()} cannot sign ${when}: ${describeError(error)}`);
   }
   const signedWith = signingKey.getKeyID().toHex().toUpperCase();
   const config: BodyConfig = {
@@ -69,9 +71,15 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
     ...(options.repo !== undefined ? { repo: options.repo } : {}),
     ...(options.expiresAfter !== undefined ? { expiresAfter: options.expiresAfter } : {}),
   };
-  const text = await clearsign(formatBody(config, entries.list), options.key, options.date ? { date: options.date } : {});
+  const body = formatBody(config, entries.list);
+  assertFreepbxCanRead(body, entries.list.length, options.module);
+  const text = await clearsign(body, options.key, options.date ? { date: options.date } : {});
   const digest = digestOf(text);
-  await writeFileAtomic(target, text);
+  try {
+    await writeFileAtomic(target, text);
+  } catch (error) {
+    throw new InputError('OUTPUT_READ_ONLY', `cannot write ${target}: ${describeError(error)}`);
+  }
   return { path: target, files: entries.list.length, bytes: entries.bytes, signedWith, fingerprint: options.key.getFingerprint().toUpperCase(), digest };
 }
 
@@ -84,6 +92,24 @@ async function moduleDirectory(directory: string, named: string): Promise<string
     if (errnoCode(error) === 'ENOENT') throw new InputError('INPUT_NOT_FOUND', `module directory ${named}: does not exist`);
     throw new InputError('INPUT_UNREADABLE', `module directory ${named}: ${describeError(error)}`);
   }
+}
+
+// Refuse to sign what FreePBX could not read back: PHP's INI parser rejects a whole manifest for one
+// path with "(" or "&" in it, reads "a[b]" as an array, and a newline splits a line. pbxsig's own
+// parser applies exactly those rules, so the body is parsed before it is signed.
+function assertFreepbxCanRead(body: string, count: number, named: string): void {
+  let problems: Array<{ path: string; reason: string }>;
+  try {
+    const manifest = parseManifest(body);
+    problems = [
+      ...manifest.issues.map((i) => ({ path: i.path ?? `line ${i.line}`, reason: i.message })),
+      ...manifest.phpArrayPaths.map((path) => ({ path, reason: 'contains "[": FreePBX would read it as an array and could not check it' })),
+    ];
+    if (problems.length === 0 && manifest.entries.length !== count) problems.push({ path: '(manifest)', reason: `lists ${manifest.entries.length} files, expected ${count}` });
+  } catch (error) {
+    problems = [{ path: '(manifest)', reason: describeError(error) }];
+  }
+  if (problems.length > 0) throw unsafeTree(named, problems.map((p) => ({ path: p.path, reason: `file name FreePBX cannot list: ${p.reason}` })));
 }
 
 // A module.sig someone made read-only is a decision we do not override silently (rename() would).

@@ -35,7 +35,8 @@ let cleanup: () => Promise<void>;
 before(async () => {
   const temp = await makeTempDir();
   cleanup = temp.remove;
-  const anchor = await makeKey('Test Master');
+  // RSA, as FreePBX's masters are: FreePBX reports a master's revocation (64) only from an RSA key.
+  const anchor = await makeKey('Test Master', { rsa: true });
   const developer = await certified(anchor, await makeKey('Developer'));
   const stranger = await makeKey('Stranger');
   const revokedDeveloper = await revoked(anchor, await certified(anchor, await makeKey('Revoked Developer'), new Date(Date.now() - 86_400_000)));

@@ -1,7 +1,8 @@
 // `pbxsig keys generate|certify|revoke|list|export`.
 
+import { existsSync } from 'node:fs';
 import { PublicKey } from 'openpgp';
-import { InputError } from '../../errors.js';
+import { InputError, describeError } from '../../errors.js';
 import { certifyKey, revokeCertification } from '../../keys/certify.js';
 import { describeKeys } from '../../keys/describe.js';
 import type { KeyDescription } from '../../keys/describe.js';
@@ -39,6 +40,8 @@ async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): 
   const key = await generateKeyPair({ name: args.name, email: args.email, type: args.type, created, ...(expiresIn !== undefined ? { expiresIn } : {}), ...(passphrase ? { passphrase } : {}) });
   const publicFile = `${args.out}.pub.asc`;
   const secretFile = `${args.out}.secret.asc`;
+  // Both or neither: a public file from one key beside a secret file from another is worse than none.
+  if (!args.force) for (const file of [publicFile, secretFile]) if (existsSync(file)) throw new InputError('OUTPUT_EXISTS', `${file} already exists; use --force to replace it`);
   await writeNewFile(publicFile, key.toPublic().armor(), { force: args.force, mode: 0o644 });
   await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
   process.stdout.write(`${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`);
@@ -52,10 +55,19 @@ async function certifyOrRevoke(args: Extract<KeysArgs, { command: 'keys certify'
   const [target, ...more] = await readKeyFile(args.key);
   if (!target || more.length > 0) throw new InputError('KEY_UNREADABLE', `key file ${args.key}: expected exactly one key, found ${more.length + (target ? 1 : 0)}`);
   const developer = target.isPrivate() ? target.toPublic() : (target as PublicKey);
-  const result =
-    args.command === 'keys certify'
-      ? await certifyKey(master, developer, { date })
-      : await revokeCertification(master, developer, { date, ...(args.reason !== undefined ? { reason: args.reason } : {}) });
+  let result;
+  try {
+    result =
+      args.command === 'keys certify'
+        ? await certifyKey(master, developer, { date })
+        : await revokeCertification(master, developer, { date, ...(args.reason !== undefined ? { reason: args.reason } : {}) });
+  } catch (error) {
+    throw new InputError('KEY_UNUSABLE', `the master key in ${args.master} cannot sign at ${date.toISOString()}: ${describeError(error)}`);
+  }
+  const masterId = master.getKeyID().toHex().toUpperCase();
+  if (args.command === 'keys revoke' && !developer.users.some((u) => u.otherCertifications.some((c) => c.issuerKeyID.toHex().toUpperCase() === masterId))) {
+    process.stderr.write(`warning: ${args.key} carries no certification by ${masterId}; the revocation withdraws nothing yet\n`);
+  }
   const armored = result.armor();
   if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
   else process.stdout.write(armored);
