@@ -3,7 +3,8 @@
 // did not pass, with their files. Every text from a report is escaped: roots, paths and messages come
 // from the audited systems.
 
-import type { FileFinding, ModuleReport } from '../report/types.js';
+import { findingGroups } from '../report/findings.js';
+import type { ModuleReport } from '../report/types.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
 
 /** Findings of one kind shown per module before "... and N more". */
@@ -71,13 +72,7 @@ function renderInstallation(installation: AuditedInstallation): string {
 
 function renderModule(module: ModuleReport): string {
   const findings: string[] = [];
-  const groups: Array<[string, readonly FileFinding[]]> = [
-    ['altered', module.files.altered],
-    ['missing', module.files.missing],
-    ['unsafe', module.files.unsafe],
-    ['unreadable', module.files.unreadable],
-    ['unlisted', module.unlisted?.code ?? []],
-  ];
+  const groups = findingGroups(module);
   for (const [label, list] of groups) {
     for (const f of list.slice(0, MAX_FINDINGS)) findings.push(`<li><span class="kind ${label}">${label}</span> <code>${esc(f.location)}</code>${f.reason && label !== 'missing' ? ` <span class="why">${esc(f.reason)}</span>` : ''}</li>`);
     if (list.length > MAX_FINDINGS) findings.push(`<li>… and ${list.length - MAX_FINDINGS} more ${label} (see the JSON report)</li>`);

@@ -3,7 +3,8 @@
 // not set (https://no-color.org).
 
 import { styleText } from 'node:util';
-import type { FileFinding, ModuleReport, Verdict, VerifyReport } from './types.js';
+import { findingGroups } from './findings.js';
+import type { ModuleReport, Verdict, VerifyReport } from './types.js';
 
 /** Findings of one kind shown per module before "... and N more". */
 const MAX_FINDINGS_SHOWN = 20;
@@ -80,13 +81,7 @@ function describe(module: ModuleReport): string {
 
 function findings(module: ModuleReport, paint: Paint): string[] {
   const lines: string[] = [];
-  const groups: Array<[string, readonly FileFinding[]]> = [
-    ['altered', module.files.altered],
-    ['missing', module.files.missing],
-    ['unsafe', module.files.unsafe],
-    ['unreadable', module.files.unreadable],
-    ['unlisted', module.unlisted?.code ?? []],
-  ];
+  const groups = findingGroups(module);
   for (const [label, list] of groups) {
     for (const finding of list.slice(0, MAX_FINDINGS_SHOWN)) {
       const reason = finding.reason && label !== 'missing' ? `  (${finding.reason})` : '';
