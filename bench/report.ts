@@ -52,9 +52,12 @@ export interface Report {
   readonly seed: number;
   readonly rounds: number;
   readonly machine: Machine;
-  readonly shapes: readonly ShapeResult[];
-  readonly ratios: readonly Ratio[];
-  readonly engines: EngineComparison;
+  /** The suites that ran (all of them unless `--only`). */
+  readonly suites: readonly string[];
+  /** Absent when `--only` left out the "shapes" suite (and its ratios) or the "engines" suite. */
+  readonly shapes?: readonly ShapeResult[];
+  readonly ratios?: readonly Ratio[];
+  readonly engines?: EngineComparison;
 }
 
 export function machineFacts(): Machine {
@@ -110,12 +113,21 @@ export function renderMarkdown(report: Report): string {
     `- Command: \`${report.command}\``,
     `- CPU: ${machine.cpuModel}, ${machine.cpuCount} CPUs, availableParallelism ${machine.availableParallelism}, SHA-NI: ${shaNi}`,
     `- Node ${machine.node} (OpenSSL ${machine.openssl}), ${machine.platform} ${machine.arch}, ${machine.totalMemoryGiB} GiB RAM`,
-    `- Method: each run is one whole \`verifyModules()\` call (module.sig read and parsed, signature and trust checked, every file hashed). ` +
-      `One warm-up run per configuration, then ${report.rounds} timed rounds, configurations interleaved within each round. ` +
+    `- Suites: ${report.suites.join(', ')}`,
+  ];
+  if (report.shapes && report.ratios) lines.push(...renderShapes(report.shapes, report.ratios, report.rounds));
+  if (report.engines) lines.push(...renderEngines(report.engines));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderShapes(shapes: readonly ShapeResult[], ratios: readonly Ratio[], rounds: number): string[] {
+  const lines = [
+    `- Method (shapes): each run is one whole \`verifyModules()\` call (module.sig read and parsed, signature and trust checked, every file hashed). ` +
+      `One warm-up run per configuration, then ${rounds} timed rounds, configurations interleaved within each round. ` +
       `Median and min–max over the timed runs. **Warm page cache**: the files were just written and read by the warm-up, so this measures CPU, not disk. 1 MiB = 2^20 bytes.`,
   ];
 
-  for (const { shape, results } of report.shapes) {
+  for (const { shape, results } of shapes) {
     lines.push('', `## ${shape.name}: ${shape.description}, ${formatMiB(shape.bytes)} total`, '');
     const { sizes } = shape;
     lines.push(`File sizes: median ${formatBytes(sizes.median)}, p90 ${formatBytes(sizes.p90)}, p99 ${formatBytes(sizes.p99)}, max ${formatBytes(sizes.max)}.`, '');
@@ -126,17 +138,20 @@ export function renderMarkdown(report: Report): string {
     }
   }
 
-  const names = report.shapes.map((s) => s.shape.name);
+  const names = shapes.map((s) => s.shape.name);
   lines.push('', '## Ratios', '', 'Median time of the second configuration divided by median time of the first: above 1 means the first is faster.', '');
   lines.push(`| comparison | ${names.join(' | ')} |`, `|---|${names.map(() => '--:').join('|')}|`);
-  for (const r of report.ratios) lines.push(`| ${r.label} | ${names.map((n) => times(r.byShape[n])).join(' | ')} |`);
+  for (const r of ratios) lines.push(`| ${r.label} | ${names.map((n) => times(r.byShape[n])).join(' | ')} |`);
+  return lines;
+}
 
-  const { engines } = report;
+function renderEngines(engines: EngineComparison): string[] {
+  const lines: string[] = [];
   lines.push('', `## Raw SHA-256 engines: one ${formatMiB(engines.bufferBytes)} buffer in 512 KiB updates, main thread, no pool, no files`, '');
   lines.push('| engine | median MiB/s | min–max MiB/s |', '|---|--:|--:|');
   for (const e of engines.results) lines.push(`| ${e.label} | ${fixed(e.mibPerSec.median)} | ${fixed(e.mibPerSec.min)}–${fixed(e.mibPerSec.max)} |`);
-  lines.push('', `node:crypto / hash-wasm throughput: **${times(engines.nodeOverWasm)}**`, '');
-  return lines.join('\n');
+  lines.push('', `node:crypto / hash-wasm throughput: **${times(engines.nodeOverWasm)}**`);
+  return lines;
 }
 
 function formatBytes(bytes: number): string {

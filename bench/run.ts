@@ -1,14 +1,22 @@
-// `npm run bench [-- --quick]`: how fast pbxsig verifies, on trees generated here.
+// `npm run bench [-- --quick] [-- --only SUITE[,SUITE...]]`: how fast pbxsig verifies, on trees generated here.
 //
 //   1. make a temp dir under os.tmpdir() with a throwaway anchor + developer key;
-//   2. write and sign the "small" (thousands of FreePBX-sized files) and "large" (a few big files) shapes;
-//   3. time verifyModules() on each shape in each configuration, interleaved;
-//   4. time the two raw SHA-256 engines on one buffer;
-//   5. cold processes (suites.ts): `pbxsig verify --root` over a whole generated FreePBX installation
-//      against gpgv + sha256sum, and start-up on one small module against `node -e 0`;
-//   6. cold processes (signing.ts): `pbxsig sign` on one large module, default threads against one
-//      thread, the main thread and the pool on every core;
+//   2. "shapes": write and sign the "small" (thousands of FreePBX-sized files) and "large" (a few big
+//      files) shapes; time verifyModules() on each shape in each configuration, interleaved;
+//   3. "engines": time the two raw SHA-256 engines on one buffer;
+//   4. cold processes (suites.ts): "installation", `pbxsig verify --root` over a whole generated FreePBX
+//      installation against gpgv + sha256sum; "startup", one small module against `node -e 0`;
+//   5. cold processes (signing.ts): "signing", `pbxsig sign` on one large module, default threads
+//      against one thread, the main thread and the pool on every core;
+//   6. cold processes (audit.ts): "audit", `pbxsig audit` over 1, 5 and 20 installations (hard-linked
+//      copies of one, a few altered) against `pbxsig verify --root` once per installation, with peak RSS;
 //   7. print Markdown to stdout, write JSON to bench/results/latest.json; remove the temp dir.
+//
+// Options:
+//   --quick               smaller trees and fewer rounds (about a minute without the audit suite);
+//   --only SUITE[,SUITE]  run only these suites (shapes, engines, installation, startup, signing,
+//                         audit; repeatable). The JSON then goes to bench/results/latest-SUITE[+SUITE].json,
+//                         so a partial run never replaces the full latest.json.
 //
 // Progress goes to stderr, so stdout is only the report.
 
@@ -18,7 +26,10 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '../test/helpers/modules.js';
+import { renderAudit, runAuditSuite } from './audit.js';
+import type { AuditSuite } from './audit.js';
 import { compareEngines } from './engines.js';
+import type { EngineComparison } from './engines.js';
 import { MiB, makeSigner, writeLargeShape, writeSmallShape } from './fixtures.js';
 import type { Config } from './measure.js';
 import { measureShape } from './measure.js';
@@ -32,19 +43,29 @@ import { runInstallationSuite, runStartupSuite } from './suites.js';
 import type { InstallationSuite, StartupSuite } from './suites.js';
 
 const SEED = 0x5eed_f9b8;
-// Its own seed, so the installation does not change when the shapes above do.
+// Its own seed, so the installation does not change when the shapes above do. The audit suite
+// generates the same installation from it.
 const INSTALLATION_SEED = 0x1f5_7a11;
 const SIGNING_SEED = 0x5_16_4ed;
 
-/** The report with the cold-process suites. */
+/** The report with the cold-process suites; a suite left out by `--only` is absent. */
 interface FullReport extends Report {
-  readonly installation: InstallationSuite;
-  readonly startup: StartupSuite;
-  readonly signing: SigningSuite;
+  readonly installation?: InstallationSuite;
+  readonly startup?: StartupSuite;
+  readonly signing?: SigningSuite;
+  readonly audit?: AuditSuite;
 }
 
-// dist/bench/run.js -> <repo>/bench/results/latest.json (the source tree, not dist/).
-const RESULTS = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
+const SUITES = ['shapes', 'engines', 'installation', 'startup', 'signing', 'audit'] as const;
+type Suite = (typeof SUITES)[number];
+const USAGE = `usage: npm run bench [-- --quick] [-- --only SUITE[,SUITE...]] (suites: ${SUITES.join(', ')})`;
+
+// dist/bench/run.js -> <repo>/bench/results/latest.json (the source tree, not dist/); with --only,
+// latest-<suites>.json beside it.
+function resultsFile(plan: Plan): string {
+  const name = plan.suites.length === SUITES.length ? 'latest.json' : `latest-${plan.suites.join('+')}.json`;
+  return fileURLToPath(new URL(`../../bench/results/${name}`, import.meta.url));
+}
 
 interface Plan {
   readonly quick: boolean;
@@ -59,18 +80,31 @@ interface Plan {
   readonly startupRounds: number;
   /** Files of the module `pbxsig sign` signs (FreePBX sizes: about 100 MB for 8,000). */
   readonly signingFiles: number;
+  /** How many installations `pbxsig audit` gets at once, ascending. */
+  readonly auditCounts: readonly number[];
+  /** The suites to run, in SUITES order. */
+  readonly suites: readonly Suite[];
 }
 
 const started = performance.now();
 const progress = (line: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 function parseArgs(args: readonly string[]): Plan {
-  const unknown = args.filter((a) => a !== '--quick');
-  if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (usage: npm run bench [-- --quick])`);
-  const quick = args.includes('--quick');
+  let quick = false;
+  const only: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--only' && i + 1 < args.length) only.push(...(args[++i] as string).split(','));
+    else if (arg.startsWith('--only=')) only.push(...arg.slice('--only='.length).split(','));
+    else throw new Error(`unknown or incomplete argument: ${arg} (${USAGE})`);
+  }
+  const unknown = only.filter((name) => !(SUITES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')} (${USAGE})`);
+  const suites = only.length === 0 ? [...SUITES] : SUITES.filter((name) => only.includes(name));
   return quick
-    ? { quick, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7, signingFiles: 2000 }
-    : { quick, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15, signingFiles: 8000 };
+    ? { quick, suites, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7, signingFiles: 2000, auditCounts: [1, 3, 5] }
+    : { quick, suites, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15, signingFiles: 8000, auditCounts: [1, 5, 20] };
 }
 
 /**
@@ -102,10 +136,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const report = await runBenchmark(plan, temp.path, args);
-    process.stdout.write(renderMarkdown(report) + renderInstallation(report.installation) + renderStartup(report.startup) + renderSigning(report.signing));
-    await mkdir(dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
-    progress(`wrote ${RESULTS}`);
+    process.stdout.write(
+      renderMarkdown(report) +
+        (report.installation ? renderInstallation(report.installation) : '') +
+        (report.startup ? renderStartup(report.startup) : '') +
+        (report.signing ? renderSigning(report.signing) : '') +
+        (report.audit ? renderAudit(report.audit) : ''),
+    );
+    const results = resultsFile(plan);
+    await mkdir(dirname(results), { recursive: true });
+    await writeFile(results, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`wrote ${results}`);
   } finally {
     await temp.remove();
     process.off('SIGINT', onSignal);
@@ -117,29 +158,51 @@ async function main(): Promise<void> {
 async function runBenchmark(plan: Plan, root: string, args: readonly string[]): Promise<FullReport> {
   const random = mulberry32(SEED);
   const date = new Date().toISOString();
-  progress(`generating trees in ${root}`);
+  const runs = (suite: Suite): boolean => plan.suites.includes(suite);
+  progress(`generating trees in ${root} (suites: ${plan.suites.join(', ')})`);
   const signer = await makeSigner(root);
-  const shapes = [
-    await writeSmallShape(root, signer, random, plan.smallFiles, plan.smallModules),
-    await writeLargeShape(root, signer, random, plan.largeFiles, plan.largeFileBytes),
-  ];
 
-  const configs = configurations();
-  const measured: ShapeResult[] = [];
-  for (const shape of shapes) {
-    progress(`measuring ${shape.name}: ${shape.description}`);
-    measured.push({ shape: summarizeShape(shape), results: await measureShape(shape, signer, configs, plan.rounds, progress) });
+  let shapes: { shapes: ShapeResult[]; ratios: NonNullable<Report['ratios']> } | undefined;
+  if (runs('shapes')) {
+    const trees = [
+      await writeSmallShape(root, signer, random, plan.smallFiles, plan.smallModules),
+      await writeLargeShape(root, signer, random, plan.largeFiles, plan.largeFileBytes),
+    ];
+    const configs = configurations();
+    const measured: ShapeResult[] = [];
+    for (const shape of trees) {
+      progress(`measuring ${shape.name}: ${shape.description}`);
+      measured.push({ shape: summarizeShape(shape), results: await measureShape(shape, signer, configs, plan.rounds, progress) });
+    }
+    shapes = { shapes: measured, ratios: ratios(measured) };
   }
 
-  progress('measuring raw engines');
-  const engines = await compareEngines(random, plan.engineBufferBytes, plan.rounds);
+  let engines: EngineComparison | undefined;
+  if (runs('engines')) {
+    progress('measuring raw engines');
+    engines = await compareEngines(random, plan.engineBufferBytes, plan.rounds);
+  }
 
-  progress('measuring cold processes: whole installation');
-  const installation = await runInstallationSuite(root, signer, INSTALLATION_SEED, plan.installationFiles, plan.rounds, progress);
-  progress('measuring cold processes: start-up');
-  const startup = await runStartupSuite(root, signer, INSTALLATION_SEED, plan.startupRounds, progress);
-  progress('measuring cold processes: signing');
-  const signing = await runSigningSuite(root, SIGNING_SEED, plan.signingFiles, plan.rounds, progress);
+  let installation: InstallationSuite | undefined;
+  if (runs('installation')) {
+    progress('measuring cold processes: whole installation');
+    installation = await runInstallationSuite(root, signer, INSTALLATION_SEED, plan.installationFiles, plan.rounds, progress);
+  }
+  let startup: StartupSuite | undefined;
+  if (runs('startup')) {
+    progress('measuring cold processes: start-up');
+    startup = await runStartupSuite(root, signer, INSTALLATION_SEED, plan.startupRounds, progress);
+  }
+  let signing: SigningSuite | undefined;
+  if (runs('signing')) {
+    progress('measuring cold processes: signing');
+    signing = await runSigningSuite(root, SIGNING_SEED, plan.signingFiles, plan.rounds, progress);
+  }
+  let audit: AuditSuite | undefined;
+  if (runs('audit')) {
+    progress('measuring cold processes: audit of many installations');
+    audit = await runAuditSuite(root, signer, INSTALLATION_SEED, { files: plan.installationFiles, counts: plan.auditCounts }, progress);
+  }
 
   return {
     date,
@@ -150,16 +213,17 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     seed: SEED,
     rounds: plan.rounds,
     machine: machineFacts(),
-    shapes: measured,
-    ratios: ratios(measured),
-    engines,
-    installation,
-    startup,
-    signing,
+    suites: plan.suites,
+    ...(shapes ?? {}),
+    ...(engines ? { engines } : {}),
+    ...(installation ? { installation } : {}),
+    ...(startup ? { startup } : {}),
+    ...(signing ? { signing } : {}),
+    ...(audit ? { audit } : {}),
   };
 }
 
-function ratios(measured: readonly ShapeResult[]): Report['ratios'] {
+function ratios(measured: readonly ShapeResult[]): NonNullable<Report['ratios']> {
   return [
     ratio('default (threads auto) vs threads 1', 'default', 'one', measured),
     ratio('default (threads auto) vs main thread (threads 0)', 'default', 'main', measured),

@@ -1,6 +1,6 @@
 // A verification session: one worker pool and one signature cache for any number of groups of
 // modules (an installation, or module directories named by the user), verified one after another
-// with their files all flowing through the same schedule.
+// with their files all flowing through the same pool.
 //
 //   plan each module (read and parse its module.sig); its files go to the pool as soon as it is planned
 //   the module's directory walk (unlisted files) joins the same queue
@@ -8,6 +8,8 @@
 //   a module is reported as soon as its files, its walk and its signature are all in; its plan is
 //   then dropped, so memory holds findings, not per-file results
 //
+// Each group has its own hash run (its own job numbers and packed results) on the shared pool, freed
+// when the group is done: an audit of a thousand installations holds at most the few in flight.
 // File results enter a verdict only after the signature has been judged.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -70,6 +72,9 @@ interface Tracked {
 
 interface GroupState {
   readonly group: Group;
+  run: HashRun | undefined;
+  // The module each job of this group's run belongs to, until its batch is done.
+  readonly owner: Array<Tracked | undefined>;
   unfinished: number;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -79,12 +84,7 @@ export class VerificationSession {
   readonly #options: SessionOptions;
   readonly #judge = import('./judge-signature.js');
   readonly #judgements = new Map<string, Promise<Judgement>>();
-  readonly #pending = new Set<GroupState>();
   #pool: HashPool | undefined;
-  #run: HashRun | undefined;
-  // The module each job belongs to, until its batch is done.
-  readonly #owner: Array<Tracked | undefined> = [];
-  #failure: Error | undefined;
   #verified = 0;
   #shared = 0;
 
@@ -104,122 +104,111 @@ export class VerificationSession {
 
   /** Verifies one group of modules; resolves with its report when every module is done. */
   async verify(group: Group): Promise<VerifyReport> {
-    const state: GroupState = { group, unfinished: group.modules.length, resolve: () => undefined, reject: () => undefined };
+    const state: GroupState = { group, run: undefined, owner: [], unfinished: group.modules.length, resolve: () => undefined, reject: () => undefined };
     const finished = new Promise<void>((resolve, reject) => {
       state.resolve = resolve;
       state.reject = reject;
     });
-    if (this.#failure) throw this.#failure;
-    this.#pending.add(state);
+    finished.catch(() => undefined);
+    if (state.unfinished === 0) state.resolve();
     const tracked: Tracked[] = [];
     // With a pool already running (a later group, or one started early), files flow as planned.
-    if (this.#pool) this.#start();
-    try {
-      if (state.unfinished === 0) state.resolve();
-      for (const spec of group.modules) {
-        const plan = planModule(spec, new ConfinedOpener(spec.root, spec.confine), this.#options.limits);
-        const module: Tracked = {
-          plan,
-          firstJob: 0,
-          remaining: plan.entries.length,
-          walk: undefined,
-          walked: plan.walk === undefined || this.#options.unlisted === 'ignore',
-          judgement: undefined,
-          judged: plan.sig.state !== 'read',
-          report: undefined,
-          group: state,
-        };
-        tracked.push(module);
-        if (this.#run) {
-          this.#submit(module);
-          // Let piscina hand the queued batches to the workers before planning the next module.
-          await nextTurn();
-        }
-      }
-      if (!this.#run) {
-        // The first group decides the pool's size, now that the work is known (unless started early).
-        const jobs = tracked.flatMap((m) => m.plan?.entries.map((e) => e.job) ?? []);
-        const threads = typeof this.#options.threads === 'number' ? this.#options.threads : chooseThreads(jobs);
-        this.#pool ??= new HashPool({ threads, engine: resolveEngine(this.#options.engine, 'sha256'), algorithm: 'sha256' });
-        this.#start();
-        for (const module of tracked) this.#submit(module);
-      }
+    if (this.#pool) this.#start(state, this.#pool);
 
-      const judge = await this.#judge;
-      const { keyring, warnings: keyWarnings } = await judge.loadKeySources(group.keySources);
-      const keyFiles = keyring.sources.map((s) => s.path);
-      const keyringId = keyring.contentId();
-      const context = { keyring, anchors: this.#options.anchors, now: this.#options.now };
-      for (const module of tracked) {
-        const sig = module.plan?.sig;
-        if (sig?.state === 'read') {
-          // Identical module.sig bytes judged with identical keys are judged once per session.
-          const cacheKey = `${keyringId}\0${sig.raw}`;
-          let judgement = this.#judgements.get(cacheKey);
-          if (judgement) {
-            this.#shared++;
-          } else {
-            judgement = judge.judgeSignature(sig.clear, context);
-            this.#judgements.set(cacheKey, judgement);
-            this.#verified++;
-          }
-          module.judgement = await judgement;
-          module.judged = true;
-        }
-        this.#finish(module);
-      }
-      await finished;
-
-      const modules = tracked.map((m) => m.report).filter((r): r is ModuleReport => r !== undefined);
-      const warnings: Notice[] = [...(group.warnings ?? []), ...keyWarnings.map((message) => ({ code: 'KEY_FILE_SKIPPED', message }))];
-      return {
-        schema: REPORT_SCHEMA,
-        version: REPORT_VERSION,
-        tool: { name: 'pbxsig', version: VERSION },
-        startedAt: group.startedAt.toISOString(),
-        durationMs: Date.now() - group.startedAt.getTime(),
-        settings: { engine: resolveEngine(this.#options.engine, 'sha256'), threads: this.threads, anchors: this.#options.anchors, keyFiles, unlisted: this.#options.unlisted },
-        installation: group.installation,
-        summary: summarize(modules),
-        modules,
-        warnings,
+    for (const spec of group.modules) {
+      const plan = planModule(spec, new ConfinedOpener(spec.root, spec.confine), this.#options.limits);
+      const module: Tracked = {
+        plan,
+        firstJob: 0,
+        remaining: plan.entries.length,
+        walk: undefined,
+        walked: plan.walk === undefined || this.#options.unlisted === 'ignore',
+        judgement: undefined,
+        judged: plan.sig.state !== 'read',
+        report: undefined,
+        group: state,
       };
-    } finally {
-      this.#pending.delete(state);
-    }
-  }
-
-  /** Waits for outstanding work, then stops the workers. */
-  async close(): Promise<void> {
-    try {
-      if (this.#run) {
-        this.#run.seal();
-        await this.#run.done;
+      tracked.push(module);
+      if (state.run) {
+        this.#submit(module);
+        // Let piscina hand the queued batches to the workers before planning the next module.
+        await nextTurn();
       }
-    } finally {
-      await this.#pool?.close();
     }
+    if (!state.run) {
+      // The first group decides the pool's size, now that the work is known (unless started early).
+      const jobs = tracked.flatMap((m) => m.plan?.entries.map((e) => e.job) ?? []);
+      const threads = typeof this.#options.threads === 'number' ? this.#options.threads : chooseThreads(jobs);
+      this.#pool ??= new HashPool({ threads, engine: resolveEngine(this.#options.engine, 'sha256'), algorithm: 'sha256' });
+      this.#start(state, this.#pool);
+      for (const module of tracked) this.#submit(module);
+    }
+    state.run?.seal();
+
+    const judge = await this.#judge;
+    const { keyring, warnings: keyWarnings } = await judge.loadKeySources(group.keySources);
+    const keyFiles = keyring.sources.map((s) => s.path);
+    const keyringId = keyring.contentId();
+    const context = { keyring, anchors: this.#options.anchors, now: this.#options.now };
+    for (const module of tracked) {
+      const sig = module.plan?.sig;
+      if (sig?.state === 'read') {
+        // Identical module.sig bytes judged with identical keys are judged once per session.
+        const cacheKey = `${keyringId}\0${sig.raw}`;
+        let judgement = this.#judgements.get(cacheKey);
+        if (judgement) {
+          this.#shared++;
+        } else {
+          judgement = judge.judgeSignature(sig.clear, context);
+          this.#judgements.set(cacheKey, judgement);
+          this.#verified++;
+        }
+        module.judgement = await judgement;
+        module.judged = true;
+      }
+      this.#finish(module);
+    }
+    await finished;
+    await state.run?.done;
+
+    const modules = tracked.map((m) => m.report).filter((r): r is ModuleReport => r !== undefined);
+    const warnings: Notice[] = [...(group.warnings ?? []), ...keyWarnings.map((message) => ({ code: 'KEY_FILE_SKIPPED', message }))];
+    return {
+      schema: REPORT_SCHEMA,
+      version: REPORT_VERSION,
+      tool: { name: 'pbxsig', version: VERSION },
+      startedAt: group.startedAt.toISOString(),
+      durationMs: Date.now() - group.startedAt.getTime(),
+      settings: { engine: resolveEngine(this.#options.engine, 'sha256'), threads: this.threads, anchors: this.#options.anchors, keyFiles, unlisted: this.#options.unlisted },
+      installation: group.installation,
+      summary: summarize(modules),
+      modules,
+      warnings,
+    };
   }
 
-  #start(): void {
-    if (this.#run || !this.#pool) return;
-    this.#run = this.#pool.begin((start, end) => this.#progress(start, end));
-    this.#run.done.catch((error: unknown) => {
-      // A worker failed: nothing more will finish. Fail every group waiting, instead of hanging.
-      this.#failure = error instanceof Error ? error : new Error(String(error));
-      for (const state of this.#pending) state.reject(this.#failure);
-    });
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await this.#pool?.close();
   }
 
-  // One global schedule: each module's files, then its walk, join the pool's queue.
+  #start(state: GroupState, pool: HashPool): void {
+    if (state.run) return;
+    const run = pool.begin((start, end) => this.#progress(state, start, end));
+    state.run = run;
+    // A worker failed: nothing more of this group will finish. Fail it instead of hanging.
+    run.done.catch((error: unknown) => state.reject(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  // Each module's files, then its walk, join the pool's one queue.
   #submit(module: Tracked): void {
-    const run = this.#run;
+    const { run } = module.group;
     const pool = this.#pool;
     const plan = module.plan;
     if (!run || !pool || !plan) return;
     const jobs = plan.entries.map((e) => e.job);
     module.firstJob = run.add(jobs);
-    for (let k = 0; k < jobs.length; k++) this.#owner[module.firstJob + k] = module;
+    for (let k = 0; k < jobs.length; k++) module.group.owner[module.firstJob + k] = module;
     if (!module.walked && plan.walk) {
       pool.walk(plan.walk).then(
         (result) => {
@@ -233,10 +222,10 @@ export class VerificationSession {
     if (jobs.length === 0) this.#finish(module);
   }
 
-  #progress(start: number, end: number): void {
+  #progress(state: GroupState, start: number, end: number): void {
     for (let j = start; j < end; j++) {
-      const module = this.#owner[j];
-      this.#owner[j] = undefined;
+      const module = state.owner[j];
+      state.owner[j] = undefined;
       if (!module) continue;
       module.remaining--;
       if (module.remaining === 0) this.#finish(module);
@@ -246,16 +235,20 @@ export class VerificationSession {
   // Report a module as soon as everything about it is known (a terminal shows it at once).
   #finish(module: Tracked): void {
     const { plan } = module;
-    if (!plan || !this.#run || module.report || module.remaining !== 0 || !module.walked || !module.judged) return;
-    module.report = buildModuleReport({
+    const run = module.group.run;
+    if (!plan || !run || module.report || module.remaining !== 0 || !module.walked || !module.judged) return;
+    const report = buildModuleReport({
       plan,
       firstJob: module.firstJob,
       judgement: module.judgement,
-      results: this.#run.results,
+      results: run.results,
       walk: module.walk,
       unlistedPolicy: this.#options.unlisted,
       now: this.#options.now,
     });
+    // A deep copy with fresh strings: many report fields are slices of module.sig's text (framework's
+    // is 1.3 MB), and a slice keeps its whole text alive. An audit keeps reports, not manifests.
+    module.report = structuredClone(report);
     // The plan (every listed path and digest) is no longer needed: keep findings only.
     module.plan = undefined;
     module.walk = undefined;
