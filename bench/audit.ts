@@ -40,6 +40,7 @@ import { runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
 import { summarizeShape } from './report.js';
 import type { ShapeSummary } from './report.js';
+import { bytes, fixed, mib } from './format.js';
 
 /** The repository (dist/bench/audit.js -> <repo>/): the cold processes run there. */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -579,19 +580,4 @@ export function renderAudit(suite: AuditSuite): string {
     ),
   );
   return `${lines.join('\n')}\n`;
-}
-
-function mib(value: number): string {
-  return `${(value / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function bytes(value: number): string {
-  if (value < 1024) return `${value} B`;
-  if (value < 2 ** 20) return `${(value / 1024).toFixed(1)} KiB`;
-  return mib(value);
-}
-
-/** Same precision rule as report.ts: three significant digits. */
-function fixed(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
 }

@@ -38,8 +38,8 @@ export const SETTINGS = {
 // with about 100 of them, chance alone would swing the total by +-15%). The p99 stays near 120 KB.
 const MEDIAN = 1500;
 const SIGMA = 1.75;
-const MIN_SIZE = 30;
-const MAX_SIZE = Math.round(2.4 * 1024 * 1024);
+export const MIN_SIZE = 30;
+export const MAX_SIZE = Math.round(2.4 * 1024 * 1024);
 const BUNDLE_SHARE = 0.004;
 const BUNDLE_MIN = 800_000;
 
@@ -218,8 +218,8 @@ function installedAt(path: string, frameworkDir: string): string {
   return join(frameworkDir, path);
 }
 
-/** `count` sizes: the log-normal body plus the evenly spread big bundles, shuffled. */
-function drawSizes(random: Random, count: number): number[] {
+/** `count` FreePBX file sizes: the log-normal body plus the evenly spread big bundles, shuffled. */
+export function drawSizes(random: Random, count: number): number[] {
   const bundles = Math.round(count * BUNDLE_SHARE);
   const sizes: number[] = [];
   for (let i = 0; i < bundles; i++) sizes.push(Math.round(BUNDLE_MIN * Math.exp(((i + random()) / bundles) * Math.log(MAX_SIZE / BUNDLE_MIN))));

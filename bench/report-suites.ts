@@ -1,6 +1,7 @@
 // Markdown for the cold-process suites (suites.ts), appended to report.ts's output.
 
 import type { InstallationSuite, StartupSuite } from './suites.js';
+import { bytes, fixed, mib } from './format.js';
 
 export function renderInstallation(suite: InstallationSuite): string {
   const { tree, checks } = suite;
@@ -57,19 +58,4 @@ export function renderStartup(suite: StartupSuite): string {
     ...suite.results.map((r) => `| ${r.label}: \`${r.command}\` | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${r.id === 'floor' ? '–' : fixed(r.overFloorMs)} |`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-function mib(value: number): string {
-  return `${(value / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function bytes(value: number): string {
-  if (value < 1024) return `${value} B`;
-  if (value < 2 ** 20) return `${(value / 1024).toFixed(1)} KiB`;
-  return mib(value);
-}
-
-/** Same precision rule as report.ts: three significant digits. */
-function fixed(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
 }

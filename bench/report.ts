@@ -6,6 +6,7 @@ import { arch, availableParallelism, cpus, platform, release, totalmem } from 'n
 import type { EngineComparison } from './engines.js';
 import type { Shape } from './fixtures.js';
 import type { ConfigResult } from './measure.js';
+import { fixed, mib } from './format.js';
 
 export interface Machine {
   readonly cpuModel: string;
@@ -128,7 +129,7 @@ function renderShapes(shapes: readonly ShapeResult[], ratios: readonly Ratio[], 
   ];
 
   for (const { shape, results } of shapes) {
-    lines.push('', `## ${shape.name}: ${shape.description}, ${formatMiB(shape.bytes)} total`, '');
+    lines.push('', `## ${shape.name}: ${shape.description}, ${mib(shape.bytes)} total`, '');
     const { sizes } = shape;
     lines.push(`File sizes: median ${formatBytes(sizes.median)}, p90 ${formatBytes(sizes.p90)}, p99 ${formatBytes(sizes.p99)}, max ${formatBytes(sizes.max)}.`, '');
     lines.push('| configuration | threads used | median ms | min–max ms | MiB/s (median) | files/s (median) |', '|---|--:|--:|--:|--:|--:|');
@@ -147,7 +148,7 @@ function renderShapes(shapes: readonly ShapeResult[], ratios: readonly Ratio[], 
 
 function renderEngines(engines: EngineComparison): string[] {
   const lines: string[] = [];
-  lines.push('', `## Raw SHA-256 engines: one ${formatMiB(engines.bufferBytes)} buffer in 512 KiB updates, main thread, no pool, no files`, '');
+  lines.push('', `## Raw SHA-256 engines: one ${mib(engines.bufferBytes)} buffer in 512 KiB updates, main thread, no pool, no files`, '');
   lines.push('| engine | median MiB/s | min–max MiB/s |', '|---|--:|--:|');
   for (const e of engines.results) lines.push(`| ${e.label} | ${fixed(e.mibPerSec.median)} | ${fixed(e.mibPerSec.min)}–${fixed(e.mibPerSec.max)} |`);
   lines.push('', `node:crypto / hash-wasm throughput: **${times(engines.nodeOverWasm)}**`);
@@ -157,17 +158,11 @@ function renderEngines(engines: EngineComparison): string[] {
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return formatMiB(bytes);
+  return mib(bytes);
 }
 
-function formatMiB(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
 
 /** Three significant digits are plenty for numbers this noisy. */
-function fixed(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
-}
 
 function times(value: number | undefined): string {
   return value === undefined ? '–' : `${value.toFixed(2)}×`;

@@ -16,27 +16,22 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseThreads } from '../src/hash/threads.js';
+import { MAX_SIZE, MIN_SIZE, drawSizes } from './installation.js';
 import type { VerifyReport } from '../src/index.js';
 import type { Shape } from './fixtures.js';
-import { fillRandom, logNormal, mulberry32, pick } from './prng.js';
+import { fillRandom, mulberry32, pick } from './prng.js';
 import type { Random } from './prng.js';
 import { runOnce, speedup, timeInterleaved } from './processes.js';
 import type { ProcessCommand, ProcessResult } from './processes.js';
 import { summarizeShape } from './report.js';
 import type { ShapeSummary } from './report.js';
 import type { Ratio } from './suites.js';
+import { bytes, fixed, mib } from './format.js';
 
 /** The repository (dist/bench/signing.js -> <repo>/): the cold processes run there. */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-// FreePBX 17's file sizes, as in installation.ts: a log-normal body (median 1.5 KB) and 0.4% big
-// bundles (800 KB to 2.4 MB, spread evenly in log space), about 12.5 KB a file on average.
-const MEDIAN = 1500;
-const SIGMA = 1.75;
-const MIN_SIZE = 30;
-const MAX_SIZE = Math.round(2.4 * 1024 * 1024);
-const BUNDLE_SHARE = 0.004;
-const BUNDLE_MIN = 800_000;
+// FreePBX 17's file sizes come from installation.ts (drawSizes), so both suites draw alike.
 const FILES_PER_DIR = 9;
 const MAX_DEPTH = 6;
 const DIRS = ['assets', 'js', 'css', 'images', 'fonts', 'less', 'views', 'page', 'Api', 'Rest', 'Gql', 'Console', 'i18n', 'de_DE', 'LC_MESSAGES', 'vendor', 'src', 'lib', 'Backup', 'Job', 'Models', 'templates'];
@@ -182,18 +177,6 @@ function writeModule(dir: string, seed: number, count: number): Shape {
   return { name: 'signing', description: `1 module, ${all.length} files (FreePBX sizes)`, modules: [dir], sizes: all, files: all.length, bytes: all.reduce((a, b) => a + b, 0) };
 }
 
-/** `count` sizes: the log-normal body plus the evenly spread big bundles, shuffled. */
-function drawSizes(random: Random, count: number): number[] {
-  const bundles = Math.round(count * BUNDLE_SHARE);
-  const sizes: number[] = [];
-  for (let i = 0; i < bundles; i++) sizes.push(Math.round(BUNDLE_MIN * Math.exp(((i + random()) / bundles) * Math.log(MAX_SIZE / BUNDLE_MIN))));
-  while (sizes.length < count) sizes.push(Math.round(Math.min(MAX_SIZE, Math.max(MIN_SIZE, logNormal(random, MEDIAN, SIGMA)))));
-  for (let i = sizes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [sizes[i], sizes[j]] = [sizes[j] as number, sizes[i] as number];
-  }
-  return sizes;
-}
 
 /** `count` unique paths in a random tree: directories grow from existing ones, up to MAX_DEPTH deep. */
 function treePaths(random: Random, count: number): string[] {
@@ -256,18 +239,4 @@ function checkVerify(dir: string, publicKey: string, shape: Shape): SigningSuite
     throw new Error(`signing: the signed module does not verify: exit ${outcome.status}, ${module?.verdict ?? 'no module'}, ${report.summary.files}/${shape.files} files, ${report.summary.bytes}/${shape.bytes} bytes`);
   }
   return { exit: outcome.status, verdict: module.verdict, files: report.summary.files, bytes: report.summary.bytes };
-}
-
-function mib(value: number): string {
-  return `${(value / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function bytes(value: number): string {
-  if (value < 1024) return `${value} B`;
-  if (value < 2 ** 20) return `${(value / 1024).toFixed(1)} KiB`;
-  return mib(value);
-}
-
-function fixed(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
 }
