@@ -29,7 +29,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { AuditReport } from '../src/audit/types.js';
 import type { VerifyReport } from '../src/index.js';
 import type { Signer } from './fixtures.js';
@@ -38,13 +38,14 @@ import type { GeneratedInstallation } from './installation.js';
 import { median } from './measure.js';
 import { runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
+import { kibToMiB, measuredRun, rssProbe } from './rss.js';
+import type { MeasuredRun, RssProbe } from './rss.js';
 import { summarizeShape } from './report.js';
 import type { ShapeSummary } from './report.js';
 import { bytes, fixed, mib } from './format.js';
 
 /** The repository (dist/bench/audit.js -> <repo>/): the cold processes run there. */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const TIME = '/usr/bin/time';
 const MODULES_DIR = 'var/www/html/admin/modules';
 /** Kept free when falling back to full copies, for the reports and everything else on the disk. */
 const RESERVE_BYTES = 2 * 2 ** 30;
@@ -376,53 +377,8 @@ function changeOneByte(original: string, linked: string): void {
 
 // ---- memory --------------------------------------------------------------------------------------
 
-interface RssProbe {
-  readonly method: string;
-  wrap(command: ProcessCommand, out: string): ProcessCommand;
-  /** Peak RSS in KiB, or null. */
-  read(out: string): number | null;
-}
-
-/** GNU time when it is there and works; else a hook preloaded into pbxsig's process. */
-function rssProbe(dir: string): RssProbe {
-  const out = join(dir, 'rss.txt');
-  if (existsSync(TIME) && spawnSync(TIME, ['-f', '%M', '-o', out, 'true']).status === 0 && readKiB(out) !== null) {
-    return {
-      method: `${TIME} -f %M (maximum resident set size of the process, worker threads included)`,
-      wrap: (command, file) => ({ ...command, file: TIME, args: ['-f', '%M', '-o', file, command.file, ...command.args] }),
-      read: readKiB,
-    };
-  }
-  // Without GNU time: a module preloaded with --import writes getrusage's maxRSS (KiB on Linux) at exit.
-  const hook = join(dir, 'rss-hook.mjs');
-  writeFileSync(
-    hook,
-    "import { writeFileSync } from 'node:fs';\nimport { isMainThread } from 'node:worker_threads';\n" +
-      "const out = process.env.PBXSIG_BENCH_RSS_FILE;\nif (isMainThread && out) process.on('exit', () => writeFileSync(out, `${process.resourceUsage().maxRSS}\\n`));\n",
-  );
-  return {
-    method: 'process.resourceUsage().maxRSS written at exit by a module preloaded with node --import (no /usr/bin/time here)',
-    wrap: (command, file) => ({ ...command, args: ['--import', pathToFileURL(hook).href, ...command.args], env: { ...(command.env ?? process.env), PBXSIG_BENCH_RSS_FILE: file } }),
-    read: readKiB,
-  };
-}
-
-/** The last number in the file (GNU time writes "Command exited with non-zero status 1" first). */
-function readKiB(file: string): number | null {
-  try {
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
-    const value = Number(lines[lines.length - 1]);
-    return Number.isFinite(value) && value > 0 ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function measured(command: ProcessCommand, rss: RssProbe, dir: string): { ms: number; status: number | null; stderr: string; rssKiB: number | null } {
-  const file = join(dir, 'rss.txt');
-  rmSync(file, { force: true });
-  const outcome = runOnce(rss.wrap(command, file), REPO);
-  return { ms: outcome.ms, status: outcome.status, stderr: outcome.stderr, rssKiB: rss.read(file) };
+function measured(command: ProcessCommand, rss: RssProbe, dir: string): MeasuredRun {
+  return measuredRun(command, rss, dir, REPO);
 }
 
 // ---- runs and their checks -----------------------------------------------------------------------
@@ -527,10 +483,6 @@ function timing(samplesMs: readonly number[]): Timing {
 function maxOrNull(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   return b === null ? a : Math.max(a, b);
-}
-
-function kibToMiB(kib: number | null): number | null {
-  return kib === null ? null : kib / 1024;
 }
 
 /** One turn of the event loop between runs, so a SIGINT reaches run.ts's handler (see processes.ts). */
