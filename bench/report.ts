@@ -55,7 +55,7 @@ export interface Report {
   readonly machine: Machine;
   /** The suites that ran (all of them unless `--only`). */
   readonly suites: readonly string[];
-  /** Absent when `--only` left out the "shapes" suite (and its ratios) or the "engines" suite. */
+  /** Absent when `--only` left out the "shapes" suite (and its ratios) or the "engines" suite (rendered by engines.ts). */
   readonly shapes?: readonly ShapeResult[];
   readonly ratios?: readonly Ratio[];
   readonly engines?: EngineComparison;
@@ -117,7 +117,6 @@ export function renderMarkdown(report: Report): string {
     `- Suites: ${report.suites.join(', ')}`,
   ];
   if (report.shapes && report.ratios) lines.push(...renderShapes(report.shapes, report.ratios, report.rounds));
-  if (report.engines) lines.push(...renderEngines(report.engines));
   return `${lines.join('\n')}\n`;
 }
 
@@ -143,15 +142,6 @@ function renderShapes(shapes: readonly ShapeResult[], ratios: readonly Ratio[], 
   lines.push('', '## Ratios', '', 'Median time of the second configuration divided by median time of the first: above 1 means the first is faster.', '');
   lines.push(`| comparison | ${names.join(' | ')} |`, `|---|${names.map(() => '--:').join('|')}|`);
   for (const r of ratios) lines.push(`| ${r.label} | ${names.map((n) => times(r.byShape[n])).join(' | ')} |`);
-  return lines;
-}
-
-function renderEngines(engines: EngineComparison): string[] {
-  const lines: string[] = [];
-  lines.push('', `## Raw SHA-256 engines: one ${mib(engines.bufferBytes)} buffer in 512 KiB updates, main thread, no pool, no files`, '');
-  lines.push('| engine | median MiB/s | min–max MiB/s |', '|---|--:|--:|');
-  for (const e of engines.results) lines.push(`| ${e.label} | ${fixed(e.mibPerSec.median)} | ${fixed(e.mibPerSec.min)}–${fixed(e.mibPerSec.max)} |`);
-  lines.push('', `node:crypto / hash-wasm throughput: **${times(engines.nodeOverWasm)}**`);
   return lines;
 }
 
