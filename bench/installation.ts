@@ -121,11 +121,17 @@ export interface GeneratedInstallation {
   readonly tamperTargets: { readonly module: string; readonly frameworkWeb: string };
 }
 
+/** A knob for huge trees: the scaling suite's 500k files would be over 6 GB at real sizes. */
+export interface InstallationScale {
+  /** No file larger than this (the big bundles and the log-normal tail are cut to it); default none. */
+  readonly maxFileBytes?: number;
+}
+
 /**
  * Writes an installation of about `totalFiles` files under `root`: 35 modules, signed by `developer`
  * (which `anchor` certifies), both public keys in BMO. Returns what was written, for checks and the report.
  */
-export async function writeInstallation(root: string, seed: number, totalFiles: number, anchor: TestKey, developer: TestKey): Promise<GeneratedInstallation> {
+export async function writeInstallation(root: string, seed: number, totalFiles: number, anchor: TestKey, developer: TestKey, scale: InstallationScale = {}): Promise<GeneratedInstallation> {
   // Separate streams, so that e.g. a change in path drawing does not change every size and byte.
   const sizeRandom = mulberry32(seed);
   const layoutRandom = mulberry32(seed + 1);
@@ -139,7 +145,7 @@ export async function writeInstallation(root: string, seed: number, totalFiles: 
   const nextSize = (): number => {
     const size = sizes[next++];
     if (size === undefined) throw new Error('installation: ran out of drawn sizes');
-    return size;
+    return Math.min(size, scale.maxFileBytes ?? size);
   };
 
   await writeFiles(root, { 'etc/amportal.conf': `# FreePBX settings\n${Object.entries(SETTINGS).map(([k, v]) => `${k}=${v}`).join('\n')}\n` });

@@ -21,12 +21,13 @@ export function renderInstallation(suite: InstallationSuite): string {
       `${fw.skipped} in amp_conf/astetc/, amp_conf/moh/ and upgrades/ (listed, not installed, not checked). Every installed file is listed: no unlisted code, so the default \`--unlisted fail\` applies.`,
     '',
     `Checked before timing: pbxsig exit ${ours.exit}, ${ours.verified}/${ours.modules} modules verified, ${ours.files} files and ${mib(ours.bytes)} hashed ` +
-      `(threads auto used ${ours.threadsAuto}, unlisted policy ${ours.unlistedPolicy}); peer: \`${checks.peer}\`. ` +
-      `One byte altered, then restored: ${checks.tampered.map((t) => `${t.file}: pbxsig ${t.pbxsig}; peer ${t.peer}`).join('. ')}.`,
+      `(threads auto used ${ours.threadsAuto}, unlisted policy ${ours.unlistedPolicy}); peers: ${checks.peers.map((p) => `\`${p.line}\``).join(', ')}. ` +
+      `One byte altered, then restored: ${checks.tampered.map((t) => `${t.file}: pbxsig ${t.pbxsig}; every peer ${sameCatch(t.peers)}`).join('. ')}. ` +
+      `The Python and Node peers check no signature (they only hash what the manifests list), so they do less than pbxsig and the gpgv peers.`,
     '',
     `Method: each run is one whole cold process, timed around spawnSync() (start-up, imports, signatures, every file hashed, exit). ` +
       `One warm-up run each (**warm page cache**), then ${suite.rounds} interleaved rounds; median and min–max. ` +
-      `Peer tools: ${suite.tools['gpgv']} (${suite.tools['libgcrypt']}), ${suite.tools['sha256sum']}, ${suite.tools['awk']}.`,
+      `Peer tools: ${suite.tools['gpgv']} (${suite.tools['libgcrypt']}), ${suite.tools['sha256sum']}, ${suite.tools['awk']}, ${suite.tools['xargs']}, ${suite.tools['python']}, Node ${suite.tools['node']}.`,
     '',
     '| command | median ms | min–max ms | files/s (median) | MiB/s (median) | time / pbxsig default |',
     '|---|--:|--:|--:|--:|--:|',
@@ -58,4 +59,10 @@ export function renderStartup(suite: StartupSuite): string {
     ...suite.results.map((r) => `| ${r.label}: \`${r.command}\` | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${r.id === 'floor' ? '–' : fixed(r.overFloorMs)} |`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** "exit 1, core: the file named as FAILED" when every peer said the same, else each peer's own. */
+function sameCatch(peers: InstallationSuite['checks']['tampered'][number]['peers']): string {
+  const results = new Set(peers.map((p) => p.result));
+  return results.size === 1 ? [...results][0] ?? '' : peers.map((p) => `${p.id} ${p.result}`).join('; ');
 }

@@ -1,32 +1,27 @@
 // The two cold-process suites:
 //
 //   "installation": `pbxsig verify --root ROOT` over a whole generated installation (installation.ts),
-//                   in three thread settings, against FreePBX's method done with gpgv + sha256sum
-//                   (peers/gpgv-sha256sum.sh); plus the same work in-process, to show what start-up costs;
+//                   in three thread settings, against the four peers of peers.ts (gpgv + sha256sum per
+//                   module, the same with xargs -P, Python hashlib, a one-thread Node loop); plus the
+//                   same work in-process, to show what start-up costs;
 //   "startup":      verifying one small module against `node -e 0` (the floor) and `pbxsig --version`.
 //
-// Before anything is timed, every command must give the right answer: pbxsig and the peer both pass
-// the clean tree, and both catch one altered byte, so neither is timed doing less than the real job.
+// Before anything is timed, every command must give the right answer: pbxsig and every peer pass the
+// clean tree, and all catch one altered byte, so none is timed doing less than the real job.
 
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { verifyInstallation } from '../src/index.js';
 import type { VerifyReport } from '../src/index.js';
-import type { TestKey } from '../test/helpers/keys.js';
 import type { Signer } from './fixtures.js';
 import { writeInstallation, writeSmallModule } from './installation.js';
 import type { GeneratedInstallation } from './installation.js';
 import { median } from './measure.js';
+import { REPO, checkPeerClean, checkPeersCatch, peerCommands, peerTools, preparePeerKeyring, withFlippedByte } from './peers.js';
+import type { PeerCatch } from './peers.js';
 import { runOnce, speedup, timeInterleaved } from './processes.js';
 import type { ProcessCommand, ProcessResult } from './processes.js';
 import { summarizeShape } from './report.js';
 import type { ShapeSummary } from './report.js';
-
-/** The repository (dist/bench/suites.js -> <repo>/): the cold processes run there, with relative paths. */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const PEER_SCRIPT = 'bench/peers/gpgv-sha256sum.sh';
 
 export interface Ratio {
   readonly label: string;
@@ -45,10 +40,10 @@ export interface InstallationSuite {
   readonly checks: {
     /** What pbxsig's --json said on the clean tree (exit 0 required). */
     readonly pbxsig: { readonly exit: number; readonly modules: number; readonly verified: number; readonly files: number; readonly bytes: number; readonly threadsAuto: number; readonly unlistedPolicy: string; readonly durationMs: number };
-    /** The peer's summary line on the clean tree (exit 0 required). */
-    readonly peer: string;
-    /** One byte altered, then restored: both must fail (exit 1) and name the module. */
-    readonly tampered: ReadonlyArray<{ readonly file: string; readonly pbxsig: string; readonly peer: string }>;
+    /** Each peer's summary line on the clean tree (exit 0 and the installation's counts required). */
+    readonly peers: ReadonlyArray<{ readonly id: string; readonly line: string }>;
+    /** One byte altered, then restored: pbxsig and every peer must fail (exit 1) and name the module. */
+    readonly tampered: ReadonlyArray<{ readonly file: string; readonly pbxsig: string; readonly peers: readonly PeerCatch[] }>;
   };
   readonly tools: Readonly<Record<string, string>>;
   readonly results: readonly ProcessResult[];
@@ -69,7 +64,7 @@ export async function runInstallationSuite(temp: string, signer: Signer, seed: n
   progress(`installation: writing about ${files} files`);
   const tree = await writeInstallation(root, seed, files, signer.anchor, signer.developer);
   progress(`installation: ${tree.modules.length} modules, ${tree.files} files, ${(tree.bytes / 2 ** 20).toFixed(1)} MiB written`);
-  const peerEnv = preparePeer(join(temp, 'peer'), [signer.anchor, signer.developer]);
+  const keyring = preparePeerKeyring(join(temp, 'peer'), [signer.anchor, signer.developer]);
 
   const fpr = signer.anchor.fingerprint;
   const pbxsig = (id: string, label: string, extra: readonly string[]): ProcessCommand => ({
@@ -79,28 +74,17 @@ export async function runInstallationSuite(temp: string, signer: Signer, seed: n
     file: process.execPath,
     args: ['bin/pbxsig.js', 'verify', '--root', root, '--anchor', fpr, '--json', ...extra],
   });
-  const commands: ProcessCommand[] = [
-    pbxsig('default', 'pbxsig, threads auto (default)', []),
-    pbxsig('main', 'pbxsig, threads 0 (main thread)', ['--threads', '0']),
-    pbxsig('one', 'pbxsig, threads 1', ['--threads', '1']),
-    {
-      id: 'peer',
-      label: 'gpgv + sha256sum -c, per module (FreePBX method)',
-      shown: `bash ${PEER_SCRIPT} ROOT KEYRING`,
-      file: 'bash',
-      args: [PEER_SCRIPT, root, peerEnv.keyring],
-      env: peerEnv.env,
-    },
-  ];
-  const [byDefault, , , peer] = commands as [ProcessCommand, ProcessCommand, ProcessCommand, ProcessCommand];
+  const byDefault = pbxsig('default', 'pbxsig, threads auto (default)', []);
+  const peers = peerCommands(root, keyring);
+  const commands: ProcessCommand[] = [byDefault, pbxsig('main', 'pbxsig, threads 0 (main thread)', ['--threads', '0']), pbxsig('one', 'pbxsig, threads 1', ['--threads', '1']), ...peers];
 
-  progress('installation: checking both tools on the clean tree and on a tampered one');
+  progress(`installation: checking pbxsig and ${peers.length} peers on the clean tree and on a tampered one`);
   const checks = {
     pbxsig: checkPbxsigClean(byDefault, tree),
-    peer: checkPeerClean(peer, tree),
+    peers: peers.map((peer) => ({ id: peer.id, line: checkPeerClean(peer, tree.modules.length, tree.files) })),
     tampered: [
-      tamperCheck(tree.tamperTargets.module, 'core', 'a file of core', byDefault, peer),
-      tamperCheck(tree.tamperTargets.frameworkWeb, 'framework', "a framework file in the webroot (amp_conf/htdocs/...)", byDefault, peer),
+      tamperCheck(tree.tamperTargets.module, 'core', 'a file of core', byDefault, peers),
+      tamperCheck(tree.tamperTargets.frameworkWeb, 'framework', 'a framework file in the webroot (amp_conf/htdocs/...)', byDefault, peers),
     ],
   };
 
@@ -125,9 +109,9 @@ export async function runInstallationSuite(temp: string, signer: Signer, seed: n
     results,
     inProcess,
     ratios: [
-      { label: 'pbxsig default vs gpgv + sha256sum', value: speedup(results, 'default', 'peer') },
-      { label: 'pbxsig threads 0 vs gpgv + sha256sum', value: speedup(results, 'main', 'peer') },
-      { label: 'pbxsig threads 1 vs gpgv + sha256sum', value: speedup(results, 'one', 'peer') },
+      ...peers.map((peer) => ({ label: `pbxsig default vs ${peer.label}`, value: speedup(results, 'default', peer.id) })),
+      { label: 'pbxsig threads 0 vs gpgv + sha256sum, per module', value: speedup(results, 'main', 'gpgv-sha256sum') },
+      { label: 'pbxsig threads 1 vs gpgv + sha256sum, per module', value: speedup(results, 'one', 'gpgv-sha256sum') },
       { label: 'pbxsig default vs threads 0', value: speedup(results, 'default', 'main') },
       { label: 'pbxsig default vs threads 1', value: speedup(results, 'default', 'one') },
     ],
@@ -153,23 +137,6 @@ export async function runStartupSuite(temp: string, signer: Signer, seed: number
   return { rounds, module, results: results.map((r) => ({ ...r, overFloorMs: r.medianMs - floor })) };
 }
 
-/** A binary keyring for gpgv (gpg --dearmor of each armored key) and the peer's environment. */
-function preparePeer(dir: string, keys: readonly TestKey[]): { keyring: string; env: NodeJS.ProcessEnv } {
-  // Its own GNUPGHOME, so neither gpg here nor gpgv in the peer reads or creates ~/.gnupg.
-  const home = join(dir, 'gnupg');
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  const env = { ...process.env, GNUPGHOME: home };
-  // A binary keyring is just transferable keys one after another, so the dearmored keys concatenate.
-  const parts = keys.map((key) => {
-    const child = spawnSync('gpg', ['--batch', '--dearmor'], { input: key.publicKey.armor(), env });
-    if (child.status !== 0) throw new Error(`gpg --dearmor failed: ${child.error?.message ?? child.stderr.toString()}`);
-    return child.stdout;
-  });
-  const keyring = join(dir, 'keyring.gpg');
-  writeFileSync(keyring, Buffer.concat(parts));
-  return { keyring, env };
-}
-
 function checkPbxsigClean(command: ProcessCommand, tree: GeneratedInstallation): InstallationSuite['checks']['pbxsig'] {
   const outcome = runOnce(command, REPO, true);
   const report = parseReport(outcome.stdout, command);
@@ -193,46 +160,17 @@ function checkPbxsigClean(command: ProcessCommand, tree: GeneratedInstallation):
   };
 }
 
-function checkPeerClean(command: ProcessCommand, tree: GeneratedInstallation): string {
-  const outcome = runOnce(command, REPO, true);
-  const line = outcome.stdout.trim();
-  // Every installed file is listed and checked: the peer must count exactly what pbxsig hashes.
-  const expected = `${tree.modules.length} modules, ${tree.files} files checked: OK`;
-  if (outcome.status !== 0 || !line.endsWith(expected)) throw new Error(`peer on the clean installation: exit ${outcome.status}, "${line}" (expected "...${expected}")\n${outcome.stderr}`);
-  return line;
-}
-
-/** Flips one byte of `file` (restored afterwards, also on error); both tools must fail on `module`. */
-function tamperCheck(file: string, module: string, what: string, pbxsig: ProcessCommand, peer: ProcessCommand): { file: string; pbxsig: string; peer: string } {
-  flipFirstByte(file);
-  try {
+/** Flips one byte of `file` (restored afterwards, also on error); pbxsig and every peer must fail on `module`. */
+function tamperCheck(file: string, module: string, what: string, pbxsig: ProcessCommand, peers: readonly ProcessCommand[]): InstallationSuite['checks']['tampered'][number] {
+  return withFlippedByte(file, () => {
     const ours = runOnce(pbxsig, REPO, true);
     const report = parseReport(ours.stdout, pbxsig);
     const bad = report.modules.filter((m) => m.verdict !== 'verified');
     if (ours.status !== 1 || bad.length !== 1 || bad[0]?.name !== module || bad[0].verdict !== 'tampered' || bad[0].files.altered.length !== 1) {
       throw new Error(`pbxsig missed a tampered file in ${module}: exit ${ours.status}, not verified: ${bad.map((m) => `${m.name} ${m.verdict}`).join(', ') || 'none'}`);
     }
-    const theirs = runOnce(peer, REPO, true);
-    if (theirs.status !== 1 || !theirs.stderr.includes(`${file}: FAILED`) || !theirs.stderr.includes(`${module}: some listed file`)) {
-      throw new Error(`peer missed a tampered file in ${module}: exit ${theirs.status}\n${theirs.stdout}${theirs.stderr}`);
-    }
-    return { file: what, pbxsig: `exit 1, ${module}: tampered (1 file altered)`, peer: `exit 1, ${module}: sha256sum FAILED on that file` };
-  } finally {
-    flipFirstByte(file);
-  }
-}
-
-/** XOR of the first byte with 0xff: applied twice, the file is as before. */
-function flipFirstByte(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    if (readSync(fd, byte, 0, 1, 0) !== 1) throw new Error(`${file} is empty`);
-    byte[0] = (byte[0] ?? 0) ^ 0xff;
-    writeSync(fd, byte, 0, 1, 0);
-  } finally {
-    closeSync(fd);
-  }
+    return { file: what, pbxsig: `exit 1, ${module}: tampered (1 file altered)`, peers: checkPeersCatch(peers, file, module) };
+  });
 }
 
 function parseReport(stdout: string, command: ProcessCommand): VerifyReport {
@@ -259,19 +197,4 @@ async function timeInProcess(root: string, anchor: string, tree: GeneratedInstal
   const samplesMs: number[] = [];
   for (let round = 0; round < rounds; round++) samplesMs.push(await once());
   return { label: 'verifyInstallation() in-process, threads auto (warm: no start-up, imports done)', samplesMs, medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs) };
-}
-
-/** Versions of the peer's tools (first line of each --version), so runs on other machines compare. */
-function peerTools(): Record<string, string> {
-  const first = (file: string, args: readonly string[], line = 0): string => {
-    const child = spawnSync(file, args, { encoding: 'utf8' });
-    return (child.stdout ?? '').split('\n')[line]?.trim() || 'unknown';
-  };
-  return {
-    gpgv: first('gpgv', ['--version']),
-    libgcrypt: first('gpgv', ['--version'], 1),
-    sha256sum: first('sha256sum', ['--version']),
-    awk: first('awk', ['-W', 'version']),
-    bash: first('bash', ['--version']),
-  };
 }
