@@ -3,69 +3,65 @@
 //   1. make a temp dir under os.tmpdir() with a throwaway anchor + developer key;
 //   2. "shapes": write and sign the "small" (thousands of FreePBX-sized files) and "large" (a few big
 //      files) shapes; time verifyModules() on each shape in each configuration, interleaved;
-//   3. "engines": time the two raw SHA-256 engines on one buffer;
+//   3. "engines": time node:crypto against hash-wasm per algorithm and input size (engines.ts);
+//   3b. cold processes (large.ts): "large", `pbxsig verify` on a few big files against cores x
+//      single-core `openssl speed`, and peak RSS on one 2 GiB file;
 //   4. cold processes (suites.ts): "installation", `pbxsig verify --root` over a whole generated FreePBX
-//      installation against gpgv + sha256sum; "startup", one small module against `node -e 0`;
+//      installation against four peers (peers.ts); "startup", one small module against `node -e 0`;
 //   5. cold processes (signing.ts): "signing", `pbxsig sign` on one large module, default threads
 //      against one thread, the main thread and the pool on every core;
 //   6. cold processes (audit.ts): "audit", `pbxsig audit` over 1, 5 and 20 installations (hard-linked
 //      copies of one, a few altered) against `pbxsig verify --root` once per installation, with peak RSS;
-//   7. print Markdown to stdout, write JSON to bench/results/latest.json; remove the temp dir.
+//   6b. cold processes (scaling.ts): "scaling", `pbxsig verify --root` on installations of 1k to 500k
+//      files against the Node loop and Python peers, a threads sweep, and peak RSS against 200 MB;
+//   7. print the Markdown summary (summary.ts) to stdout; write the JSON, the same Markdown and the
+//      charts to bench/results/<date>[-quick][-only-SUITE+SUITE].* (results-files.ts; a full run also
+//      to latest.*); remove the temp dir.
 //
 // Options:
 //   --quick               smaller trees and fewer rounds (about a minute without the audit suite);
-//   --only SUITE[,SUITE]  run only these suites (shapes, engines, installation, startup, signing,
-//                         audit; repeatable). The JSON then goes to bench/results/latest-SUITE[+SUITE].json,
-//                         so a partial run never replaces the full latest.json.
+//   --only SUITE[,SUITE]  run only these suites (shapes, engines, large, installation, startup, signing,
+//                         audit, scaling; repeatable). Its files are then named <date>-only-SUITE[+SUITE],
+//                         so a partial run never replaces a full run's files or latest.*.
 //
 // Progress goes to stderr, so stdout is only the report.
 
 import { rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, relative } from 'node:path';
 import { makeTempDir } from '../test/helpers/modules.js';
-import { renderAudit, runAuditSuite } from './audit.js';
+import { runAuditSuite } from './audit.js';
 import type { AuditSuite } from './audit.js';
-import { compareEngines } from './engines.js';
+import { FULL_PLAN, QUICK_PLAN, runScalingSuite } from './scaling.js';
+import type { ScalingSuite } from './scaling.js';
+import { compareEngines, enginePlan } from './engines.js';
 import type { EngineComparison } from './engines.js';
+import { largePlan, runLargeSuite } from './large.js';
+import type { LargeSuite } from './large.js';
 import { MiB, makeSigner, writeLargeShape, writeSmallShape } from './fixtures.js';
 import type { Config } from './measure.js';
 import { measureShape } from './measure.js';
 import { mulberry32 } from './prng.js';
-import { machineFacts, ratio, renderMarkdown, summarizeShape } from './report.js';
+import { machineFacts, ratio, summarizeShape } from './report.js';
 import type { Report, ShapeResult } from './report.js';
-import { renderInstallation, renderStartup } from './report-suites.js';
-import { renderSigning, runSigningSuite } from './signing.js';
+import { writeRunResults } from './results-files.js';
+import { runSigningSuite } from './signing.js';
 import type { SigningSuite } from './signing.js';
 import { runInstallationSuite, runStartupSuite } from './suites.js';
 import type { InstallationSuite, StartupSuite } from './suites.js';
+import { renderSummary } from './summary.js';
+import type { FullReport } from './summary.js';
 
 const SEED = 0x5eed_f9b8;
 // Its own seed, so the installation does not change when the shapes above do. The audit suite
 // generates the same installation from it.
 const INSTALLATION_SEED = 0x1f5_7a11;
 const SIGNING_SEED = 0x5_16_4ed;
+const LARGE_SEED = 0x1a_4e6e;
 
-/** The report with the cold-process suites; a suite left out by `--only` is absent. */
-interface FullReport extends Report {
-  readonly installation?: InstallationSuite;
-  readonly startup?: StartupSuite;
-  readonly signing?: SigningSuite;
-  readonly audit?: AuditSuite;
-}
-
-const SUITES = ['shapes', 'engines', 'installation', 'startup', 'signing', 'audit'] as const;
+const SUITES = ['shapes', 'engines', 'large', 'installation', 'startup', 'signing', 'audit', 'scaling'] as const;
 type Suite = (typeof SUITES)[number];
 const USAGE = `usage: npm run bench [-- --quick] [-- --only SUITE[,SUITE...]] (suites: ${SUITES.join(', ')})`;
-
-// dist/bench/run.js -> <repo>/bench/results/latest.json (the source tree, not dist/); with --only,
-// latest-<suites>.json beside it.
-function resultsFile(plan: Plan): string {
-  const name = plan.suites.length === SUITES.length ? 'latest.json' : `latest-${plan.suites.join('+')}.json`;
-  return fileURLToPath(new URL(`../../bench/results/${name}`, import.meta.url));
-}
 
 interface Plan {
   readonly quick: boolean;
@@ -74,7 +70,6 @@ interface Plan {
   readonly smallModules: number;
   readonly largeFiles: number;
   readonly largeFileBytes: number;
-  readonly engineBufferBytes: number;
   /** Files of the generated installation (the real FreePBX 17 one has about 26,000). */
   readonly installationFiles: number;
   readonly startupRounds: number;
@@ -103,8 +98,8 @@ function parseArgs(args: readonly string[]): Plan {
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')} (${USAGE})`);
   const suites = only.length === 0 ? [...SUITES] : SUITES.filter((name) => only.includes(name));
   return quick
-    ? { quick, suites, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, engineBufferBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7, signingFiles: 2000, auditCounts: [1, 3, 5] }
-    : { quick, suites, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, engineBufferBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15, signingFiles: 8000, auditCounts: [1, 5, 20] };
+    ? { quick, suites, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7, signingFiles: 2000, auditCounts: [1, 3, 5] }
+    : { quick, suites, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15, signingFiles: 8000, auditCounts: [1, 5, 20] };
 }
 
 /**
@@ -136,17 +131,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const report = await runBenchmark(plan, temp.path, args);
-    process.stdout.write(
-      renderMarkdown(report) +
-        (report.installation ? renderInstallation(report.installation) : '') +
-        (report.startup ? renderStartup(report.startup) : '') +
-        (report.signing ? renderSigning(report.signing) : '') +
-        (report.audit ? renderAudit(report.audit) : ''),
-    );
-    const results = resultsFile(plan);
-    await mkdir(dirname(results), { recursive: true });
-    await writeFile(results, `${JSON.stringify(report, null, 2)}\n`);
-    progress(`wrote ${results}`);
+    process.stdout.write(renderSummary(report));
+    const written = await writeRunResults(report, { quick: plan.quick, only: plan.suites.length === SUITES.length ? null : plan.suites });
+    progress(`wrote ${written.map((file) => relative(process.cwd(), file)).join(', ')}`);
   } finally {
     await temp.remove();
     process.off('SIGINT', onSignal);
@@ -180,7 +167,13 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
   let engines: EngineComparison | undefined;
   if (runs('engines')) {
     progress('measuring raw engines');
-    engines = await compareEngines(random, plan.engineBufferBytes, plan.rounds);
+    engines = await compareEngines(random, enginePlan(plan.quick, plan.rounds));
+  }
+
+  let large: LargeSuite | undefined;
+  if (runs('large')) {
+    progress('measuring cold processes: large files against the hashing limit, and peak memory');
+    large = await runLargeSuite(root, signer, LARGE_SEED, largePlan(plan.quick, plan.rounds), progress);
   }
 
   let installation: InstallationSuite | undefined;
@@ -203,6 +196,11 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     progress('measuring cold processes: audit of many installations');
     audit = await runAuditSuite(root, signer, INSTALLATION_SEED, { files: plan.installationFiles, counts: plan.auditCounts }, progress);
   }
+  let scaling: ScalingSuite | undefined;
+  if (runs('scaling')) {
+    progress('measuring cold processes: scaling with files and threads');
+    scaling = await runScalingSuite(root, signer, INSTALLATION_SEED, plan.quick ? QUICK_PLAN : FULL_PLAN, progress);
+  }
 
   return {
     date,
@@ -216,10 +214,12 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     suites: plan.suites,
     ...(shapes ?? {}),
     ...(engines ? { engines } : {}),
+    ...(large ? { large } : {}),
     ...(installation ? { installation } : {}),
     ...(startup ? { startup } : {}),
     ...(signing ? { signing } : {}),
     ...(audit ? { audit } : {}),
+    ...(scaling ? { scaling } : {}),
   };
 }
 
