@@ -37,6 +37,13 @@ export interface HashRun {
   add(jobs: readonly HashJob[]): number;
   /** No more jobs will be added: `done` resolves once every job has a result. */
   seal(): void;
+  /** Jobs added that have no result yet. */
+  readonly outstanding: number;
+  /**
+   * Resolves once at most `limit` jobs are outstanding (at once if so already, or if the run failed:
+   * `done` carries the error). Lets a producer hold back, so memory follows the backlog, not the tree.
+   */
+  whenAtMost(limit: number): Promise<void>;
   /** Filled in as batches finish. */
   readonly results: HashResults;
   readonly done: Promise<void>;
@@ -66,6 +73,9 @@ export class HashPool {
                 maxThreads: options.threads,
                 concurrentTasksPerWorker: BACKLOG_PER_WORKER,
                 idleTimeout: 60_000,
+                // A worker's garbage is short-lived (one batch's messages and stats): a smaller young
+                // generation than V8's default keeps each worker's RSS about 10 MB lower.
+                resourceLimits: { maxYoungGenerationSizeMb: 8 },
               }),
           )
         : undefined;
@@ -97,8 +107,17 @@ export class HashPool {
     const requeued: Array<{ start: number; end: number }> = [];
     let head = 0;
     let active = 0;
+    let finishedJobs = 0;
     let sealed = false;
     let failed = false;
+    let waiters: Array<{ readonly limit: number; readonly resolve: () => void }> = [];
+    const wake = (): void => {
+      if (waiters.length === 0) return;
+      const outstanding = jobs.length - finishedJobs;
+      const still = waiters.filter((w) => !failed && outstanding > w.limit);
+      for (const w of waiters) if (!still.includes(w)) w.resolve();
+      waiters = still;
+    };
     let resolveDone: () => void = () => undefined;
     let rejectDone: (error: Error) => void = () => undefined;
     const done = new Promise<void>((resolve, reject) => {
@@ -107,9 +126,11 @@ export class HashPool {
     });
     const lanes = Math.max(1, this.threads);
 
+    // Batches handed to piscina at once: each worker's backlog and one more. Only these exist as
+    // task messages; the rest wait as index ranges, so a large run does not hold its jobs twice.
+    const inFlight = this.#piscina ? lanes * (BACKLOG_PER_WORKER + 1) : 1;
     const pump = (): void => {
-      // The pool queues every batch at once; on the main thread, one at a time.
-      while (!failed && (this.#piscina || active === 0)) {
+      while (!failed && active < inFlight) {
         const range = requeued.pop() ?? ready[head];
         if (!range) break;
         if (range === ready[head]) head++;
@@ -119,14 +140,17 @@ export class HashPool {
             results.store(range.start, result);
             const finished = range.start + result.done;
             for (let i = range.start; i < finished; i++) jobs[i] = undefined;
+            finishedJobs += result.done;
             if (finished < range.end) requeued.push({ start: finished, end: range.end });
             onProgress?.(range.start, finished);
             active--;
             pump();
+            wake();
           },
           (error: unknown) => {
             failed = true;
             rejectDone(error instanceof Error ? error : new Error(String(error)));
+            wake();
           },
         );
       }
@@ -136,6 +160,11 @@ export class HashPool {
     return {
       results,
       done,
+      get outstanding() {
+        return jobs.length - finishedJobs;
+      },
+      whenAtMost: (limit) =>
+        failed || jobs.length - finishedJobs <= limit ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ limit, resolve })),
       add: (added) => {
         const first = jobs.length;
         for (const job of added) jobs.push(job);

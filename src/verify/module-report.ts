@@ -12,6 +12,7 @@ import type { Clearsigned } from '../manifest/cleartext.js';
 import type { Manifest } from '../manifest/types.js';
 import type { FileFinding, FilesReport, ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
 import type { Judgement } from './judge-signature.js';
+import { locationOf } from './plan.js';
 import type { ModulePlan } from './plan.js';
 import { decideVerdict } from './verdict.js';
 
@@ -141,7 +142,8 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
   let bytes = 0;
   let viaSymlink = 0;
 
-  plan.entries.forEach(({ entry, location }, k) => {
+  // Only failures show a location, so it is computed for those alone.
+  plan.entries.forEach((entry, k) => {
     const outcome = results.get(firstJob + k);
     if (!outcome) throw new InternalError(`no hash result for ${entry.path} of module ${plan.name}`);
     switch (outcome.status) {
@@ -151,25 +153,31 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
         bytes += outcome.size;
         if (outcome.viaLink) viaSymlink++;
         // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
-        if (phpArray.has(entry.path)) details.push({ line: entry.line, text: `${location} altered` });
+        if (phpArray.has(entry.path)) details.push({ line: entry.line, text: `${locationOf(plan, entry.path)} altered` });
         break;
-      case 'mismatch':
+      case 'mismatch': {
         checked++;
         bytes += outcome.size;
         if (outcome.viaLink) viaSymlink++;
+        const location = locationOf(plan, entry.path);
         altered.push({ path: entry.path, location, expected: entry.digest, ...(outcome.actual ? { actual: outcome.actual } : {}) });
         details.push({ line: entry.line, text: `${location} altered` });
         break;
-      case 'missing':
+      }
+      case 'missing': {
+        const location = locationOf(plan, entry.path);
         missing.push({ path: entry.path, location, reason: outcome.reason });
         details.push({ line: entry.line, text: `${location} missing` });
         break;
+      }
       case 'unsafe':
-      case 'unreadable':
+      case 'unreadable': {
         // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
+        const location = locationOf(plan, entry.path);
         (outcome.status === 'unsafe' ? unsafe : unreadable).push({ path: entry.path, location, reason: outcome.reason });
         details.push({ line: entry.line, text: `${location} altered` });
         break;
+      }
     }
   });
 

@@ -2,7 +2,7 @@
 // lives, and describe the directory walk for unlisted files. The same planning serves a module
 // directory named on the command line and a module of an installation; only ModuleSpec differs.
 
-import { ManifestError } from '../errors.js';
+import { InternalError, ManifestError } from '../errors.js';
 import type { ConfinedOpener } from '../hash/confined-open.js';
 import type { HashJob } from '../hash/types.js';
 import type { WalkTask } from '../hash/walk.js';
@@ -31,17 +31,17 @@ export interface ModuleSpec {
   readonly locate: (path: string) => Located;
 }
 
-export interface PlannedEntry {
-  readonly entry: ManifestEntry;
-  readonly location: string;
-  readonly job: HashJob;
-}
-
 export interface ModulePlan {
   readonly name: string;
   readonly directory: string;
   readonly sig: SigState;
-  readonly entries: readonly PlannedEntry[];
+  /**
+   * The entries FreePBX checks, in manifest order: the module's k-th hash job is entries[k]. Where
+   * each lives is computed again when needed (jobsOf, locationOf) rather than kept: an installation
+   * of hundreds of thousands of files would otherwise hold two more strings and objects per file.
+   */
+  readonly entries: readonly ManifestEntry[];
+  readonly spec: ModuleSpec;
   /** Listed paths FreePBX does not check (framework's amp_conf/astetc/, ...), with why. */
   readonly skipped: ReadonlyArray<{ readonly path: string; readonly reason: string }>;
   /** The walk for unlisted files; absent when there is no usable manifest to compare with. */
@@ -51,20 +51,35 @@ export interface ModulePlan {
 export function planModule(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimits): ModulePlan {
   const sig = readSig(spec, opener, limits);
   const manifest = sig.state === 'read' ? sig.manifest : undefined;
-  const entries: PlannedEntry[] = [];
+  const entries: ManifestEntry[] = [];
   const skipped: Array<{ path: string; reason: string }> = [];
   for (const entry of manifest?.entries ?? []) {
     const where = spec.locate(entry.path);
-    if ('skip' in where) {
-      skipped.push({ path: entry.path, reason: where.skip });
-      continue;
-    }
-    entries.push({ entry, location: where.location, job: { root: spec.root, confine: spec.confine, path: where.jobPath, expected: entry.digest } });
+    if ('skip' in where) skipped.push({ path: entry.path, reason: where.skip });
+    else entries.push(entry);
   }
   const walk = manifest
     ? { root: spec.root, confine: spec.confine, module: spec.name, dir: spec.dir, listed: manifest.entries.map((e) => e.path) }
     : undefined;
-  return { name: spec.name, directory: spec.directory, sig, entries, skipped, walk };
+  return { name: spec.name, directory: spec.directory, sig, entries, spec, skipped, walk };
+}
+
+/** The hash jobs of a plan's entries, in order: made when the module is submitted, freed batch by batch. */
+export function jobsOf(plan: ModulePlan): HashJob[] {
+  const { root, confine } = plan.spec;
+  return plan.entries.map((entry) => ({ root, confine, path: located(plan.spec, entry.path).jobPath, expected: entry.digest }));
+}
+
+/** Where a planned entry lives, as reports show it. */
+export function locationOf(plan: ModulePlan, path: string): string {
+  return located(plan.spec, path).location;
+}
+
+function located(spec: ModuleSpec, path: string): { readonly location: string; readonly jobPath: string } {
+  const where = spec.locate(path);
+  // planModule kept only the entries that locate to a file; locate is pure, so this cannot happen.
+  if ('skip' in where) throw new InternalError(`${path} of module ${spec.name} was planned but is not checked`);
+  return where;
 }
 
 function readSig(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimits): SigState {

@@ -2,9 +2,11 @@
 // modules (an installation, or module directories named by the user), verified one after another
 // with their files all flowing through the same pool.
 //
-//   plan each module (read and parse its module.sig); its files go to the pool as soon as it is planned
+//   plan each module (read and parse its module.sig); its files go to the pool as soon as it is planned,
+//   and planning waits while the pool's backlog is large, so memory does not grow with the tree
 //   the module's directory walk (unlisted files) joins the same queue
-//   meanwhile, on this thread: load the group's keys; verify each distinct module.sig once per session
+//   meanwhile, on this thread: load the group's keys; verify each distinct module.sig once per session,
+//   each as soon as its module is planned and the keys are loaded
 //   a module is reported as soon as its files, its walk and its signature are all in; its plan is
 //   then dropped, so memory holds findings, not per-file results
 //
@@ -27,7 +29,7 @@ import type { InstallationReport, ModuleReport, Notice, UnlistedPolicy, Verdict,
 import { VERSION } from '../version.js';
 import type { Judgement } from './judge-signature.js';
 import { buildModuleReport } from './module-report.js';
-import { planModule } from './plan.js';
+import { jobsOf, planModule } from './plan.js';
 import type { ModulePlan, ModuleSpec } from './plan.js';
 
 export interface SessionOptions {
@@ -80,9 +82,22 @@ interface GroupState {
   reject: (error: Error) => void;
 }
 
+// Planning waits while more jobs than this have no result yet: about half a second of hashing at
+// FreePBX's file sizes, so the workers never run dry, and memory stays flat however large the tree
+// (measured on 100,000 files: 20,000 held the peak RSS about 10 MB higher for no gain in time).
+const MAX_BACKLOG_JOBS = 10_000;
+
+interface GroupKeys {
+  readonly judge: typeof import('./judge-signature.js');
+  readonly keyringId: string;
+  readonly context: Parameters<typeof import('./judge-signature.js').judgeSignature>[1];
+  readonly keyFiles: readonly string[];
+  readonly keyWarnings: readonly string[];
+}
+
 export class VerificationSession {
   readonly #options: SessionOptions;
-  readonly #judge = import('./judge-signature.js');
+  readonly #judgeModule = import('./judge-signature.js');
   readonly #judgements = new Map<string, Promise<Judgement>>();
   #pool: HashPool | undefined;
   #verified = 0;
@@ -91,7 +106,7 @@ export class VerificationSession {
   constructor(options: SessionOptions) {
     this.#options = options;
     this.#pool = options.pool;
-    this.#judge.catch(() => undefined);
+    this.#judgeModule.catch(() => undefined);
   }
 
   get signatures(): SignatureStats {
@@ -111,11 +126,19 @@ export class VerificationSession {
     });
     finished.catch(() => undefined);
     if (state.unfinished === 0) state.resolve();
+    // The keys load while the first modules are planned and hashed; each module is judged as soon as
+    // both its plan and the keys are there, so its plan can be dropped once its files are done.
+    const keys = this.#loadKeys(group);
+    keys.catch(() => undefined);
+    const judging: Array<Promise<void>> = [];
     const tracked: Tracked[] = [];
     // With a pool already running (a later group, or one started early), files flow as planned.
     if (this.#pool) this.#start(state, this.#pool);
 
     for (const spec of group.modules) {
+      // Hold back while the pool has a large backlog: memory then follows the backlog and the largest
+      // module, not the size of the whole tree (500,000 files would otherwise all be planned at once).
+      await state.run?.whenAtMost(MAX_BACKLOG_JOBS);
       const plan = planModule(spec, new ConfinedOpener(spec.root, spec.confine), this.#options.limits);
       const module: Tracked = {
         plan,
@@ -131,43 +154,30 @@ export class VerificationSession {
       tracked.push(module);
       if (state.run) {
         this.#submit(module);
+        const judged = this.#judge(module, keys);
+        judged.catch(() => undefined);
+        judging.push(judged);
         // Let piscina hand the queued batches to the workers before planning the next module.
         await nextTurn();
       }
     }
     if (!state.run) {
       // The first group decides the pool's size, now that the work is known (unless started early).
-      const jobs = tracked.flatMap((m) => m.plan?.entries.map((e) => e.job) ?? []);
+      const jobs = tracked.flatMap((m) => (m.plan ? jobsOf(m.plan) : []));
       const threads = typeof this.#options.threads === 'number' ? this.#options.threads : chooseThreads(jobs);
       this.#pool ??= new HashPool({ threads, engine: resolveEngine(this.#options.engine, 'sha256'), algorithm: 'sha256' });
       this.#start(state, this.#pool);
-      for (const module of tracked) this.#submit(module);
+      for (const module of tracked) {
+        this.#submit(module);
+        const judged = this.#judge(module, keys);
+        judged.catch(() => undefined);
+        judging.push(judged);
+      }
     }
     state.run?.seal();
 
-    const judge = await this.#judge;
-    const { keyring, warnings: keyWarnings } = await judge.loadKeySources(group.keySources);
-    const keyFiles = keyring.sources.map((s) => s.path);
-    const keyringId = keyring.contentId();
-    const context = { keyring, anchors: this.#options.anchors, now: this.#options.now };
-    for (const module of tracked) {
-      const sig = module.plan?.sig;
-      if (sig?.state === 'read') {
-        // Identical module.sig bytes judged with identical keys are judged once per session.
-        const cacheKey = `${keyringId}\0${sig.raw}`;
-        let judgement = this.#judgements.get(cacheKey);
-        if (judgement) {
-          this.#shared++;
-        } else {
-          judgement = judge.judgeSignature(sig.clear, context);
-          this.#judgements.set(cacheKey, judgement);
-          this.#verified++;
-        }
-        module.judgement = await judgement;
-        module.judged = true;
-      }
-      this.#finish(module);
-    }
+    const { keyFiles, keyWarnings } = await keys;
+    await Promise.all(judging);
     await finished;
     await state.run?.done;
 
@@ -185,6 +195,39 @@ export class VerificationSession {
       modules,
       warnings,
     };
+  }
+
+  /** The group's keyring and what judging a signature needs (openpgp.js is loaded here, lazily). */
+  async #loadKeys(group: Group): Promise<GroupKeys> {
+    const judge = await this.#judgeModule;
+    const { keyring, warnings: keyWarnings } = await judge.loadKeySources(group.keySources);
+    return {
+      judge,
+      keyringId: keyring.contentId(),
+      context: { keyring, anchors: this.#options.anchors, now: this.#options.now },
+      keyFiles: keyring.sources.map((s) => s.path),
+      keyWarnings,
+    };
+  }
+
+  // Identical module.sig bytes judged with identical keys are judged once per session.
+  async #judge(module: Tracked, keys: Promise<GroupKeys>): Promise<void> {
+    const sig = module.plan?.sig;
+    if (sig?.state === 'read') {
+      const { judge, keyringId, context } = await keys;
+      const cacheKey = `${keyringId}\0${sig.raw}`;
+      let judgement = this.#judgements.get(cacheKey);
+      if (judgement) {
+        this.#shared++;
+      } else {
+        judgement = judge.judgeSignature(sig.clear, context);
+        this.#judgements.set(cacheKey, judgement);
+        this.#verified++;
+      }
+      module.judgement = await judgement;
+      module.judged = true;
+    }
+    this.#finish(module);
   }
 
   /** Stops the workers. */
@@ -206,7 +249,7 @@ export class VerificationSession {
     const pool = this.#pool;
     const plan = module.plan;
     if (!run || !pool || !plan) return;
-    const jobs = plan.entries.map((e) => e.job);
+    const jobs = jobsOf(plan);
     module.firstJob = run.add(jobs);
     for (let k = 0; k < jobs.length; k++) module.group.owner[module.firstJob + k] = module;
     if (!module.walked && plan.walk) {
