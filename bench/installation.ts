@@ -125,6 +125,12 @@ export interface GeneratedInstallation {
 export interface InstallationScale {
   /** No file larger than this (the big bundles and the log-normal tail are cut to it); default none. */
   readonly maxFileBytes?: number;
+  /**
+   * No module with more files than this: framework is cut to it and the other modules repeat (api2,
+   * ucp2, ...) until each fits. Default none: always 35 modules, so framework's manifest grows with
+   * the tree (154,000 entries at 500,000 files, where the real one has 8,000).
+   */
+  readonly maxModuleFiles?: number;
 }
 
 /**
@@ -137,8 +143,9 @@ export async function writeInstallation(root: string, seed: number, totalFiles: 
   const layoutRandom = mulberry32(seed + 1);
   const writer = new TreeWriter(root, mulberry32(seed + 2));
 
-  const frameworkFiles = Math.round(totalFiles * FRAMEWORK_SHARE);
-  const counts = splitByWeight(totalFiles - frameworkFiles, MODULES.map(([, weight]) => weight));
+  const frameworkFiles = Math.min(Math.round(totalFiles * FRAMEWORK_SHARE), scale.maxModuleFiles ?? Number.POSITIVE_INFINITY);
+  const moduleList = repeatedModules(totalFiles - frameworkFiles, scale.maxModuleFiles);
+  const counts = splitByWeight(totalFiles - frameworkFiles, moduleList.map(([, weight]) => weight));
   // The two key files are framework files with their own (real) sizes; every other file draws one.
   const sizes = drawSizes(sizeRandom, totalFiles - 2);
   let next = 0;
@@ -153,7 +160,7 @@ export async function writeInstallation(root: string, seed: number, totalFiles: 
   const modules: GeneratedModule[] = [];
   let moduleTarget = '';
 
-  for (const [index, [name]] of MODULES.entries()) {
+  for (const [index, [name]] of moduleList.entries()) {
     const count = counts[index] ?? 0;
     const moduleDir = join(modulesDir, name);
     // module.xml at the top as every module has, the rest in a nested tree.
@@ -199,6 +206,16 @@ export async function writeInstallation(root: string, seed: number, totalFiles: 
     nameWithSpace: writer.withSpace,
     tamperTargets: { module: moduleTarget, frameworkWeb: join(root, installedAt(webTarget, frameworkDir)) },
   };
+}
+
+/** MODULES, repeated under numbered names (api2, ...) as often as needed for no module to exceed `maxFiles` of `files`. */
+function repeatedModules(files: number, maxFiles: number | undefined): ReadonlyArray<readonly [string, number]> {
+  const totalWeight = MODULES.reduce((sum, [, weight]) => sum + weight, 0);
+  const largest = Math.max(...MODULES.map(([, weight]) => weight));
+  const copies = maxFiles === undefined ? 1 : Math.max(1, Math.ceil((files * largest) / totalWeight / maxFiles));
+  const list: Array<readonly [string, number]> = [];
+  for (let copy = 1; copy <= copies; copy++) for (const [name, weight] of MODULES) list.push([copy === 1 ? name : `${name}${copy}`, weight]);
+  return list;
 }
 
 /** A small signed module (about `count` files), for timing process start-up rather than hashing. */

@@ -19,7 +19,7 @@
 // `df` is checked first: a phase that does not fit is skipped and the report says so.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -34,6 +34,7 @@ import { median } from './measure.js';
 import { fillRandom, mulberry32 } from './prng.js';
 import type { ProcessCommand } from './processes.js';
 import { kibToMiB, measuredRun, rssProbe } from './rss.js';
+import { flipFirstByte } from './tamper.js';
 import type { MeasuredRun } from './rss.js';
 
 /** The repository (dist/bench/large.js -> <repo>/): the cold processes run there. */
@@ -466,19 +467,6 @@ async function writeRepeated(file: string, size: number, block: Uint8Array, star
     await handle.close();
   }
   return hash.digest('hex');
-}
-
-/** XOR of the first byte with 0xff: applied twice, the file is as before. */
-function flipFirstByte(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    if (readSync(fd, byte, 0, 1, 0) !== 1) throw new Error(`${file} is empty`);
-    byte[0] = (byte[0] ?? 0) ^ 0xff;
-    writeSync(fd, byte, 0, 1, 0);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Free bytes on the file system holding `dir` (`df -Pk`), or null without df. */

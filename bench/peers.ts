@@ -11,13 +11,14 @@
 // flipped byte, so that no peer is timed doing less work than pbxsig.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestKey } from '../test/helpers/keys.js';
 import { runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
+import { flipFirstByte } from './tamper.js';
 
 /** The repository (dist/bench/peers.js -> <repo>/): peers run there, with relative script paths. */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -121,19 +122,6 @@ export function withFlippedByte<T>(file: string, check: () => T): T {
     return check();
   } finally {
     flipFirstByte(file);
-  }
-}
-
-/** XOR of the first byte with 0xff: applied twice, the file is as before. */
-function flipFirstByte(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    if (readSync(fd, byte, 0, 1, 0) !== 1) throw new Error(`${file} is empty`);
-    byte[0] = (byte[0] ?? 0) ^ 0xff;
-    writeSync(fd, byte, 0, 1, 0);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -19,7 +19,7 @@ import { decideVerdict } from './verdict.js';
 export type SigState =
   | { readonly state: 'missing' }
   | { readonly state: 'unreadable'; readonly error: ManifestError }
-  | { readonly state: 'read'; readonly raw: string; readonly clear: Clearsigned; readonly manifest?: Manifest; readonly manifestError?: ManifestError };
+  | { readonly state: 'read'; readonly sigDigest: string; readonly clear: Clearsigned; readonly manifest?: Manifest; readonly manifestError?: ManifestError };
 
 
 export interface ModuleEvidence {

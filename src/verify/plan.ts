@@ -2,6 +2,7 @@
 // lives, and describe the directory walk for unlisted files. The same planning serves a module
 // directory named on the command line and a module of an installation; only ModuleSpec differs.
 
+import { hash } from 'node:crypto';
 import { InternalError, ManifestError } from '../errors.js';
 import type { ConfinedOpener } from '../hash/confined-open.js';
 import type { HashJob } from '../hash/types.js';
@@ -64,10 +65,15 @@ export function planModule(spec: ModuleSpec, opener: ConfinedOpener, limits: Man
   return { name: spec.name, directory: spec.directory, sig, entries, spec, skipped, walk };
 }
 
-/** The hash jobs of a plan's entries, in order: made when the module is submitted, freed batch by batch. */
-export function jobsOf(plan: ModulePlan): HashJob[] {
+/** The hash jobs of the plan's entries from `start` to `end` (default all), in order: made as they are submitted, freed batch by batch. */
+export function jobsOf(plan: ModulePlan, start = 0, end = plan.entries.length): HashJob[] {
   const { root, confine } = plan.spec;
-  return plan.entries.map((entry) => ({ root, confine, path: located(plan.spec, entry.path).jobPath, expected: entry.digest }));
+  const jobs: HashJob[] = [];
+  for (let k = start; k < end; k++) {
+    const entry = plan.entries[k] as ManifestEntry;
+    jobs.push({ root, confine, path: located(plan.spec, entry.path).jobPath, expected: entry.digest });
+  }
+  return jobs;
 }
 
 /** Where a planned entry lives, as reports show it. */
@@ -87,10 +93,13 @@ function readSig(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimit
     const read = readModuleSig(opener, spec.dir === '' ? MODULE_SIG : `${spec.dir}/${MODULE_SIG}`, limits.maxBytes);
     if (read.state === 'missing') return read;
     const clear = splitClearsigned(read.text);
+    // Identifies identical module.sig files (judged once per session) without keeping their text:
+    // framework's is over a megabyte, and an audit sees the same one on every installation.
+    const sigDigest = hash('sha256', read.text);
     try {
-      return { state: 'read', raw: read.text, clear, manifest: parseManifest(clear.text, { firstLine: clear.firstLine, limits }) };
+      return { state: 'read', sigDigest, clear, manifest: parseManifest(clear.text, { firstLine: clear.firstLine, limits }) };
     } catch (error) {
-      if (error instanceof ManifestError) return { state: 'read', raw: read.text, clear, manifestError: error };
+      if (error instanceof ManifestError) return { state: 'read', sigDigest, clear, manifestError: error };
       throw error;
     }
   } catch (error) {

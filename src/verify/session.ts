@@ -15,6 +15,7 @@
 // File results enter a verdict only after the signature has been judged.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { InternalError } from '../errors.js';
 import { ConfinedOpener } from '../hash/confined-open.js';
 import { resolveEngine } from '../hash/engine.js';
 import { HashPool } from '../hash/pool.js';
@@ -86,6 +87,8 @@ interface GroupState {
 // FreePBX's file sizes, so the workers never run dry, and memory stays flat however large the tree
 // (measured on 100,000 files: 20,000 held the peak RSS about 10 MB higher for no gain in time).
 const MAX_BACKLOG_JOBS = 10_000;
+/** A module's files join the queue this many at a time. */
+const SUBMIT_CHUNK_JOBS = 4_096;
 
 interface GroupKeys {
   readonly judge: typeof import('./judge-signature.js');
@@ -153,10 +156,10 @@ export class VerificationSession {
       };
       tracked.push(module);
       if (state.run) {
-        this.#submit(module);
         const judged = this.#judge(module, keys);
         judged.catch(() => undefined);
         judging.push(judged);
+        await this.#submit(module);
         // Let piscina hand the queued batches to the workers before planning the next module.
         await nextTurn();
       }
@@ -168,10 +171,10 @@ export class VerificationSession {
       this.#pool ??= new HashPool({ threads, engine: resolveEngine(this.#options.engine, 'sha256'), algorithm: 'sha256' });
       this.#start(state, this.#pool);
       for (const module of tracked) {
-        this.#submit(module);
         const judged = this.#judge(module, keys);
         judged.catch(() => undefined);
         judging.push(judged);
+        await this.#submit(module);
       }
     }
     state.run?.seal();
@@ -215,7 +218,7 @@ export class VerificationSession {
     const sig = module.plan?.sig;
     if (sig?.state === 'read') {
       const { judge, keyringId, context } = await keys;
-      const cacheKey = `${keyringId}\0${sig.raw}`;
+      const cacheKey = `${keyringId}\0${sig.sigDigest}`;
       let judgement = this.#judgements.get(cacheKey);
       if (judgement) {
         this.#shared++;
@@ -243,15 +246,23 @@ export class VerificationSession {
     run.done.catch((error: unknown) => state.reject(error instanceof Error ? error : new Error(String(error))));
   }
 
-  // Each module's files, then its walk, join the pool's one queue.
-  #submit(module: Tracked): void {
+  // Each module's files, then its walk, join the pool's one queue. The files go in chunks, each
+  // waiting while the backlog is large, so a manifest of a hundred thousand files is never held as
+  // jobs all at once. Modules are submitted one at a time, so a module's jobs are numbered in a row.
+  async #submit(module: Tracked): Promise<void> {
     const { run } = module.group;
     const pool = this.#pool;
     const plan = module.plan;
     if (!run || !pool || !plan) return;
-    const jobs = jobsOf(plan);
-    module.firstJob = run.add(jobs);
-    for (let k = 0; k < jobs.length; k++) module.group.owner[module.firstJob + k] = module;
+    const count = plan.entries.length;
+    for (let start = 0; start < count; start += SUBMIT_CHUNK_JOBS) {
+      if (start > 0) await run.whenAtMost(MAX_BACKLOG_JOBS);
+      const jobs = jobsOf(plan, start, Math.min(count, start + SUBMIT_CHUNK_JOBS));
+      const first = run.add(jobs);
+      if (start === 0) module.firstJob = first;
+      else if (first !== module.firstJob + start) throw new InternalError(`the jobs of module ${plan.name} are not numbered in a row`);
+      for (let k = 0; k < jobs.length; k++) module.group.owner[first + k] = module;
+    }
     if (!module.walked && plan.walk) {
       pool.walk(plan.walk).then(
         (result) => {
@@ -262,7 +273,7 @@ export class VerificationSession {
         (error: unknown) => module.group.reject(error instanceof Error ? error : new Error(String(error))),
       );
     }
-    if (jobs.length === 0) this.#finish(module);
+    if (count === 0) this.#finish(module);
   }
 
   #progress(state: GroupState, start: number, end: number): void {
