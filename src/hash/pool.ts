@@ -112,11 +112,13 @@ export class HashPool {
     let failed = false;
     let waiters: Array<{ readonly limit: number; readonly resolve: () => void }> = [];
     const wake = (): void => {
-      if (waiters.length === 0) return;
       const outstanding = jobs.length - finishedJobs;
-      const still = waiters.filter((w) => !failed && outstanding > w.limit);
-      for (const w of waiters) if (!still.includes(w)) w.resolve();
-      waiters = still;
+      const waiting: typeof waiters = [];
+      for (const w of waiters) {
+        if (failed || outstanding <= w.limit) w.resolve();
+        else waiting.push(w);
+      }
+      waiters = waiting;
     };
     let resolveDone: () => void = () => undefined;
     let rejectDone: (error: Error) => void = () => undefined;

@@ -83,7 +83,7 @@ interface GroupState {
   reject: (error: Error) => void;
 }
 
-// Planning waits while more jobs than this have no result yet: about half a second of hashing at
+// Planning waits while more jobs than this have no result yet: about a quarter second of hashing at
 // FreePBX's file sizes, so the workers never run dry, and memory stays flat however large the tree
 // (measured on 100,000 files: 20,000 held the peak RSS about 10 MB higher for no gain in time).
 const MAX_BACKLOG_JOBS = 10_000;
