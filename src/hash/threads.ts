@@ -26,7 +26,9 @@ export function chooseThreads(jobs: readonly HashJob[]): number {
   if (cores < 2 || jobs.length === 0) return 0;
   const megabytes = estimateBytes(jobs) / 1024 / 1024;
   const inline = jobs.length * MODEL.inlinePerFileMs + megabytes * MODEL.hashPerMbMs;
-  const pooled = MODEL.poolFixedMs + (jobs.length * MODEL.workerPerFileMs + megabytes * MODEL.hashPerMbMs) / cores;
+  // A file is one hash stream: the work divides over at most as many threads as there are files.
+  const lanes = Math.min(cores, jobs.length);
+  const pooled = MODEL.poolFixedMs + (jobs.length * MODEL.workerPerFileMs + megabytes * MODEL.hashPerMbMs) / lanes;
   return pooled < inline ? cores : 0;
 }
 
