@@ -27,7 +27,7 @@
 // it, `sync`, so writing back the freshly written trees does not overlap the timed runs.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditReport } from '../src/audit/types.js';
@@ -36,9 +36,10 @@ import type { Signer } from './fixtures.js';
 import { writeInstallation } from './installation.js';
 import type { GeneratedInstallation } from './installation.js';
 import { median } from './measure.js';
-import { runOnce } from './processes.js';
+import { betweenRuns, runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
-import { kibToMiB, measuredRun, rssProbe } from './rss.js';
+import { kibToMiB, maxOrNull, measuredRun, rssProbe } from './rss.js';
+import { flipFirstByte } from './tamper.js';
 import type { MeasuredRun, RssProbe } from './rss.js';
 import { summarizeShape } from './report.js';
 import type { ShapeSummary } from './report.js';
@@ -362,15 +363,7 @@ function changeOneByte(original: string, linked: string): void {
   const before = readFileSync(original);
   const fresh = `${linked}.bench-new`;
   copyFileSync(linked, fresh);
-  const fd = openSync(fresh, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    if (readSync(fd, byte, 0, 1, 0) !== 1) throw new Error(`${fresh} is empty`);
-    byte[0] = (byte[0] ?? 0) ^ 0xff;
-    writeSync(fd, byte, 0, 1, 0);
-  } finally {
-    closeSync(fd);
-  }
+  flipFirstByte(fresh);
   renameSync(fresh, linked);
   if (!readFileSync(original).equals(before) || statSync(original).ino === statSync(linked).ino) throw new Error(`audit: altering a copy of ${original} changed the original`);
 }
@@ -478,16 +471,6 @@ function parseJson<T>(text: string, what: string): T {
 
 function timing(samplesMs: readonly number[]): Timing {
   return { samplesMs, medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs) };
-}
-
-function maxOrNull(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  return b === null ? a : Math.max(a, b);
-}
-
-/** One turn of the event loop between runs, so a SIGINT reaches run.ts's handler (see processes.ts). */
-function betweenRuns(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 // ---- Markdown ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { createBLAKE3, createMD5, createSHA1, createSHA256, createSHA512 } from 
 import type { IHasher } from 'hash-wasm';
 import { bytes as formatBytes, fixed } from './format.js';
 import { median } from './measure.js';
+import { betweenRuns } from './processes.js';
 import { fillRandom } from './prng.js';
 import type { Random } from './prng.js';
 
@@ -121,7 +122,7 @@ export async function compareEngines(random: Random, plan: EnginePlan): Promise<
       samples[index]?.push(run(cells[index] as Cell));
     }
     // One turn of the event loop per round, so a SIGINT reaches run.ts's handler.
-    await new Promise((resolve) => setImmediate(resolve));
+    await betweenRuns();
   }
 
   const results = cells.map((cell, i): EngineCell => {

@@ -32,10 +32,11 @@ import type { Signer } from './fixtures.js';
 import { bytes as formatBytes, fixed, mib } from './format.js';
 import { median } from './measure.js';
 import { fillRandom, mulberry32 } from './prng.js';
+import { betweenRuns } from './processes.js';
 import type { ProcessCommand } from './processes.js';
-import { kibToMiB, measuredRun, rssProbe } from './rss.js';
-import { flipFirstByte } from './tamper.js';
+import { kibToMiB, maxOrNull, measuredRun, rssProbe } from './rss.js';
 import type { MeasuredRun } from './rss.js';
+import { flipFirstByte } from './tamper.js';
 
 /** The repository (dist/bench/large.js -> <repo>/): the cold processes run there. */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -503,16 +504,6 @@ function parseReport(run: MeasuredRun, c: ProcessCommand): VerifyReport {
   } catch {
     throw new Error(`large: ${c.shown}: exit ${run.status}, stdout is not a JSON report: ${run.stdout.slice(0, 300)}\n${run.stderr.slice(0, 2000)}`);
   }
-}
-
-function maxOrNull(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  return b === null ? a : Math.max(a, b);
-}
-
-/** One turn of the event loop between runs, so a SIGINT reaches run.ts's handler (see processes.ts). */
-function betweenRuns(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 // ---- Markdown ------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ export async function timeInterleaved(commands: readonly ProcessCommand[], round
  * One turn of the event loop between runs: spawnSync() blocks it, so without this a SIGINT to the
  * benchmark would wait for the whole suite before run.ts's handler removes the temp dir.
  */
-function betweenRuns(): Promise<void> {
+export function betweenRuns(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

@@ -81,3 +81,9 @@ function readKiB(file: string): number | null {
     return null;
   }
 }
+
+/** The larger of two peak RSS readings, either of which may be missing. */
+export function maxOrNull(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.max(a, b);
+}

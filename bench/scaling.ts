@@ -27,7 +27,7 @@ import type { GeneratedInstallation } from './installation.js';
 import { median } from './measure.js';
 import { REPO, checkPeerClean, peerCommands, preparePeerKeyring } from './peers.js';
 import type { PeerId } from './peers.js';
-import { runOnce } from './processes.js';
+import { betweenRuns, runOnce } from './processes.js';
 import type { ProcessCommand, ProcessResult } from './processes.js';
 import { kibToMiB, measuredRun, rssProbe } from './rss.js';
 import type { RssProbe } from './rss.js';
@@ -286,11 +286,6 @@ function runPbxsig(t: Timed, tree: GeneratedInstallation, probe: RssProbe, rssDi
   t.threadsUsed = summary?.[3] === 'main thread' ? 0 : Number(summary?.[4]);
   t.rssKiB.push(run.rssKiB);
   return run.ms;
-}
-
-/** A turn of the event loop between runs, so a SIGINT reaches run.ts's handler (spawnSync blocks). */
-function betweenRuns(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function summarize(t: Timed, tree: GeneratedInstallation): ScalingResult {
