@@ -60,7 +60,7 @@ const TEXT_METRICS = (vega as unknown as { readonly textMetrics: { width: (item:
 
 function itemWidth(item: TextItem, text?: unknown): number {
   const value = text ?? item.text;
-  const lines = Array.isArray(value) ? value.map(String) : [value == null ? '' : String(value)];
+  const lines = Array.isArray(value) ? value.map(String) : [typeof value === 'string' || typeof value === 'number' ? String(value) : ''];
   const weight = item.fontWeight;
   const bold = weight === 'bold' || (typeof weight === 'number' && weight >= 600);
   return Math.max(0, ...lines.map((line) => textWidth(line, item.fontSize ?? 11, bold)));

@@ -77,7 +77,7 @@ function chart<K extends SuiteField>(name: K, draw: (suite: NonNullable<ChartRep
     name,
     spec: (report) => {
       const suite = report[name];
-      return suite === undefined ? undefined : draw(suite as NonNullable<ChartReport[K]>, report);
+      return suite === undefined ? undefined : draw(suite, report);
     },
   };
 }

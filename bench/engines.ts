@@ -10,7 +10,13 @@
 // area (at least `workloadBytes` per sample), each one-shot: per-call overhead is part of the result,
 // as it is for FreePBX's many small files.
 
-import { createHash, hash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
+
+// crypto.hash() exists from Node 20.12; on Node 18 the one-shot path is createHash().
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+const hash = (algorithm: string, data: Uint8Array, encoding: 'hex'): string =>
+  oneShot ? oneShot(algorithm, data, encoding) : createHash(algorithm).update(data).digest(encoding);
 import { createBLAKE3, createMD5, createSHA1, createSHA256, createSHA512 } from 'hash-wasm';
 import type { IHasher } from 'hash-wasm';
 import { bytes as formatBytes, fixed } from './format.js';

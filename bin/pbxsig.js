@@ -8,5 +8,17 @@ import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--heap-growing-percent=10');
 setFlagsFromString('--max-semi-space-size=2');
+
+// On Node 18, openpgp.js's use of Ed25519/X25519 in Web Crypto prints an ExperimentalWarning on
+// stderr, where the boot-time alerts go. That one warning tells a user nothing; every other warning
+// still prints as usual.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : (warning?.message ?? '');
+  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0]?.type ?? warning?.name);
+  if (type === 'ExperimentalWarning' && /Web Crypto API algorithm/.test(text)) return;
+  emitWarning(warning, ...rest);
+};
+
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

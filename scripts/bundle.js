@@ -12,11 +12,13 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node18',
   external: ['openpgp', 'piscina', 'hash-wasm'],
   sourcemap: true,
   minify: true,
   logLevel: 'warning',
   // Bundled CommonJS dependencies (yargs' helpers) call require(); give ESM output one.
-  banner: { js: "import { createRequire as __pbxsigRequire } from 'node:module'; const require = __pbxsigRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __pbxsigRequire } from 'node:module'; const require = __pbxsigRequire(import.meta.url);",
+  },
 });

@@ -91,7 +91,7 @@ export function describeError(error: unknown): string {
 /** errno code of a Node system error (ENOENT, EACCES, ...), if it is one. */
 export function errnoCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
+    const code = error.code;
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;

@@ -57,7 +57,8 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
       // Only input problems (no installation there, unreadable settings) make an installation
       // unreadable; anything else is a bug and stops the audit.
       if (!(error instanceof BaseError) || error.code === 'INTERNAL') throw error;
-      audited = { root, status: 'unreadable', error: { code: error.code, message: describeError(error) }, report: null };
+      const code: string = (error as BaseError<string>).code;
+      audited = { root, status: 'unreadable', error: { code, message: describeError(error) }, report: null };
     }
     results[index] = audited;
     options.onInstallation?.(audited);

@@ -288,7 +288,7 @@ export function check(args: Record<string, unknown>): ParsedArgs {
     command: 'verify',
     modules,
     root: typeof args['root'] === 'string' ? args['root'] : '/',
-    settings: settings as Partial<InstallSettings>,
+    settings: settings,
     only: strings('module'),
     keys: strings('keys'),
     anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS],

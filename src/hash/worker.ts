@@ -53,8 +53,8 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
 }
 
 /** Named task "walk": the files of a module directory that its manifest does not list. */
-export async function walk(task: WalkTask): Promise<WalkResult> {
-  return walkModule(task, openerFor(task));
+export function walk(task: WalkTask): Promise<WalkResult> {
+  return Promise.resolve().then(() => walkModule(task, openerFor(task)));
 }
 
 function hasherFor(task: HashTask): Promise<Hasher> {

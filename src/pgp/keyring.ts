@@ -203,7 +203,7 @@ async function readArmoredKeys(text: string): Promise<Key[]> {
 // certification revocations issued by anyone but the key itself: exactly the revocations a master
 // key issues (FreePBX revocation). Carry those over by hand.
 async function mergeKeys(target: PublicKey, source: PublicKey): Promise<PublicKey> {
-  const merged = (await target.update(source, new Date(), verifyConfig)) as PublicKey;
+  const merged = (await target.update(source, new Date(), verifyConfig));
   for (const sourceUser of source.users) {
     const user = merged.users.find((u) => sameUser(u, sourceUser));
     if (!user) continue;

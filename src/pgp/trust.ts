@@ -79,7 +79,7 @@ export async function assessSigner(
       message: `the certification by ${shortId(gnupgIgnored.anchor)} is SHA-1 and made after 2019-01-19: GnuPG 2.2 ignores it, so FreePBX sees the key as untrusted (status 7)`,
     });
   }
-  const resigned = await resignedAfter(key, signatureCreated);
+  const resigned = resignedAfter(key, signatureCreated);
   if (resigned) {
     warnings.push({
       code: 'KEY_RESIGNED_AFTER_SIGNATURE',
@@ -254,7 +254,7 @@ async function unusableAtSigningTime(key: PublicKey, signingKey: PublicKey | Sub
   }
 }
 
-async function resignedAfter(key: PublicKey, created: Date | undefined): Promise<Date | undefined> {
+function resignedAfter(key: PublicKey, created: Date | undefined): Date | undefined {
   if (!created) return undefined;
   let earliest: Date | undefined;
   for (const user of key.users) {

@@ -2,7 +2,6 @@
 // the files that failed under it, a total. Colour only when the stream is a terminal and NO_COLOR is
 // not set (https://no-color.org).
 
-import { styleText } from 'node:util';
 import { findingGroups } from './findings.js';
 import type { ModuleReport, Verdict, VerifyReport } from './types.js';
 
@@ -14,7 +13,9 @@ const ROUTINE_WARNINGS = new Set(['SIGNATURE_SHA1']);
 const NAME_WIDTH = 16;
 const VERDICT_WIDTH = 16;
 
-type Style = Parameters<typeof styleText>[0];
+// ANSI colours by hand: util.styleText() needs Node 20.12, and pbxsig runs on Node 18.19.
+const SGR = { green: 32, red: 31, yellow: 33 } as const;
+type Style = keyof typeof SGR;
 type Paint = (style: Style, text: string) => string;
 
 export interface HumanOptions {
@@ -121,5 +122,5 @@ function plural(n: number, word: string): string {
 }
 
 function painter(options: HumanOptions): Paint {
-  return (style, text) => (options.colour ? styleText(style, text) : text);
+  return (style, text) => (options.colour ? `\u001b[${SGR[style]}m${text}\u001b[39m` : text);
 }

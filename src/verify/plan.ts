@@ -2,7 +2,7 @@
 // lives, and describe the directory walk for unlisted files. The same planning serves a module
 // directory named on the command line and a module of an installation; only ModuleSpec differs.
 
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { InternalError, ManifestError } from '../errors.js';
 import type { ConfinedOpener } from '../hash/confined-open.js';
 import type { HashJob } from '../hash/types.js';
@@ -95,7 +95,7 @@ function readSig(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimit
     const clear = splitClearsigned(read.text);
     // Identifies identical module.sig files (judged once per session) without keeping their text:
     // framework's is over a megabyte, and an audit sees the same one on every installation.
-    const sigDigest = hash('sha256', read.text);
+    const sigDigest = createHash('sha256').update(read.text).digest('hex');
     try {
       return { state: 'read', sigDigest, clear, manifest: parseManifest(clear.text, { firstLine: clear.firstLine, limits }) };
     } catch (error) {

@@ -23,7 +23,7 @@ describe('the HTML audit report in Chromium', { skip }, () => {
   let browser: Browser;
   let page: Page;
   const requests: string[] = [];
-  let cleanup: () => Promise<void> = async () => undefined;
+  let cleanup: () => Promise<void> = () => Promise.resolve();
 
   before(async () => {
     const temp = await makeTempDir();

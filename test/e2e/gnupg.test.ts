@@ -21,7 +21,7 @@ let root: string;
 let gnupgHome: string;
 let keysDir: string;
 let anchor: TestKey;
-let cleanup: () => Promise<void> = async () => undefined;
+let cleanup: () => Promise<void> = () => Promise.resolve();
 
 function gpg(args: readonly string[], input?: string): { status: number; stdout: string; stderr: string } {
   const r = spawnSync('gpg', ['--homedir', gnupgHome, '--no-permission-warning', '--no-tty', '--batch', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });

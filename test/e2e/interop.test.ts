@@ -27,7 +27,7 @@ const DAY = 86_400;
 
 let root: string;
 let gnupgHome: string;
-let cleanup: () => Promise<void> = async () => undefined;
+let cleanup: () => Promise<void> = () => Promise.resolve();
 let passFile: string;
 
 function pbxsig(...args: string[]): Run {

@@ -51,7 +51,7 @@ const HAVE_GPG = spawnSync('gpg', ['--version']).status === 0;
 const HAVE_GPG_SKIP = HAVE_GPG ? false : 'gpg is not installed: skipped';
 
 let root: string;
-let cleanup: () => Promise<void> = async () => undefined;
+let cleanup: () => Promise<void> = () => Promise.resolve();
 let passFile: string;
 let wrongPassFile: string;
 
@@ -123,7 +123,7 @@ describe('pbxsig keys generate', () => {
     const dir = join(root, 'generate-default');
     await mkdir(dir);
     const r = ok(run(['keys', 'generate', '--name', 'Jane Q. Developer', '--email', 'jane@example.test', '--passphrase-file', passFile], dir));
-    const fingerprint = /^([0-9A-F]{40})  Jane Q\. Developer <jane@example\.test>\n/.exec(r.stdout)?.[1];
+    const fingerprint = /^([0-9A-F]{40}) {2}Jane Q\. Developer <jane@example\.test>\n/.exec(r.stdout)?.[1];
     assert.ok(fingerprint, r.stdout);
     assert.match(r.stdout, /^ {2}public: jane-q-developer\.pub\.asc$/m);
     assert.match(r.stdout, /^ {2}secret: jane-q-developer\.secret\.asc \(mode 0600, passphrase-protected\)$/m);

@@ -86,7 +86,7 @@ const CONTENT: Readonly<Record<string, string>> = {
 const SMALL: Readonly<Record<string, string>> = { 'module.xml': '<module/>\n', 'Small.class.php': '<?php\n' };
 
 let root: string;
-let cleanup: () => Promise<void> = async () => undefined;
+let cleanup: () => Promise<void> = () => Promise.resolve();
 let passFile: string;
 let wrongPassFile: string;
 let masterSecret: string;

@@ -218,7 +218,7 @@ describe('verifyModules', () => {
 
   describe('when there is no module.sig', () => {
     it('is unsigned, FreePBX 8', async () => {
-      const m = await verifyOne(await module(async () => undefined));
+      const m = await verifyOne(await module(() => Promise.resolve()));
       assert.equal(m.verdict, 'unsigned');
       assert.equal(m.freepbx.status, 8);
     });

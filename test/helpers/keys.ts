@@ -42,7 +42,7 @@ export async function certified(anchor: TestKey, key: TestKey, date?: Date): Pro
 export async function selfRevoked(key: TestKey): Promise<TestKey> {
   const { privateKey } = await revokeKey({ key: key.privateKey, format: 'object' });
   // Keep the certifications the public half carries: merge the revocation into it.
-  return toTestKey(privateKey, (await key.publicKey.update(privateKey.toPublic())) as PublicKey);
+  return toTestKey(privateKey, (await key.publicKey.update(privateKey.toPublic())));
 }
 
 /** `key` with `anchor`'s certification revoked. */

@@ -1,7 +1,6 @@
 // `pbxsig keys generate|certify|revoke|list|export`.
 
 import { existsSync } from 'node:fs';
-import { PublicKey } from 'openpgp';
 import { InputError, describeError } from '../../errors.js';
 import { certifyKey, revokeCertification } from '../../keys/certify.js';
 import { describeKeys } from '../../keys/describe.js';
@@ -54,7 +53,7 @@ async function certifyOrRevoke(args: Extract<KeysArgs, { command: 'keys certify'
   const master = await readSecretKey(args.master, () => passphraseFrom(args.passphraseFile, args.master));
   const [target, ...more] = await readKeyFile(args.key);
   if (!target || more.length > 0) throw new InputError('KEY_UNREADABLE', `key file ${args.key}: expected exactly one key, found ${more.length + (target ? 1 : 0)}`);
-  const developer = target.isPrivate() ? target.toPublic() : (target as PublicKey);
+  const developer = target.isPrivate() ? target.toPublic() : target;
   let result;
   try {
     result =
