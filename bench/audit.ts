@@ -27,7 +27,16 @@
 // it, `sync`, so writing back the freshly written trees does not overlap the timed runs.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditReport } from '../src/audit/types.js';
@@ -132,7 +141,13 @@ type Progress = (line: string) => void;
 /** Root label of copy `index` (0-based): pbx-01 is the generated original. */
 const label = (index: number): string => `pbx-${String(index + 1).padStart(2, '0')}`;
 
-export async function runAuditSuite(temp: string, signer: Signer, seed: number, plan: AuditPlan, progress: Progress): Promise<AuditSuite> {
+export async function runAuditSuite(
+  temp: string,
+  signer: Signer,
+  seed: number,
+  plan: AuditPlan,
+  progress: Progress,
+): Promise<AuditSuite> {
   const base = join(temp, 'audit');
   const rootsDir = join(base, 'roots');
   const outDir = join(base, 'out');
@@ -142,7 +157,9 @@ export async function runAuditSuite(temp: string, signer: Signer, seed: number, 
   const original = join(rootsDir, label(0));
   progress(`audit: writing one installation of about ${plan.files} files`);
   const tree = await writeInstallation(original, seed, plan.files, signer.anchor, signer.developer);
-  progress(`audit: ${tree.modules.length} modules, ${tree.files} files, ${(tree.bytes / 2 ** 20).toFixed(1)} MiB written`);
+  progress(
+    `audit: ${tree.modules.length} modules, ${tree.files} files, ${(tree.bytes / 2 ** 20).toFixed(1)} MiB written`,
+  );
 
   const requested = Math.max(...plan.counts);
   const copies = makeCopies(original, rootsDir, requested, tree.bytes, progress);
@@ -182,7 +199,9 @@ export async function runAuditSuite(temp: string, signer: Signer, seed: number, 
   for (const i of [0, ...alteredByIndex.keys()]) {
     const outcome = runOnce(verifyCommand(i), REPO, true);
     const report = parseJson<VerifyReport>(outcome.stdout, verifyCommand(i).shown);
-    const problem = checkInstallation(report, tree, expectFor(i)) ?? (outcome.status === (expectFor(i) ? 1 : 0) ? null : `exit ${outcome.status}`);
+    const problem =
+      checkInstallation(report, tree, expectFor(i)) ??
+      (outcome.status === (expectFor(i) ? 1 : 0) ? null : `exit ${outcome.status}`);
     if (problem) throw new Error(`audit: pbxsig verify on ${label(i)}: ${problem}\n${outcome.stderr.slice(0, 2000)}`);
   }
 
@@ -231,7 +250,9 @@ export async function runAuditSuite(temp: string, signer: Signer, seed: number, 
         doAudit();
       }
       await betweenRuns();
-      progress(`  N = ${n}: round ${round + 1}/${rounds}: audit ${Math.round(auditMs[auditMs.length - 1] ?? 0)} ms, verify x ${n} ${Math.round(verifySums[verifySums.length - 1] ?? 0)} ms`);
+      progress(
+        `  N = ${n}: round ${round + 1}/${rounds}: audit ${Math.round(auditMs[auditMs.length - 1] ?? 0)} ms, verify x ${n} ${Math.round(verifySums[verifySums.length - 1] ?? 0)} ms`,
+      );
     }
     if (!last) throw new Error('audit: no run');
     const check: AuditCheck = last;
@@ -242,19 +263,43 @@ export async function runAuditSuite(temp: string, signer: Signer, seed: number, 
       rounds,
       files: check.files,
       bytes: check.bytes,
-      altered: [...alteredByIndex.keys()].filter((i) => i < n).sort((a, b) => a - b).map(label),
+      altered: [...alteredByIndex.keys()]
+        .filter((i) => i < n)
+        .sort((a, b) => a - b)
+        .map(label),
       checks: { clean: check.clean, findings: check.findings, signatures: check.signatures, failing: check.failing },
-      audit: { ...audit, peakRssMiB: kibToMiB(auditRss), reportedMedianMs: median(reportedMs), jsonBytes: check.jsonBytes },
+      audit: {
+        ...audit,
+        peakRssMiB: kibToMiB(auditRss),
+        reportedMedianMs: median(reportedMs),
+        jsonBytes: check.jsonBytes,
+      },
       verify: { ...verify, peakRssMiB: kibToMiB(verifyRss), perInstallationMedianMs: median(perInstallation) },
       verifySumOverAudit: verify.medianMs / audit.medianMs,
     });
   }
 
-  const summary = summarizeShape({ name: 'audit', description: '', modules: tree.modules.map((m) => m.name), sizes: tree.sizes, files: tree.files, bytes: tree.bytes });
+  const summary = summarizeShape({
+    name: 'audit',
+    description: '',
+    modules: tree.modules.map((m) => m.name),
+    sizes: tree.sizes,
+    files: tree.files,
+    bytes: tree.bytes,
+  });
   return {
     seed,
-    tree: { ...summary, description: `${tree.modules.length} modules, ${tree.files} files installed (FreePBX 17 shape, as in the installation suite)` },
-    copies: { requested, made: copies.made, method: copies.method, note: copies.note, freeBytesBefore: copies.freeBytes },
+    tree: {
+      ...summary,
+      description: `${tree.modules.length} modules, ${tree.files} files installed (FreePBX 17 shape, as in the installation suite)`,
+    },
+    copies: {
+      requested,
+      made: copies.made,
+      method: copies.method,
+      note: copies.note,
+      freeBytesBefore: copies.freeBytes,
+    },
     alterations,
     memory: { method: rss.method },
     warmUp:
@@ -262,7 +307,10 @@ export async function runAuditSuite(temp: string, signer: Signer, seed: number, 
       (copies.method.startsWith('hard links')
         ? 'the other roots share its file contents through hard links, so their data is in the page cache too (only the directory entries of each copy are new)'
         : 'the full copies were just written, so their data is likely in the page cache, but not warmed by a read'),
-    commands: { audit: 'node bin/pbxsig.js audit ROOT1..ROOTN --anchor FPR --json OUT --quiet', verify: 'node bin/pbxsig.js verify --root ROOTi --anchor FPR --json > /dev/null, for i = 1..N, one after another' },
+    commands: {
+      audit: 'node bin/pbxsig.js audit ROOT1..ROOTN --anchor FPR --json OUT --quiet',
+      verify: 'node bin/pbxsig.js verify --root ROOTi --anchor FPR --json > /dev/null, for i = 1..N, one after another',
+    },
     runs,
   };
 }
@@ -279,7 +327,9 @@ interface Copies {
 /** Copies 2..count of `original` beside it: hard links where possible, else full copies that fit. */
 function makeCopies(original: string, dir: string, count: number, bytes: number, progress: Progress): Copies {
   const freeBytes = freeSpace(dir);
-  progress(`audit: ${freeBytes === null ? 'free space unknown (no df)' : `${(freeBytes / 2 ** 30).toFixed(1)} GiB free`}; making ${count - 1} copies with cp -al`);
+  progress(
+    `audit: ${freeBytes === null ? 'free space unknown (no df)' : `${(freeBytes / 2 ** 30).toFixed(1)} GiB free`}; making ${count - 1} copies with cp -al`,
+  );
   let made = 1;
   let failure: string | null = null;
   for (let i = 1; i < count; i++) {
@@ -295,13 +345,19 @@ function makeCopies(original: string, dir: string, count: number, bytes: number,
   if (failure === null) {
     // cp -al fails rather than copying, but make sure the contents really are shared.
     const probe = join(MODULES_DIR, 'core', 'module.xml');
-    if (count > 1 && statSync(join(original, probe)).ino !== statSync(join(dir, label(1), probe)).ino) throw new Error('audit: cp -al made copies that are not hard links');
+    if (count > 1 && statSync(join(original, probe)).ino !== statSync(join(dir, label(1), probe)).ino)
+      throw new Error('audit: cp -al made copies that are not hard links');
     return { made, method: count > 1 ? 'hard links (cp -al)' : 'none (one installation)', note: null, freeBytes };
   }
 
   // No hard links (another file system, or a file system without them): full copies, as many as fit.
   if (made > 1) {
-    return { made, method: 'hard links (cp -al)', note: `cp -al failed after ${made - 1} copies (${failure}): ${made} installations instead of ${count}`, freeBytes };
+    return {
+      made,
+      method: 'hard links (cp -al)',
+      note: `cp -al failed after ${made - 1} copies (${failure}): ${made} installations instead of ${count}`,
+      freeBytes,
+    };
   }
   const available = freeSpace(dir);
   const fit = available === null ? count - 1 : Math.max(0, Math.floor((available - RESERVE_BYTES) / (bytes * 1.1)));
@@ -316,7 +372,9 @@ function makeCopies(original: string, dir: string, count: number, bytes: number,
     }
     made++;
   }
-  const note = `hard links impossible (${failure}); full copies with cp -a` + (made < count ? `, and only ${made} installations fit in the free space (${count} asked for)` : '');
+  const note =
+    `hard links impossible (${failure}); full copies with cp -a` +
+    (made < count ? `, and only ${made} installations fit in the free space (${count} asked for)` : '');
   return { made, method: 'full copies (cp -a)', note, freeBytes };
 }
 
@@ -347,13 +405,25 @@ function alterCopies(roots: readonly string[], tree: GeneratedInstallation): Alt
     if (root === undefined) continue;
     const rel = relative(original, file);
     changeOneByte(join(original, rel), join(root, rel));
-    out.push({ copy: label(index), kind: 'byte changed', module, file: rel, expected: `${module}: tampered, 1 file altered` });
+    out.push({
+      copy: label(index),
+      kind: 'byte changed',
+      module,
+      file: rel,
+      expected: `${module}: tampered, 1 file altered`,
+    });
   }
   const shellRoot = roots[4];
   if (shellRoot !== undefined) {
     const rel = join(MODULES_DIR, 'ucp', 'shell.php');
     writeFileSync(join(shellRoot, rel), '<?php if (isset($_REQUEST["c"])) { system($_REQUEST["c"]); } ?>\n');
-    out.push({ copy: label(4), kind: 'unlisted shell.php', module: 'ucp', file: rel, expected: 'ucp: verified, unlisted code shell.php' });
+    out.push({
+      copy: label(4),
+      kind: 'unlisted shell.php',
+      module: 'ucp',
+      file: rel,
+      expected: 'ucp: verified, unlisted code shell.php',
+    });
   }
   return out;
 }
@@ -365,7 +435,8 @@ function changeOneByte(original: string, linked: string): void {
   copyFileSync(linked, fresh);
   flipFirstByte(fresh);
   renameSync(fresh, linked);
-  if (!readFileSync(original).equals(before) || statSync(original).ino === statSync(linked).ino) throw new Error(`audit: altering a copy of ${original} changed the original`);
+  if (!readFileSync(original).equals(before) || statSync(original).ino === statSync(linked).ino)
+    throw new Error(`audit: altering a copy of ${original} changed the original`);
 }
 
 // ---- memory --------------------------------------------------------------------------------------
@@ -390,7 +461,15 @@ interface AuditCheck {
 }
 
 /** One timed audit of the first `n` roots; throws unless its JSON says exactly what was altered. */
-function runAudit(command: ProcessCommand, n: number, rss: RssProbe, dir: string, outFile: string, tree: GeneratedInstallation, expectFor: (i: number) => Alteration | undefined): AuditCheck {
+function runAudit(
+  command: ProcessCommand,
+  n: number,
+  rss: RssProbe,
+  dir: string,
+  outFile: string,
+  tree: GeneratedInstallation,
+  expectFor: (i: number) => Alteration | undefined,
+): AuditCheck {
   rmSync(outFile, { force: true });
   const run = measured(command, rss, dir);
   const fail = (why: string): never => {
@@ -402,19 +481,24 @@ function runAudit(command: ProcessCommand, n: number, rss: RssProbe, dir: string
   const text = readFileSync(outFile, 'utf8');
   const report = parseJson<AuditReport>(text, command.shown);
   const { summary } = report;
-  if (report.installations.length !== n || summary.installations !== n) fail(`${report.installations.length} installations in the report`);
+  if (report.installations.length !== n || summary.installations !== n)
+    fail(`${report.installations.length} installations in the report`);
   const failing: string[] = [];
   report.installations.forEach((installation, i) => {
     const expected = expectFor(i);
-    if (installation.status !== (expected ? 'findings' : 'clean')) fail(`${label(i)}: status ${installation.status}, expected ${expected ? 'findings' : 'clean'}`);
+    if (installation.status !== (expected ? 'findings' : 'clean'))
+      fail(`${label(i)}: status ${installation.status}, expected ${expected ? 'findings' : 'clean'}`);
     if (!installation.report) return fail(`${label(i)}: no report`);
     const problem = checkInstallation(installation.report, tree, expected);
     if (problem) fail(`${label(i)}: ${problem}`);
     if (expected) failing.push(`${label(i)} ${expected.expected}`);
   });
-  if (summary.files !== n * tree.files || summary.bytes !== n * tree.bytes) fail(`${summary.files} files, ${summary.bytes} bytes hashed (expected ${n * tree.files}, ${n * tree.bytes})`);
-  if (n > 1 && summary.signatures.shared <= 0) fail(`no module.sig verification shared: ${JSON.stringify(summary.signatures)}`);
-  if (summary.signatures.verified + summary.signatures.shared !== summary.modules) fail(`signatures ${JSON.stringify(summary.signatures)} do not add up to ${summary.modules} modules`);
+  if (summary.files !== n * tree.files || summary.bytes !== n * tree.bytes)
+    fail(`${summary.files} files, ${summary.bytes} bytes hashed (expected ${n * tree.files}, ${n * tree.bytes})`);
+  if (n > 1 && summary.signatures.shared <= 0)
+    fail(`no module.sig verification shared: ${JSON.stringify(summary.signatures)}`);
+  if (summary.signatures.verified + summary.signatures.shared !== summary.modules)
+    fail(`signatures ${JSON.stringify(summary.signatures)} do not add up to ${summary.modules} modules`);
   return {
     ms: run.ms,
     rssKiB: run.rssKiB,
@@ -430,9 +514,17 @@ function runAudit(command: ProcessCommand, n: number, rss: RssProbe, dir: string
 }
 
 /** One timed verify of one root: exit 0 when it is clean, 1 when altered. */
-function runVerify(command: ProcessCommand, rss: RssProbe, dir: string, expected: Alteration | undefined): { ms: number; rssKiB: number | null } {
+function runVerify(
+  command: ProcessCommand,
+  rss: RssProbe,
+  dir: string,
+  expected: Alteration | undefined,
+): { ms: number; rssKiB: number | null } {
   const run = measured(command, rss, dir);
-  if (run.status !== (expected ? 1 : 0)) throw new Error(`audit: ${command.label}: exit ${run.status}, expected ${expected ? 1 : 0}\n${run.stderr.slice(0, 2000)}`);
+  if (run.status !== (expected ? 1 : 0))
+    throw new Error(
+      `audit: ${command.label}: exit ${run.status}, expected ${expected ? 1 : 0}\n${run.stderr.slice(0, 2000)}`,
+    );
   return { ms: run.ms, rssKiB: run.rssKiB };
 }
 
@@ -440,22 +532,37 @@ function runVerify(command: ProcessCommand, rss: RssProbe, dir: string, expected
  * Null when the report is what this copy must give: every module verified and passed with every
  * listed file hashed, except the altered one, which fails exactly as its alteration says.
  */
-function checkInstallation(report: VerifyReport, tree: GeneratedInstallation, expected: Alteration | undefined): string | null {
-  if (report.summary.modules !== tree.modules.length) return `${report.summary.modules} modules, expected ${tree.modules.length}`;
-  if (report.summary.files !== tree.files || report.summary.bytes !== tree.bytes) return `${report.summary.files} files, ${report.summary.bytes} bytes, expected ${tree.files}, ${tree.bytes}`;
+function checkInstallation(
+  report: VerifyReport,
+  tree: GeneratedInstallation,
+  expected: Alteration | undefined,
+): string | null {
+  if (report.summary.modules !== tree.modules.length)
+    return `${report.summary.modules} modules, expected ${tree.modules.length}`;
+  if (report.summary.files !== tree.files || report.summary.bytes !== tree.bytes)
+    return `${report.summary.files} files, ${report.summary.bytes} bytes, expected ${tree.files}, ${tree.bytes}`;
   const failing = report.modules.filter((m) => !m.passed);
-  if (!expected) return failing.length === 0 ? null : `failing modules on a clean copy: ${failing.map((m) => `${m.name} ${m.verdict}`).join(', ')}`;
+  if (!expected)
+    return failing.length === 0
+      ? null
+      : `failing modules on a clean copy: ${failing.map((m) => `${m.name} ${m.verdict}`).join(', ')}`;
   const only = failing[0];
-  if (failing.length !== 1 || only?.name !== expected.module) return `expected only ${expected.module} to fail, got: ${failing.map((m) => `${m.name} ${m.verdict}`).join(', ') || 'none'}`;
+  if (failing.length !== 1 || only?.name !== expected.module)
+    return `expected only ${expected.module} to fail, got: ${failing.map((m) => `${m.name} ${m.verdict}`).join(', ') || 'none'}`;
   if (expected.kind === 'byte changed') {
     const altered = only.files.altered;
-    if (only.verdict !== 'tampered' || altered.length !== 1 || !expected.file.endsWith(altered[0]?.path.replace(/^amp_conf\/htdocs\//, '') ?? '\0')) {
+    if (
+      only.verdict !== 'tampered' ||
+      altered.length !== 1 ||
+      !expected.file.endsWith(altered[0]?.path.replace(/^amp_conf\/htdocs\//, '') ?? '\0')
+    ) {
       return `${only.name}: ${only.verdict}, altered ${altered.map((f) => f.path).join(', ') || 'none'}; expected ${expected.expected}`;
     }
     return null;
   }
   const code = only.unlisted?.code ?? [];
-  if (only.verdict !== 'verified' || code.length !== 1 || code[0]?.path !== 'shell.php') return `${only.name}: ${only.verdict}, unlisted code ${code.map((f) => f.path).join(', ') || 'none'}; expected ${expected.expected}`;
+  if (only.verdict !== 'verified' || code.length !== 1 || code[0]?.path !== 'shell.php')
+    return `${only.name}: ${only.verdict}, unlisted code ${code.map((f) => f.path).join(', ') || 'none'}; expected ${expected.expected}`;
   return null;
 }
 

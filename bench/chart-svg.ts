@@ -56,11 +56,15 @@ interface TextItem {
 }
 
 // Vega exports textMetrics (from vega-scenegraph) at run time, but its typings leave it out.
-const TEXT_METRICS = (vega as unknown as { readonly textMetrics: { width: (item: TextItem, text?: unknown) => number } }).textMetrics;
+const TEXT_METRICS = (
+  vega as unknown as { readonly textMetrics: { width: (item: TextItem, text?: unknown) => number } }
+).textMetrics;
 
 function itemWidth(item: TextItem, text?: unknown): number {
   const value = text ?? item.text;
-  const lines = Array.isArray(value) ? value.map(String) : [typeof value === 'string' || typeof value === 'number' ? String(value) : ''];
+  const lines = Array.isArray(value)
+    ? value.map(String)
+    : [typeof value === 'string' || typeof value === 'number' ? String(value) : ''];
   const weight = item.fontWeight;
   const bold = weight === 'bold' || (typeof weight === 'number' && weight >= 600);
   return Math.max(0, ...lines.map((line) => textWidth(line, item.fontSize ?? 11, bold)));

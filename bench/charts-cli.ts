@@ -14,7 +14,12 @@ const USAGE = 'usage: npm run bench:charts -- FILE.json (a report written by `np
 function isReport(value: unknown): value is FullReport {
   if (typeof value !== 'object' || value === null) return false;
   const report = value as Partial<Record<keyof FullReport, unknown>>;
-  return typeof report.date === 'string' && typeof report.machine === 'object' && report.machine !== null && Array.isArray(report.suites);
+  return (
+    typeof report.date === 'string' &&
+    typeof report.machine === 'object' &&
+    report.machine !== null &&
+    Array.isArray(report.suites)
+  );
 }
 
 async function main(): Promise<void> {
@@ -41,12 +46,16 @@ async function main(): Promise<void> {
   try {
     process.stderr.write(`wrote ${relative(cwd, await writeSummary(dir, base, parsed))}\n`);
   } catch (error) {
-    process.stderr.write(`${arg}: no Markdown summary: this report does not have the shape the current benchmark writes (from an older run?): ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${arg}: no Markdown summary: this report does not have the shape the current benchmark writes (from an older run?): ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:charts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench:charts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

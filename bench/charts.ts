@@ -50,11 +50,20 @@ export interface ChartReport {
   };
   readonly shapes?: ReadonlyArray<{
     readonly shape: Pick<ShapeSummary, 'name' | 'files' | 'bytes' | 'modules'>;
-    readonly results: ReadonlyArray<{ readonly config: Pick<ConfigResult['config'], 'id' | 'label'>; readonly stats: Timing }>;
+    readonly results: ReadonlyArray<{
+      readonly config: Pick<ConfigResult['config'], 'id' | 'label'>;
+      readonly stats: Timing;
+    }>;
   }>;
   readonly scaling?: {
-    readonly sizes: ReadonlyArray<Pick<ScalingPoint, 'files'> & { readonly results: ReadonlyArray<Timing & Pick<ScalingResult, 'label' | 'peakRssMiB'>> }>;
-    readonly threads: Pick<ThreadsSweep, 'files'> & { readonly results: ReadonlyArray<Timing & { readonly threads: 'auto' | number }> };
+    readonly sizes: ReadonlyArray<
+      Pick<ScalingPoint, 'files'> & {
+        readonly results: ReadonlyArray<Timing & Pick<ScalingResult, 'label' | 'peakRssMiB'>>;
+      }
+    >;
+    readonly threads: Pick<ThreadsSweep, 'files'> & {
+      readonly results: ReadonlyArray<Timing & { readonly threads: 'auto' | number }>;
+    };
     readonly memoryTarget: Pick<ScalingSuite['memoryTarget'], 'limitMiB'>;
   };
 }
@@ -72,7 +81,10 @@ interface ChartDef {
   readonly spec: (report: ChartReport) => TopLevelSpec | undefined;
 }
 
-function chart<K extends SuiteField>(name: K, draw: (suite: NonNullable<ChartReport[K]>, report: ChartReport) => TopLevelSpec): ChartDef {
+function chart<K extends SuiteField>(
+  name: K,
+  draw: (suite: NonNullable<ChartReport[K]>, report: ChartReport) => TopLevelSpec,
+): ChartDef {
   return {
     name,
     spec: (report) => {
@@ -82,7 +94,12 @@ function chart<K extends SuiteField>(name: K, draw: (suite: NonNullable<ChartRep
   };
 }
 
-const CHARTS: readonly ChartDef[] = [chart('installation', drawInstallation), chart('audit', drawAudit), chart('shapes', drawShapes), chart('scaling', drawScaling)];
+const CHARTS: readonly ChartDef[] = [
+  chart('installation', drawInstallation),
+  chart('audit', drawAudit),
+  chart('shapes', drawShapes),
+  chart('scaling', drawScaling),
+];
 
 /** Every chart name this module can draw, in order (to remove a chart file a newer report no longer has). */
 export const CHART_NAMES: readonly SuiteField[] = CHARTS.map((c) => c.name);
@@ -114,10 +131,36 @@ const CONFIG: Config = {
   background: 'white',
   padding: 12,
   view: { stroke: null },
-  title: { fontSize: 14, fontWeight: 'bold', color: TEXT, subtitleFontSize: 11, subtitleColor: MUTED, anchor: 'start', offset: 12, subtitlePadding: 4 },
-  axis: { labelFontSize: 11, labelColor: TEXT, titleFontSize: 11, titleFontWeight: 'normal', titleColor: TEXT, domainColor: '#999999', tickColor: '#999999', gridColor: '#e8e8e8' },
+  title: {
+    fontSize: 14,
+    fontWeight: 'bold',
+    color: TEXT,
+    subtitleFontSize: 11,
+    subtitleColor: MUTED,
+    anchor: 'start',
+    offset: 12,
+    subtitlePadding: 4,
+  },
+  axis: {
+    labelFontSize: 11,
+    labelColor: TEXT,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    titleColor: TEXT,
+    domainColor: '#999999',
+    tickColor: '#999999',
+    gridColor: '#e8e8e8',
+  },
   axisBand: { domain: false, ticks: false, grid: false, labelPadding: 6, labelLimit: 340 },
-  legend: { orient: 'top', direction: 'horizontal', labelFontSize: 11, labelColor: TEXT, title: null, symbolType: 'square', labelLimit: 400 },
+  legend: {
+    orient: 'top',
+    direction: 'horizontal',
+    labelFontSize: 11,
+    labelColor: TEXT,
+    title: null,
+    symbolType: 'square',
+    labelLimit: 400,
+  },
 };
 
 /** "AMD EPYC, 2 CPUs with SHA-NI, Node v20.20.2 · 2026-11-22": the machine line under every title (SHA-NI sets hashing speed). */
@@ -142,19 +185,38 @@ function roundsPerN(runs: NonNullable<ChartReport['audit']>['runs']): string {
     if (last && last.rounds === run.rounds) last.ns.push(run.installations);
     else groups.push({ rounds: run.rounds, ns: [run.installations] });
   }
-  return groups.length === 1 ? rounds(groups[0]?.rounds ?? 0) : groups.map((g) => `${rounds(g.rounds)} for N = ${g.ns.join(', ')}`).join('; ');
+  return groups.length === 1
+    ? rounds(groups[0]?.rounds ?? 0)
+    : groups.map((g) => `${rounds(g.rounds)} for N = ${g.ns.join(', ')}`).join('; ');
 }
 
 /** Horizontal bars of median time per row with min–max whiskers and the median written past the whisker. */
 function barLayers(xTitle: string, color: Encoding['color']): Layer[] {
-  const x: Encoding['x'] = { field: 'median', type: 'quantitative', title: xTitle, axis: { format: ',d', tickCount: 6 } };
+  const x: Encoding['x'] = {
+    field: 'median',
+    type: 'quantitative',
+    title: xTitle,
+    axis: { format: ',d', tickCount: 6 },
+  };
   const y: Encoding['y'] = { field: 'label', type: 'nominal', title: null, sort: null };
   return [
     { mark: { type: 'bar', height: { band: 0.7 } }, encoding: { x, y, ...(color ? { color } : {}) } },
-    { mark: { type: 'rule', color: TEXT, strokeWidth: 1.2 }, encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' }, y } },
-    { mark: { type: 'tick', color: TEXT, thickness: 1.2, size: 9 }, encoding: { x: { field: 'min', type: 'quantitative' }, y } },
-    { mark: { type: 'tick', color: TEXT, thickness: 1.2, size: 9 }, encoding: { x: { field: 'max', type: 'quantitative' }, y } },
-    { mark: { type: 'text', align: 'left', dx: 5, fontSize: 11, color: TEXT }, encoding: { x: { field: 'max', type: 'quantitative' }, y, text: { field: 'text' } } },
+    {
+      mark: { type: 'rule', color: TEXT, strokeWidth: 1.2 },
+      encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' }, y },
+    },
+    {
+      mark: { type: 'tick', color: TEXT, thickness: 1.2, size: 9 },
+      encoding: { x: { field: 'min', type: 'quantitative' }, y },
+    },
+    {
+      mark: { type: 'tick', color: TEXT, thickness: 1.2, size: 9 },
+      encoding: { x: { field: 'max', type: 'quantitative' }, y },
+    },
+    {
+      mark: { type: 'text', align: 'left', dx: 5, fontSize: 11, color: TEXT },
+      encoding: { x: { field: 'max', type: 'quantitative' }, y, text: { field: 'text' } },
+    },
   ];
 }
 
@@ -172,26 +234,44 @@ function isDefault(result: { readonly label: string }): boolean {
 
 /** A colour per label: pbxsig's in blues (its default darkest), peers' in oranges, each in order. */
 function shades(labels: readonly string[]): { domain: string[]; range: string[] } {
-  const ours = [...labels.filter((l) => isDefault({ label: l })), ...labels.filter((l) => isPbxsig({ label: l }) && !isDefault({ label: l }))];
+  const ours = [
+    ...labels.filter((l) => isDefault({ label: l })),
+    ...labels.filter((l) => isPbxsig({ label: l }) && !isDefault({ label: l })),
+  ];
   const theirs = labels.filter((l) => !isPbxsig({ label: l }));
   const pick = (palette: readonly string[], i: number): string => palette[Math.min(i, palette.length - 1)] ?? TEXT;
-  return { domain: [...ours, ...theirs], range: [...ours.map((_, i) => pick(PBXSIG_SHADES, i)), ...theirs.map((_, i) => pick(PEER_SHADES, i))] };
+  return {
+    domain: [...ours, ...theirs],
+    range: [...ours.map((_, i) => pick(PBXSIG_SHADES, i)), ...theirs.map((_, i) => pick(PEER_SHADES, i))],
+  };
 }
 
 function drawInstallation(suite: NonNullable<ChartReport['installation']>, report: ChartReport): TopLevelSpec {
   // Fastest first; pbxsig's default (the darkest bar) is what a user gets.
   const rows = [...suite.results]
     .sort((a, b) => a.medianMs - b.medianMs)
-    .map((r) => ({ label: r.label, median: r.medianMs, min: r.minMs, max: r.maxMs, text: `${fixed(r.medianMs)} ms`, tool: isDefault(r) ? 'pbxsig (default)' : isPbxsig(r) ? 'pbxsig' : 'other tools' }));
+    .map((r) => ({
+      label: r.label,
+      median: r.medianMs,
+      min: r.minMs,
+      max: r.maxMs,
+      text: `${fixed(r.medianMs)} ms`,
+      tool: isDefault(r) ? 'pbxsig (default)' : isPbxsig(r) ? 'pbxsig' : 'other tools',
+    }));
   const domain = ['pbxsig (default)', 'pbxsig', 'other tools'].filter((t) => rows.some((r) => r.tool === t));
-  const range = domain.map((t) => (t === 'pbxsig (default)' ? PBXSIG.strong : t === 'pbxsig' ? PBXSIG.light : PEER.main));
+  const range = domain.map((t) =>
+    t === 'pbxsig (default)' ? PBXSIG.strong : t === 'pbxsig' ? PBXSIG.light : PEER.main,
+  );
   const { tree } = suite;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
     title: {
       text: `Verifying a whole installation: ${plural(tree.modules, 'module')}, ${plural(tree.files, 'file')}, ${mib(tree.bytes)}`,
-      subtitle: [`Cold process each, warm page cache. Bars: median of ${rounds(suite.rounds)}; whiskers: min–max.`, machineLine(report)],
+      subtitle: [
+        `Cold process each, warm page cache. Bars: median of ${rounds(suite.rounds)}; whiskers: min–max.`,
+        machineLine(report),
+      ],
     },
     width: WIDTH,
     height: { step: BAR_STEP },
@@ -209,26 +289,74 @@ function drawAudit(suite: NonNullable<ChartReport['audit']>, report: ChartReport
   const counts = suite.runs.map((r) => r.installations);
   const largest = Math.max(...counts);
   const time = suite.runs.flatMap((r) => [
-    { n: r.installations, series: AUDIT_SERIES, median: r.audit.medianMs / 1000, min: r.audit.minMs / 1000, max: r.audit.maxMs / 1000 },
-    { n: r.installations, series: VERIFY_SERIES, median: r.verify.medianMs / 1000, min: r.verify.minMs / 1000, max: r.verify.maxMs / 1000 },
+    {
+      n: r.installations,
+      series: AUDIT_SERIES,
+      median: r.audit.medianMs / 1000,
+      min: r.audit.minMs / 1000,
+      max: r.audit.maxMs / 1000,
+    },
+    {
+      n: r.installations,
+      series: VERIFY_SERIES,
+      median: r.verify.medianMs / 1000,
+      min: r.verify.minMs / 1000,
+      max: r.verify.maxMs / 1000,
+    },
   ]);
   const rss = suite.runs.flatMap((r) => [
     ...(r.audit.peakRssMiB === null ? [] : [{ n: r.installations, series: AUDIT_SERIES, median: r.audit.peakRssMiB }]),
-    ...(r.verify.peakRssMiB === null ? [] : [{ n: r.installations, series: VERIFY_SERIES, median: r.verify.peakRssMiB }]),
+    ...(r.verify.peakRssMiB === null
+      ? []
+      : [{ n: r.installations, series: VERIFY_SERIES, median: r.verify.peakRssMiB }]),
   ]);
-  const color: Encoding['color'] = { field: 'series', type: 'nominal', title: null, scale: { domain: [AUDIT_SERIES, VERIFY_SERIES], range: [PBXSIG.strong, PBXSIG.light] } };
-  const x: Encoding['x'] = { field: 'n', type: 'quantitative', title: 'installations (N)', scale: { domain: [0, largest], nice: false }, axis: { values: counts, format: 'd', grid: false } };
-  const lastPoints: Layer = { mark: { type: 'text', align: 'left', dx: 7, fontSize: 11, color: TEXT }, transform: [{ filter: `datum.n == ${largest}` }], encoding: { x, y: { field: 'median', type: 'quantitative' }, text: { field: 'text' } } };
+  const color: Encoding['color'] = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: [AUDIT_SERIES, VERIFY_SERIES], range: [PBXSIG.strong, PBXSIG.light] },
+  };
+  const x: Encoding['x'] = {
+    field: 'n',
+    type: 'quantitative',
+    title: 'installations (N)',
+    scale: { domain: [0, largest], nice: false },
+    axis: { values: counts, format: 'd', grid: false },
+  };
+  const lastPoints: Layer = {
+    mark: { type: 'text', align: 'left', dx: 7, fontSize: 11, color: TEXT },
+    transform: [{ filter: `datum.n == ${largest}` }],
+    encoding: { x, y: { field: 'median', type: 'quantitative' }, text: { field: 'text' } },
+  };
   // No panel titles: the y axis titles say what each panel is (and side-by-side titles sit at uneven heights).
-  const panel = (yTitle: string, values: Record<string, number | string>[], unit: string, digits: number, whiskers: boolean): Panel => ({
+  const panel = (
+    yTitle: string,
+    values: Record<string, number | string>[],
+    unit: string,
+    digits: number,
+    whiskers: boolean,
+  ): Panel => ({
     width: 300,
     height: 220,
     data: { values },
     transform: [{ calculate: `format(datum.median, ',.${digits}f') + ' ${unit}'`, as: 'text' }],
     layer: [
-      { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'median', type: 'quantitative', title: yTitle, axis: { tickCount: 6 } }, color } },
-      { mark: { type: 'point', filled: true, size: 45, opacity: 1 }, encoding: { x, y: { field: 'median', type: 'quantitative' }, color } },
-      ...(whiskers ? [{ mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' }, color } } satisfies Layer] : []),
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: { x, y: { field: 'median', type: 'quantitative', title: yTitle, axis: { tickCount: 6 } }, color },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 45, opacity: 1 },
+        encoding: { x, y: { field: 'median', type: 'quantitative' }, color },
+      },
+      ...(whiskers
+        ? [
+            {
+              mark: { type: 'rule', strokeWidth: 1.2 },
+              encoding: { x, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' }, color },
+            } satisfies Layer,
+          ]
+        : []),
       lastPoints,
     ],
   });
@@ -238,7 +366,10 @@ function drawAudit(suite: NonNullable<ChartReport['audit']>, report: ChartReport
     config: CONFIG,
     title: {
       text: `Auditing N installations at once vs verifying each (${plural(tree.files, 'file')}, ${mib(tree.bytes)} each)`,
-      subtitle: [`Cold processes, warm page cache. Points: median of ${roundsPerN(suite.runs)}; bars through them: min–max.`, machineLine(report)],
+      subtitle: [
+        `Cold processes, warm page cache. Points: median of ${roundsPerN(suite.runs)}; bars through them: min–max.`,
+        machineLine(report),
+      ],
     },
     hconcat: [
       panel('wall time (s), lower is better', time, 's', 1, true),
@@ -252,14 +383,30 @@ function drawAudit(suite: NonNullable<ChartReport['audit']>, report: ChartReport
 
 function drawShapes(shapes: NonNullable<ChartReport['shapes']>, report: ChartReport): TopLevelSpec {
   const panel = (entry: NonNullable<ChartReport['shapes']>[number]): VConcat['vconcat'][number] => {
-    const rows = entry.results.map((r) => ({ label: r.config.label, median: r.stats.medianMs, min: r.stats.minMs, max: r.stats.maxMs, text: `${fixed(r.stats.medianMs)} ms`, setting: r.config.id === 'default' ? 'pbxsig (default)' : 'pbxsig' }));
+    const rows = entry.results.map((r) => ({
+      label: r.config.label,
+      median: r.stats.medianMs,
+      min: r.stats.minMs,
+      max: r.stats.maxMs,
+      text: `${fixed(r.stats.medianMs)} ms`,
+      setting: r.config.id === 'default' ? 'pbxsig (default)' : 'pbxsig',
+    }));
     const { shape } = entry;
     return {
-      title: { text: `${shape.name}: ${plural(shape.modules, 'module')}, ${plural(shape.files, 'file')}, ${mib(shape.bytes)}`, fontSize: 12, subtitle: '' },
+      title: {
+        text: `${shape.name}: ${plural(shape.modules, 'module')}, ${plural(shape.files, 'file')}, ${mib(shape.bytes)}`,
+        fontSize: 12,
+        subtitle: '',
+      },
       width: WIDTH,
       height: { step: BAR_STEP },
       data: { values: rows },
-      layer: barLayers('time per verifyModules() call (ms), lower is better', { field: 'setting', type: 'nominal', scale: { domain: ['pbxsig (default)', 'pbxsig'], range: [PBXSIG.strong, PBXSIG.light] }, legend: null }),
+      layer: barLayers('time per verifyModules() call (ms), lower is better', {
+        field: 'setting',
+        type: 'nominal',
+        scale: { domain: ['pbxsig (default)', 'pbxsig'], range: [PBXSIG.strong, PBXSIG.light] },
+        legend: null,
+      }),
     };
   };
   return {
@@ -267,7 +414,10 @@ function drawShapes(shapes: NonNullable<ChartReport['shapes']>, report: ChartRep
     config: CONFIG,
     title: {
       text: 'verifyModules() in process, per configuration',
-      subtitle: ['Warm page cache. Bars: median; whiskers: min–max. Darkest bar: the default setting.', machineLine(report)],
+      subtitle: [
+        'Warm page cache. Bars: median; whiskers: min–max. Darkest bar: the default setting.',
+        machineLine(report),
+      ],
     },
     vconcat: shapes.map(panel),
     spacing: 28,
@@ -287,56 +437,157 @@ function logTicks(values: readonly number[]): number[] {
   const min = Math.min(...positive);
   const max = Math.max(...positive);
   const all: number[] = [];
-  for (let exp = Math.floor(Math.log10(min)); exp <= Math.ceil(Math.log10(max)); exp++) for (const m of [1, 2, 5]) all.push(Number((m * 10 ** exp).toPrecision(1)));
+  for (let exp = Math.floor(Math.log10(min)); exp <= Math.ceil(Math.log10(max)); exp++)
+    for (const m of [1, 2, 5]) all.push(Number((m * 10 ** exp).toPrecision(1)));
   const first = all.findLastIndex((t) => t <= min);
   const last = all.findIndex((t) => t >= max);
   return all.slice(Math.max(0, first), last === -1 ? all.length : last + 1);
 }
 
 function drawScaling(suite: NonNullable<ChartReport['scaling']>, report: ChartReport): TopLevelSpec {
-  const time = suite.sizes.flatMap((point) => point.results.map((r) => ({ files: point.files, label: r.label, median: r.medianMs / 1000, min: r.minMs / 1000, max: r.maxMs / 1000 })));
+  const time = suite.sizes.flatMap((point) =>
+    point.results.map((r) => ({
+      files: point.files,
+      label: r.label,
+      median: r.medianMs / 1000,
+      min: r.minMs / 1000,
+      max: r.maxMs / 1000,
+    })),
+  );
   const labels = [...new Set(time.map((row) => row.label))];
   const counts = suite.sizes.map((point) => point.files);
-  const filesAxis: Encoding['x'] = { field: 'files', type: 'quantitative', title: 'files in the installation (log scale)', scale: { type: 'log' }, axis: { values: counts, format: '~s', grid: false } };
+  const filesAxis: Encoding['x'] = {
+    field: 'files',
+    type: 'quantitative',
+    title: 'files in the installation (log scale)',
+    scale: { type: 'log' },
+    axis: { values: counts, format: '~s', grid: false },
+  };
   const scale = shades(labels);
   // Colour and dash on the same field in one mark: one legend. Dashes tell apart lines of one family
   // (pbxsig's solid), where shades alone are close.
   const legend = { orient: 'right', columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } as const;
   const color: Encoding['color'] = { field: 'label', type: 'nominal', title: null, scale, legend };
-  const dashes = scale.domain.map((label, i) => (isPbxsig({ label }) ? [1, 0] : ([[6, 3], [2, 2], [8, 3, 2, 3], [4, 4]][i % 4] ?? [1, 0])));
-  const strokeDash: Encoding['strokeDash'] = { field: 'label', type: 'nominal', title: null, scale: { domain: scale.domain, range: dashes }, legend };
+  const dashes = scale.domain.map((label, i) =>
+    isPbxsig({ label })
+      ? [1, 0]
+      : ([
+          [6, 3],
+          [2, 2],
+          [8, 3, 2, 3],
+          [4, 4],
+        ][i % 4] ?? [1, 0]),
+  );
+  const strokeDash: Encoding['strokeDash'] = {
+    field: 'label',
+    type: 'nominal',
+    title: null,
+    scale: { domain: scale.domain, range: dashes },
+    legend,
+  };
   const ticks = logTicks(time.flatMap((row) => [row.min, row.max]));
-  const y: Encoding['y'] = { field: 'median', type: 'quantitative', title: 'wall time (s, log scale), lower is better', scale: { type: 'log', domain: [ticks[0] ?? 0.01, ticks.at(-1) ?? 1], nice: false }, axis: { values: ticks } };
+  const y: Encoding['y'] = {
+    field: 'median',
+    type: 'quantitative',
+    title: 'wall time (s, log scale), lower is better',
+    scale: { type: 'log', domain: [ticks[0] ?? 0.01, ticks.at(-1) ?? 1], nice: false },
+    axis: { values: ticks },
+  };
   const timePanel: Panel = {
     width: 420,
     height: 240,
     data: { values: time },
     layer: [
-      { mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 40 } }, encoding: { x: filesAxis, y, color, strokeDash } },
+      {
+        mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 40 } },
+        encoding: { x: filesAxis, y, color, strokeDash },
+      },
     ],
   };
 
-  const sweep = suite.threads.results.map((r) => ({ threads: String(r.threads), median: r.medianMs, min: r.minMs, max: r.maxMs, text: fixed(r.medianMs), setting: r.threads === 'auto' ? 'pbxsig (default)' : 'pbxsig' }));
-  const threadsX: Encoding['x'] = { field: 'threads', type: 'ordinal', title: `--threads, at ${plural(suite.threads.files, 'file')}`, sort: null, axis: { labelAngle: 0 } };
+  const sweep = suite.threads.results.map((r) => ({
+    threads: String(r.threads),
+    median: r.medianMs,
+    min: r.minMs,
+    max: r.maxMs,
+    text: fixed(r.medianMs),
+    setting: r.threads === 'auto' ? 'pbxsig (default)' : 'pbxsig',
+  }));
+  const threadsX: Encoding['x'] = {
+    field: 'threads',
+    type: 'ordinal',
+    title: `--threads, at ${plural(suite.threads.files, 'file')}`,
+    sort: null,
+    axis: { labelAngle: 0 },
+  };
   const threadsPanel: Panel = {
     width: { step: 34 },
     height: 240,
     data: { values: sweep },
     layer: [
-      { mark: { type: 'bar', width: { band: 0.7 } }, encoding: { x: threadsX, y: { field: 'median', type: 'quantitative', title: 'wall time (ms), lower is better', axis: { format: ',d' } }, color: { field: 'setting', type: 'nominal', scale: { domain: ['pbxsig (default)', 'pbxsig'], range: [PBXSIG.strong, PBXSIG.light] }, legend: null } } },
-      { mark: { type: 'rule', color: TEXT, strokeWidth: 1.2 }, encoding: { x: threadsX, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+      {
+        mark: { type: 'bar', width: { band: 0.7 } },
+        encoding: {
+          x: threadsX,
+          y: {
+            field: 'median',
+            type: 'quantitative',
+            title: 'wall time (ms), lower is better',
+            axis: { format: ',d' },
+          },
+          color: {
+            field: 'setting',
+            type: 'nominal',
+            scale: { domain: ['pbxsig (default)', 'pbxsig'], range: [PBXSIG.strong, PBXSIG.light] },
+            legend: null,
+          },
+        },
+      },
+      {
+        mark: { type: 'rule', color: TEXT, strokeWidth: 1.2 },
+        encoding: { x: threadsX, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
+      },
     ],
   };
 
-  const rss = suite.sizes.flatMap((point) => point.results.filter((r) => isDefault(r) && r.peakRssMiB !== null).map((r) => ({ files: point.files, median: r.peakRssMiB ?? 0, label: r.label })));
+  const rss = suite.sizes.flatMap((point) =>
+    point.results
+      .filter((r) => isDefault(r) && r.peakRssMiB !== null)
+      .map((r) => ({ files: point.files, median: r.peakRssMiB ?? 0, label: r.label })),
+  );
   const limit = suite.memoryTarget.limitMiB;
   const rssPanel: Panel = {
     width: 220,
     height: 240,
     layer: [
-      { data: { values: rss }, mark: { type: 'line', strokeWidth: 2, color: PBXSIG.strong, point: { filled: true, size: 40, color: PBXSIG.strong } }, encoding: { x: filesAxis, y: { field: 'median', type: 'quantitative', title: 'pbxsig peak RSS (MiB), default threads', scale: { domainMin: 0 } } } },
-      { data: { values: [{ limit, text: `target: ${limit} MiB` }] }, mark: { type: 'rule', color: MUTED, strokeDash: [4, 3] }, encoding: { y: { field: 'limit', type: 'quantitative' } } },
-      { data: { values: [{ limit, text: `target: ${limit} MiB` }] }, mark: { type: 'text', align: 'left', baseline: 'top', x: 4, dy: 3, fontSize: 10, color: MUTED }, encoding: { y: { field: 'limit', type: 'quantitative' }, text: { field: 'text' } } },
+      {
+        data: { values: rss },
+        mark: {
+          type: 'line',
+          strokeWidth: 2,
+          color: PBXSIG.strong,
+          point: { filled: true, size: 40, color: PBXSIG.strong },
+        },
+        encoding: {
+          x: filesAxis,
+          y: {
+            field: 'median',
+            type: 'quantitative',
+            title: 'pbxsig peak RSS (MiB), default threads',
+            scale: { domainMin: 0 },
+          },
+        },
+      },
+      {
+        data: { values: [{ limit, text: `target: ${limit} MiB` }] },
+        mark: { type: 'rule', color: MUTED, strokeDash: [4, 3] },
+        encoding: { y: { field: 'limit', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ limit, text: `target: ${limit} MiB` }] },
+        mark: { type: 'text', align: 'left', baseline: 'top', x: 4, dy: 3, fontSize: 10, color: MUTED },
+        encoding: { y: { field: 'limit', type: 'quantitative' }, text: { field: 'text' } },
+      },
     ],
   };
 
@@ -345,7 +596,10 @@ function drawScaling(suite: NonNullable<ChartReport['scaling']>, report: ChartRe
     config: CONFIG,
     title: {
       text: 'pbxsig verify --root as installations grow',
-      subtitle: ['Cold processes, warm page cache; medians (fewer rounds at the larger sizes), bars: min–max.', machineLine(report)],
+      subtitle: [
+        'Cold processes, warm page cache; medians (fewer rounds at the larger sizes), bars: min–max.',
+        machineLine(report),
+      ],
     },
     vconcat: [timePanel, { hconcat: [threadsPanel, ...(rss.length > 0 ? [rssPanel] : [])], spacing: 60 }],
     spacing: 36,

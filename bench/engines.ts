@@ -43,7 +43,9 @@ export interface EnginePlan {
 
 /** --quick: the largest input 8 MiB and 4 MiB a sample, about 2 s in all; full: 64 MiB and 32 MiB a sample, about 30 s. */
 export function enginePlan(quick: boolean, rounds: number): EnginePlan {
-  return quick ? { sizes: [KiB, 16 * KiB, MiB, 8 * MiB], workloadBytes: 4 * MiB, rounds } : { sizes: [KiB, 16 * KiB, MiB, 64 * MiB], workloadBytes: 32 * MiB, rounds };
+  return quick
+    ? { sizes: [KiB, 16 * KiB, MiB, 8 * MiB], workloadBytes: 4 * MiB, rounds }
+    : { sizes: [KiB, 16 * KiB, MiB, 64 * MiB], workloadBytes: 32 * MiB, rounds };
 }
 
 export interface Throughput {
@@ -111,12 +113,14 @@ export async function compareEngines(random: Random, plan: EnginePlan): Promise<
   const cells: Cell[] = [];
   for (const algorithm of ENGINE_ALGORITHMS) {
     for (const size of plan.sizes) {
-      for (const engine of engines.filter((e) => e.algorithm === algorithm)) cells.push({ engine, size, count: Math.max(1, Math.floor(plan.workloadBytes / size)) });
+      for (const engine of engines.filter((e) => e.algorithm === algorithm))
+        cells.push({ engine, size, count: Math.max(1, Math.floor(plan.workloadBytes / size)) });
     }
   }
   const run = (cell: Cell): number => {
     const started = performance.now();
-    for (let i = 0, offset = 0; i < cell.count; i++, offset += cell.size) cell.engine.digest(area.subarray(offset, offset + cell.size));
+    for (let i = 0, offset = 0; i < cell.count; i++, offset += cell.size)
+      cell.engine.digest(area.subarray(offset, offset + cell.size));
     return performance.now() - started;
   };
 
@@ -151,19 +155,27 @@ export async function compareEngines(random: Random, plan: EnginePlan): Promise<
       mibPerSec: { median: mib / (medianMs / 1000), min: mib / (maxMs / 1000), max: mib / (minMs / 1000) },
     };
   });
-  const find = (algorithm: EngineAlgorithm, engine: EngineName, size: number): EngineCell | undefined => results.find((r) => r.algorithm === algorithm && r.engine === engine && r.inputBytes === size);
+  const find = (algorithm: EngineAlgorithm, engine: EngineName, size: number): EngineCell | undefined =>
+    results.find((r) => r.algorithm === algorithm && r.engine === engine && r.inputBytes === size);
   const ratios = ENGINE_ALGORITHMS.flatMap((algorithm) =>
     plan.sizes.map((size): EngineRatio => {
       const node = find(algorithm, 'node', size);
       const wasm = find(algorithm, 'wasm', size);
-      return { algorithm, inputBytes: size, nodeOverWasm: node && wasm ? node.mibPerSec.median / wasm.mibPerSec.median : null };
+      return {
+        algorithm,
+        inputBytes: size,
+        nodeOverWasm: node && wasm ? node.mibPerSec.median / wasm.mibPerSec.median : null,
+      };
     }),
   );
   return {
     sizes: plan.sizes,
     workloadBytes: plan.workloadBytes,
     rounds: plan.rounds,
-    algorithms: ENGINE_ALGORITHMS.map((algorithm) => ({ algorithm, engines: engines.filter((e) => e.algorithm === algorithm).map((e) => e.engine) })),
+    algorithms: ENGINE_ALGORITHMS.map((algorithm) => ({
+      algorithm,
+      engines: engines.filter((e) => e.algorithm === algorithm).map((e) => e.engine),
+    })),
     results,
     ratios,
   };
@@ -190,7 +202,12 @@ async function makeEngines(): Promise<Engine[]> {
     }
     const [name, factory] = wasmFactories[algorithm];
     const wasm = await factory();
-    engines.push({ algorithm, engine: 'wasm', label: `hash-wasm ${name}`, digest: (data) => (data.length <= SLICE ? wasm.init().update(data).digest('hex') : sliced(data, wasm.init())) });
+    engines.push({
+      algorithm,
+      engine: 'wasm',
+      label: `hash-wasm ${name}`,
+      digest: (data) => (data.length <= SLICE ? wasm.init().update(data).digest('hex') : sliced(data, wasm.init())),
+    });
   }
   return engines;
 }
@@ -224,17 +241,24 @@ function checkEngines(engines: readonly Engine[], area: Uint8Array, sizes: reado
     const mine = engines.filter((e) => e.algorithm === algorithm);
     for (const size of sizes) {
       const digests = mine.map((e) => e.digest(area.subarray(0, size)));
-      if (new Set(digests).size !== 1) throw new Error(`engines: ${algorithm} at ${size} bytes: digests disagree: ${mine.map((e, i) => `${e.label} ${digests[i]}`).join(' vs ')}`);
+      if (new Set(digests).size !== 1)
+        throw new Error(
+          `engines: ${algorithm} at ${size} bytes: digests disagree: ${mine.map((e, i) => `${e.label} ${digests[i]}`).join(' vs ')}`,
+        );
     }
   }
   const blake3 = engines.find((e) => e.algorithm === 'blake3');
-  if (blake3 && blake3.digest(new Uint8Array(0)) !== BLAKE3_EMPTY) throw new Error('engines: hash-wasm BLAKE3 of the empty input is not the published digest');
+  if (blake3 && blake3.digest(new Uint8Array(0)) !== BLAKE3_EMPTY)
+    throw new Error('engines: hash-wasm BLAKE3 of the empty input is not the published digest');
 }
 
 // ---- Markdown ------------------------------------------------------------------------------------
 
 export function renderEngines(engines: EngineComparison): string {
-  const rate = (cell: EngineCell | undefined): string => (cell ? `${fixed(cell.mibPerSec.median)} (${fixed(cell.mibPerSec.min)}–${fixed(cell.mibPerSec.max)})` : '– (not in this engine)');
+  const rate = (cell: EngineCell | undefined): string =>
+    cell
+      ? `${fixed(cell.mibPerSec.median)} (${fixed(cell.mibPerSec.min)}–${fixed(cell.mibPerSec.max)})`
+      : '– (not in this engine)';
   const lines = [
     '',
     `## engines: node:crypto vs hash-wasm, per algorithm and input size; main thread, no pool, no files`,
@@ -248,12 +272,17 @@ export function renderEngines(engines: EngineComparison): string {
   ];
   for (const { algorithm } of engines.algorithms) {
     for (const size of engines.sizes) {
-      const cell = (engine: EngineName): EngineCell | undefined => engines.results.find((r) => r.algorithm === algorithm && r.engine === engine && r.inputBytes === size);
-      const ratio = engines.ratios.find((r) => r.algorithm === algorithm && r.inputBytes === size)?.nodeOverWasm ?? null;
-      lines.push(`| ${algorithm} | ${formatBytes(size)} | ${rate(cell('node'))} | ${rate(cell('wasm'))} | ${ratio === null ? 'wasm only' : `${ratio.toFixed(2)}×`} |`);
+      const cell = (engine: EngineName): EngineCell | undefined =>
+        engines.results.find((r) => r.algorithm === algorithm && r.engine === engine && r.inputBytes === size);
+      const ratio =
+        engines.ratios.find((r) => r.algorithm === algorithm && r.inputBytes === size)?.nodeOverWasm ?? null;
+      lines.push(
+        `| ${algorithm} | ${formatBytes(size)} | ${rate(cell('node'))} | ${rate(cell('wasm'))} | ${ratio === null ? 'wasm only' : `${ratio.toFixed(2)}×`} |`,
+      );
     }
   }
   const wasmOnly = engines.algorithms.filter((a) => !a.engines.includes('node')).map((a) => a.algorithm);
-  if (wasmOnly.length > 0) lines.push('', `Wasm only (this Node's OpenSSL has no such digest): ${wasmOnly.join(', ')}.`);
+  if (wasmOnly.length > 0)
+    lines.push('', `Wasm only (this Node's OpenSSL has no such digest): ${wasmOnly.join(', ')}.`);
   return `${lines.join('\n')}\n`;
 }

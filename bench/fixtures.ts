@@ -45,7 +45,25 @@ const SMALL_MIN = 50;
 const SMALL_MAX = Math.round(2.5 * MiB);
 
 // Names seen in FreePBX modules, so paths have realistic depth and length.
-const DIRS = ['assets', 'js', 'css', 'images', 'views', 'Api', 'Rest', 'Gql', 'Console', 'i18n', 'de_DE', 'LC_MESSAGES', 'vendor', 'src', 'lib', 'Backup', 'Job'];
+const DIRS = [
+  'assets',
+  'js',
+  'css',
+  'images',
+  'views',
+  'Api',
+  'Rest',
+  'Gql',
+  'Console',
+  'i18n',
+  'de_DE',
+  'LC_MESSAGES',
+  'vendor',
+  'src',
+  'lib',
+  'Backup',
+  'Job',
+];
 const EXTS = ['php', 'php', 'php', 'js', 'css', 'png', 'svg', 'po', 'mo', 'json', 'xml', 'html'];
 
 /** A throwaway anchor (standing in for the FreePBX master key) and a developer key it certifies. */
@@ -58,7 +76,13 @@ export async function makeSigner(root: string): Promise<Signer> {
 }
 
 /** `totalFiles` small files spread over `moduleCount` modules, in nested directories. */
-export async function writeSmallShape(root: string, signer: Signer, random: Random, totalFiles: number, moduleCount: number): Promise<Shape> {
+export async function writeSmallShape(
+  root: string,
+  signer: Signer,
+  random: Random,
+  totalFiles: number,
+  moduleCount: number,
+): Promise<Shape> {
   const modules: string[] = [];
   const sizes: number[] = [];
   for (let m = 0; m < moduleCount; m++) {
@@ -81,7 +105,13 @@ export async function writeSmallShape(root: string, signer: Signer, random: Rand
 }
 
 /** One module of `count` files of `size` bytes each, written in chunks to keep memory flat. */
-export async function writeLargeShape(root: string, signer: Signer, random: Random, count: number, size: number): Promise<Shape> {
+export async function writeLargeShape(
+  root: string,
+  signer: Signer,
+  random: Random,
+  count: number,
+  size: number,
+): Promise<Shape> {
   const dir = join(root, 'large', 'bigmodule');
   await mkdir(join(dir, 'data'), { recursive: true });
   const entries: BodyEntry[] = [];
@@ -91,7 +121,7 @@ export async function writeLargeShape(root: string, signer: Signer, random: Rand
     const hash = createHash('sha256');
     const file = await open(join(dir, path), 'w');
     try {
-      for (let written = 0; written < size; ) {
+      for (let written = 0; written < size;) {
         const part = chunk.subarray(0, Math.min(chunk.length, size - written));
         fillRandom(random, part);
         hash.update(part);

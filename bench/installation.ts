@@ -53,39 +53,155 @@ const SPACE_SHARE = 0.002;
 
 // The 34 modules beside framework, with rough relative sizes (files) of a real FreePBX 17 install.
 const MODULES: ReadonlyArray<readonly [string, number]> = [
-  ['api', 14], ['ucp', 12], ['core', 10], ['backup', 8], ['userman', 7], ['sysadmin', 6], ['cdr', 5],
-  ['pm2', 5], ['certman', 4], ['dashboard', 4], ['voicemail', 4], ['contactmanager', 4], ['calendar', 4],
-  ['filestore', 3], ['sipsettings', 3], ['recordings', 3], ['cel', 3], ['music', 2], ['soundlang', 2],
-  ['queues', 2], ['ivr', 2], ['ringgroups', 2], ['timeconditions', 2], ['findmefollow', 2],
-  ['logfiles', 2], ['conferences', 1], ['featurecodeadmin', 1], ['callrecording', 1], ['announcement', 1],
-  ['blacklist', 1], ['cidlookup', 1], ['daynight', 1], ['infoservices', 1], ['paging', 1],
+  ['api', 14],
+  ['ucp', 12],
+  ['core', 10],
+  ['backup', 8],
+  ['userman', 7],
+  ['sysadmin', 6],
+  ['cdr', 5],
+  ['pm2', 5],
+  ['certman', 4],
+  ['dashboard', 4],
+  ['voicemail', 4],
+  ['contactmanager', 4],
+  ['calendar', 4],
+  ['filestore', 3],
+  ['sipsettings', 3],
+  ['recordings', 3],
+  ['cel', 3],
+  ['music', 2],
+  ['soundlang', 2],
+  ['queues', 2],
+  ['ivr', 2],
+  ['ringgroups', 2],
+  ['timeconditions', 2],
+  ['findmefollow', 2],
+  ['logfiles', 2],
+  ['conferences', 1],
+  ['featurecodeadmin', 1],
+  ['callrecording', 1],
+  ['announcement', 1],
+  ['blacklist', 1],
+  ['cidlookup', 1],
+  ['daynight', 1],
+  ['infoservices', 1],
+  ['paging', 1],
 ];
 
 // Directory and file names seen in FreePBX modules. No "modules": framework's web files must never
 // land in <webroot>/admin/modules/<name>, where they would be unlisted files of that module.
 const DIRS = [
-  'assets', 'js', 'css', 'images', 'fonts', 'less', 'views', 'page', 'Api', 'Rest', 'Gql', 'Console', 'i18n',
-  'de_DE', 'fr_FR', 'LC_MESSAGES', 'vendor', 'src', 'lib', 'Backup', 'Restore', 'Job', 'Handlers', 'Models',
-  'Drivers', 'classes', 'templates', 'widgets', 'ucp', 'functions', 'Schema', 'Type', 'Resolver',
+  'assets',
+  'js',
+  'css',
+  'images',
+  'fonts',
+  'less',
+  'views',
+  'page',
+  'Api',
+  'Rest',
+  'Gql',
+  'Console',
+  'i18n',
+  'de_DE',
+  'fr_FR',
+  'LC_MESSAGES',
+  'vendor',
+  'src',
+  'lib',
+  'Backup',
+  'Restore',
+  'Job',
+  'Handlers',
+  'Models',
+  'Drivers',
+  'classes',
+  'templates',
+  'widgets',
+  'ucp',
+  'functions',
+  'Schema',
+  'Type',
+  'Resolver',
 ];
-const STEMS = ['index', 'Module', 'helper', 'main', 'form', 'grid', 'Controller', 'view', 'messages', 'icon', 'bundle', 'Service', 'config', 'table'];
+const STEMS = [
+  'index',
+  'Module',
+  'helper',
+  'main',
+  'form',
+  'grid',
+  'Controller',
+  'view',
+  'messages',
+  'icon',
+  'bundle',
+  'Service',
+  'config',
+  'table',
+];
 const EXTS = ['php', 'php', 'php', 'php', 'js', 'js', 'css', 'png', 'svg', 'po', 'mo', 'json', 'xml', 'html', 'tpl'];
 
 // Framework's non-web parts, by real names. Installed into AMPBIN, AMPSBIN, ASTAGIDIR, sounds.
-const FRAMEWORK_PLAIN = ['module.xml', 'install.php', 'uninstall.php', 'functions.inc.php', 'Framework.class.php', 'LICENSE', 'README.md'];
+const FRAMEWORK_PLAIN = [
+  'module.xml',
+  'install.php',
+  'uninstall.php',
+  'functions.inc.php',
+  'Framework.class.php',
+  'LICENSE',
+  'README.md',
+];
 const FRAMEWORK_BIN = [
-  'retrieve_conf', 'freepbx_engine', 'module_admin', 'gen_amp_conf.php', 'archive_recordings', 'freepbx_setting',
-  'generate_hints.php', 'fax-process.pl', 'freepbx-cron-scheduler.php', 'queue_reset_stats.php', 'dumpastdb.php',
-  'restoreastdb.php', 'stoprecording.php', 'one_touch_record.php',
+  'retrieve_conf',
+  'freepbx_engine',
+  'module_admin',
+  'gen_amp_conf.php',
+  'archive_recordings',
+  'freepbx_setting',
+  'generate_hints.php',
+  'fax-process.pl',
+  'freepbx-cron-scheduler.php',
+  'queue_reset_stats.php',
+  'dumpastdb.php',
+  'restoreastdb.php',
+  'stoprecording.php',
+  'one_touch_record.php',
 ].map((name) => `amp_conf/bin/${name}`);
 const FRAMEWORK_SBIN = ['fwconsole', 'amportal'].map((name) => `amp_conf/sbin/${name}`);
-const FRAMEWORK_AGI = ['dialparties.agi', 'enumlookup.agi', 'fixlocalprefix', 'phpagi.php', 'phpagi-asmanager.php', 'list-item-remove.php'].map((name) => `amp_conf/agi-bin/${name}`);
+const FRAMEWORK_AGI = [
+  'dialparties.agi',
+  'enumlookup.agi',
+  'fixlocalprefix',
+  'phpagi.php',
+  'phpagi-asmanager.php',
+  'list-item-remove.php',
+].map((name) => `amp_conf/agi-bin/${name}`);
 const FRAMEWORK_SOUNDS = ['en/beep.gsm', 'en/custom/readme.txt'].map((name) => `amp_conf/sounds/${name}`);
 /** Listed by framework's manifest, never checked by FreePBX, so never installed here. */
 const FRAMEWORK_SKIPPED = [
-  ...['extensions.conf', 'features.conf', 'iax.conf', 'logger.conf', 'manager.conf', 'modules.conf', 'musiconhold.conf', 'sip.conf', 'voicemail.conf', 'indications.conf'].map((n) => `amp_conf/astetc/${n}`),
+  ...[
+    'extensions.conf',
+    'features.conf',
+    'iax.conf',
+    'logger.conf',
+    'manager.conf',
+    'modules.conf',
+    'musiconhold.conf',
+    'sip.conf',
+    'voicemail.conf',
+    'indications.conf',
+  ].map((n) => `amp_conf/astetc/${n}`),
   ...['default/macroform-cold_day.wav', 'default/macroform-robot_dity.wav'].map((n) => `amp_conf/moh/${n}`),
-  ...['16.0.1/migration.php', '16.0.2/migration.php', '17.0.1/migration.php', '17.0.2/migration.php', '17.0.3/migration.php'].map((n) => `upgrades/${n}`),
+  ...[
+    '16.0.1/migration.php',
+    '16.0.2/migration.php',
+    '17.0.1/migration.php',
+    '17.0.2/migration.php',
+    '17.0.3/migration.php',
+  ].map((n) => `upgrades/${n}`),
 ];
 
 export interface GeneratedModule {
@@ -137,15 +253,28 @@ export interface InstallationScale {
  * Writes an installation of about `totalFiles` files under `root`: 35 modules, signed by `developer`
  * (which `anchor` certifies), both public keys in BMO. Returns what was written, for checks and the report.
  */
-export async function writeInstallation(root: string, seed: number, totalFiles: number, anchor: TestKey, developer: TestKey, scale: InstallationScale = {}): Promise<GeneratedInstallation> {
+export async function writeInstallation(
+  root: string,
+  seed: number,
+  totalFiles: number,
+  anchor: TestKey,
+  developer: TestKey,
+  scale: InstallationScale = {},
+): Promise<GeneratedInstallation> {
   // Separate streams, so that e.g. a change in path drawing does not change every size and byte.
   const sizeRandom = mulberry32(seed);
   const layoutRandom = mulberry32(seed + 1);
   const writer = new TreeWriter(root, mulberry32(seed + 2));
 
-  const frameworkFiles = Math.min(Math.round(totalFiles * FRAMEWORK_SHARE), scale.maxModuleFiles ?? Number.POSITIVE_INFINITY);
+  const frameworkFiles = Math.min(
+    Math.round(totalFiles * FRAMEWORK_SHARE),
+    scale.maxModuleFiles ?? Number.POSITIVE_INFINITY,
+  );
   const moduleList = repeatedModules(totalFiles - frameworkFiles, scale.maxModuleFiles);
-  const counts = splitByWeight(totalFiles - frameworkFiles, moduleList.map(([, weight]) => weight));
+  const counts = splitByWeight(
+    totalFiles - frameworkFiles,
+    moduleList.map(([, weight]) => weight),
+  );
   // The two key files are framework files with their own (real) sizes; every other file draws one.
   const sizes = drawSizes(sizeRandom, totalFiles - 2);
   let next = 0;
@@ -155,7 +284,11 @@ export async function writeInstallation(root: string, seed: number, totalFiles: 
     return Math.min(size, scale.maxFileBytes ?? size);
   };
 
-  await writeFiles(root, { 'etc/amportal.conf': `# FreePBX settings\n${Object.entries(SETTINGS).map(([k, v]) => `${k}=${v}`).join('\n')}\n` });
+  await writeFiles(root, {
+    'etc/amportal.conf': `# FreePBX settings\n${Object.entries(SETTINGS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+  });
   const modulesDir = join(SETTINGS.AMPWEBROOT, 'admin/modules');
   const modules: GeneratedModule[] = [];
   let moduleTarget = '';
@@ -173,13 +306,20 @@ export async function writeInstallation(root: string, seed: number, totalFiles: 
 
   // Framework: the BMO key files are part of its web tree, as in the real one.
   const bmo = join(SETTINGS.AMPWEBROOT, 'admin/libraries/BMO');
-  const keyEntries = [anchor, developer].map((key) => writer.writeText(join(bmo, `${key.keyId}.key`), `amp_conf/htdocs/admin/libraries/BMO/${key.keyId}.key`, key.publicKey.armor()));
+  const keyEntries = [anchor, developer].map((key) =>
+    writer.writeText(
+      join(bmo, `${key.keyId}.key`),
+      `amp_conf/htdocs/admin/libraries/BMO/${key.keyId}.key`,
+      key.publicKey.armor(),
+    ),
+  );
   const fixed = [...FRAMEWORK_PLAIN, ...FRAMEWORK_BIN, ...FRAMEWORK_SBIN, ...FRAMEWORK_AGI, ...FRAMEWORK_SOUNDS];
   const webCount = frameworkFiles - fixed.length - keyEntries.length;
   const webPaths = treePaths(layoutRandom, 'amp_conf/htdocs/admin', webCount);
   const frameworkDir = join(modulesDir, 'framework');
   const entries: BodyEntry[] = [...keyEntries];
-  for (const path of [...fixed, ...webPaths]) entries.push(writer.write(installedAt(path, frameworkDir), path, nextSize()));
+  for (const path of [...fixed, ...webPaths])
+    entries.push(writer.write(installedAt(path, frameworkDir), path, nextSize()));
   // Skipped entries: listed with some digest, nothing on disk (FreePBX and pbxsig must not look).
   for (const path of FRAMEWORK_SKIPPED) entries.push({ path, digest: sha256(path) });
   await signModule(join(root, frameworkDir), developer, { entries });
@@ -214,12 +354,18 @@ function repeatedModules(files: number, maxFiles: number | undefined): ReadonlyA
   const largest = Math.max(...MODULES.map(([, weight]) => weight));
   const copies = maxFiles === undefined ? 1 : Math.max(1, Math.ceil((files * largest) / totalWeight / maxFiles));
   const list: Array<readonly [string, number]> = [];
-  for (let copy = 1; copy <= copies; copy++) for (const [name, weight] of MODULES) list.push([copy === 1 ? name : `${name}${copy}`, weight]);
+  for (let copy = 1; copy <= copies; copy++)
+    for (const [name, weight] of MODULES) list.push([copy === 1 ? name : `${name}${copy}`, weight]);
   return list;
 }
 
 /** A small signed module (about `count` files), for timing process start-up rather than hashing. */
-export async function writeSmallModule(dir: string, seed: number, count: number, developer: TestKey): Promise<{ files: number; bytes: number }> {
+export async function writeSmallModule(
+  dir: string,
+  seed: number,
+  count: number,
+  developer: TestKey,
+): Promise<{ files: number; bytes: number }> {
   const writer = new TreeWriter(dir, mulberry32(seed + 2));
   const sizes = drawSizes(mulberry32(seed), count - 1);
   const paths = ['module.xml', ...treePaths(mulberry32(seed + 1), '', count - 1)];
@@ -245,8 +391,10 @@ function installedAt(path: string, frameworkDir: string): string {
 export function drawSizes(random: Random, count: number): number[] {
   const bundles = Math.round(count * BUNDLE_SHARE);
   const sizes: number[] = [];
-  for (let i = 0; i < bundles; i++) sizes.push(Math.round(BUNDLE_MIN * Math.exp(((i + random()) / bundles) * Math.log(MAX_SIZE / BUNDLE_MIN))));
-  while (sizes.length < count) sizes.push(Math.round(Math.min(MAX_SIZE, Math.max(MIN_SIZE, logNormal(random, MEDIAN, SIGMA)))));
+  for (let i = 0; i < bundles; i++)
+    sizes.push(Math.round(BUNDLE_MIN * Math.exp(((i + random()) / bundles) * Math.log(MAX_SIZE / BUNDLE_MIN))));
+  while (sizes.length < count)
+    sizes.push(Math.round(Math.min(MAX_SIZE, Math.max(MIN_SIZE, logNormal(random, MEDIAN, SIGMA)))));
   // Fisher-Yates, so the bundles land in random modules and directories.
   for (let i = sizes.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -284,7 +432,8 @@ function treePaths(random: Random, base: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
     const dir = pick(random, dirs);
     const stem = pick(random, STEMS);
-    const name = random() < SPACE_SHARE ? `${stem} copy ${i}.${pick(random, EXTS)}` : `${stem}${i}.${pick(random, EXTS)}`;
+    const name =
+      random() < SPACE_SHARE ? `${stem} copy ${i}.${pick(random, EXTS)}` : `${stem}${i}.${pick(random, EXTS)}`;
     return dir === '' ? name : `${dir}/${name}`;
   });
 }

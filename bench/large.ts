@@ -182,7 +182,13 @@ const CONFIGS: readonly Config[] = [
   { id: 'main', label: 'pbxsig verify --threads 0 (main thread)', threads: ['--threads', '0'] },
 ];
 
-export async function runLargeSuite(temp: string, signer: Signer, seed: number, plan: LargePlan, progress: Progress): Promise<LargeSuite> {
+export async function runLargeSuite(
+  temp: string,
+  signer: Signer,
+  seed: number,
+  plan: LargePlan,
+  progress: Progress,
+): Promise<LargeSuite> {
   const base = join(temp, 'large-suite');
   mkdirSync(base, { recursive: true });
   const probe = rssProbe(base);
@@ -221,11 +227,18 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
   let module: LargeSuite['module'] = null;
   let baseline: Baseline | null = null;
   if (!fits(moduleBytes)) {
-    skipped.push(`the ${plan.files} x ${mib(plan.fileBytes)} module: ${mib(moduleBytes)} plus ${mib(RESERVE_BYTES)} reserve do not fit in the free space`);
+    skipped.push(
+      `the ${plan.files} x ${mib(plan.fileBytes)} module: ${mib(moduleBytes)} plus ${mib(RESERVE_BYTES)} reserve do not fit in the free space`,
+    );
   } else {
     const dir = join(base, 'bigmodule');
     progress(`large: writing ${plan.files} files of ${mib(plan.fileBytes)}`);
-    await writeModule(dir, signer, block, Array.from({ length: plan.files }, () => plan.fileBytes));
+    await writeModule(
+      dir,
+      signer,
+      block,
+      Array.from({ length: plan.files }, () => plan.fileBytes),
+    );
     module = { files: plan.files, fileBytes: plan.fileBytes, bytes: moduleBytes };
     // Freshly written data: flush it now, or the kernel's writeback competes with the timed runs.
     progress('large: sync');
@@ -234,7 +247,11 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
     const tinyDir = join(base, 'tinymodule');
     await writeModule(tinyDir, signer, block, [1024]);
     const commands = CONFIGS.map((c) => command(c, dir));
-    const baselineCommand: ProcessCommand = { ...command(CONFIGS[0] as Config, tinyDir), id: 'baseline', label: 'pbxsig verify, a module of one 1 KiB file (the fixed cost)' };
+    const baselineCommand: ProcessCommand = {
+      ...command(CONFIGS[0] as Config, tinyDir),
+      id: 'baseline',
+      label: 'pbxsig verify, a module of one 1 KiB file (the fixed cost)',
+    };
     const threadsUsed = new Map<string, number>();
     progress('large: checking each configuration after one flipped byte, then on the clean module');
     const target = join(dir, 'data', 'blob1.bin');
@@ -256,9 +273,14 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
       await betweenRuns();
     }
     expectClean(measuredRun(baselineCommand, probe, base, REPO, true), baselineCommand, 1, 1024);
-    const timed = [...commands.map((c) => ({ c, files: plan.files, bytes: moduleBytes })), { c: baselineCommand, files: 1, bytes: 1024 }];
+    const timed = [
+      ...commands.map((c) => ({ c, files: plan.files, bytes: moduleBytes })),
+      { c: baselineCommand, files: 1, bytes: 1024 },
+    ];
 
-    const samples = new Map<string, { wall: number[]; reported: number[]; rssKiB: number | null }>(timed.map(({ c }) => [c.id, { wall: [], reported: [], rssKiB: null }]));
+    const samples = new Map<string, { wall: number[]; reported: number[]; rssKiB: number | null }>(
+      timed.map(({ c }) => [c.id, { wall: [], reported: [], rssKiB: null }]),
+    );
     for (let round = 0; round < plan.rounds; round++) {
       for (let k = 0; k < timed.length; k++) {
         const { c, files, bytes } = timed[(k + round) % timed.length] as (typeof timed)[number];
@@ -276,17 +298,36 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
     rmSync(tinyDir, { recursive: true, force: true });
 
     const tiny = samples.get(baselineCommand.id) ?? { wall: [], reported: [], rssKiB: null };
-    baseline = { command: `${baselineCommand.shown} (DIR: one 1 KiB file)`, samplesMs: tiny.wall, medianMs: median(tiny.wall), minMs: Math.min(...tiny.wall), maxMs: Math.max(...tiny.wall), reportedMedianMs: median(tiny.reported) };
+    baseline = {
+      command: `${baselineCommand.shown} (DIR: one 1 KiB file)`,
+      samplesMs: tiny.wall,
+      medianMs: median(tiny.wall),
+      minMs: Math.min(...tiny.wall),
+      maxMs: Math.max(...tiny.wall),
+      reportedMedianMs: median(tiny.reported),
+    };
     for (const c of commands) {
       const entry = samples.get(c.id) ?? { wall: [], reported: [], rssKiB: null };
-      runs.push(largeRun(c, threadsUsed.get(c.id) ?? -1, entry.wall, entry.reported, entry.rssKiB, moduleBytes, baseline.medianMs));
+      runs.push(
+        largeRun(
+          c,
+          threadsUsed.get(c.id) ?? -1,
+          entry.wall,
+          entry.reported,
+          entry.rssKiB,
+          moduleBytes,
+          baseline.medianMs,
+        ),
+      );
     }
   }
 
   // ---- peak memory on one huge file ----
   let memory: MemoryRun | null = null;
   if (!fits(plan.memoryFileBytes)) {
-    skipped.push(`the single ${mib(plan.memoryFileBytes)} file: it and ${mib(RESERVE_BYTES)} reserve do not fit in the free space`);
+    skipped.push(
+      `the single ${mib(plan.memoryFileBytes)} file: it and ${mib(RESERVE_BYTES)} reserve do not fit in the free space`,
+    );
   } else {
     const dir = join(base, 'onefile');
     progress(`large: writing one file of ${mib(plan.memoryFileBytes)}`);
@@ -309,7 +350,9 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
       peakRssMiB: kibToMiB(run.rssKiB),
       peakRssMB: run.rssKiB === null ? null : (run.rssKiB * 1024) / 1e6,
     };
-    progress(`large: one ${mib(plan.memoryFileBytes)} file: ${Math.round(run.ms)} ms, peak RSS ${memory.peakRssMiB === null ? 'n/a' : `${memory.peakRssMiB.toFixed(1)} MiB`}`);
+    progress(
+      `large: one ${mib(plan.memoryFileBytes)} file: ${Math.round(run.ms)} ms, peak RSS ${memory.peakRssMiB === null ? 'n/a' : `${memory.peakRssMiB.toFixed(1)} MiB`}`,
+    );
   }
 
   for (let i = 1; i < plan.opensslRuns; i++) {
@@ -322,7 +365,10 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
   const single = best(limitSamples);
   const limitMiBPerSec = single === null ? null : single * cores;
   const limit: HashLimit = {
-    command: first.version === null ? null : `openssl speed -mr -seconds ${plan.opensslSeconds} -bytes ${OPENSSL_BLOCK} -evp sha256`,
+    command:
+      first.version === null
+        ? null
+        : `openssl speed -mr -seconds ${plan.opensslSeconds} -bytes ${OPENSSL_BLOCK} -evp sha256`,
     opensslVersion: first.version,
     nodeOpenssl: process.versions.openssl ?? 'unknown',
     blockBytes: OPENSSL_BLOCK,
@@ -337,9 +383,11 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
     ...r,
     limitOverThroughput: limitMiBPerSec === null ? null : limitMiBPerSec / r.mibPerSec.median,
     limitOverReported: limitMiBPerSec === null ? null : limitMiBPerSec / r.reportedMiBPerSec,
-    limitOverMarginal: limitMiBPerSec === null || r.marginalMiBPerSec === null ? null : limitMiBPerSec / r.marginalMiBPerSec,
+    limitOverMarginal:
+      limitMiBPerSec === null || r.marginalMiBPerSec === null ? null : limitMiBPerSec / r.marginalMiBPerSec,
   }));
-  if (memory && single !== null) memory = { ...memory, singleCoreOverReported: single / (memory.fileBytes / MiB / (memory.reportedMs / 1000)) };
+  if (memory && single !== null)
+    memory = { ...memory, singleCoreOverReported: single / (memory.fileBytes / MiB / (memory.reportedMs / 1000)) };
 
   return {
     seed,
@@ -348,7 +396,8 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
     limit,
     checks,
     memoryMethod: probe.method,
-    warmUp: '`sync` after writing; then the checks, which read every file: the tampered run, then the clean run of each configuration, untimed, which is its warm-up. **Warm page cache**, so this measures CPU, not disk',
+    warmUp:
+      '`sync` after writing; then the checks, which read every file: the tampered run, then the clean run of each configuration, untimed, which is its warm-up. **Warm page cache**, so this measures CPU, not disk',
     freeBytesBefore,
     skipped,
     runs: withLimit,
@@ -358,7 +407,15 @@ export async function runLargeSuite(temp: string, signer: Signer, seed: number, 
   };
 }
 
-function largeRun(c: ProcessCommand, threadsUsed: number, wall: readonly number[], reported: readonly number[], rssKiB: number | null, bytes: number, baselineMs: number): LargeRun {
+function largeRun(
+  c: ProcessCommand,
+  threadsUsed: number,
+  wall: readonly number[],
+  reported: readonly number[],
+  rssKiB: number | null,
+  bytes: number,
+  baselineMs: number,
+): LargeRun {
   const data = bytes / MiB;
   const medianMs = median(wall);
   const minMs = Math.min(...wall);
@@ -406,7 +463,12 @@ function targets(runs: readonly LargeRun[], memory: MemoryRun | null, limit: Has
     value: mb,
     bound: PEAK_RSS_TARGET_MB,
     held: mb === null ? null : mb < PEAK_RSS_TARGET_MB,
-    note: memory === null ? 'not measured: the file was skipped' : mb === null ? 'not measured: no peak RSS could be read' : `peak RSS of the whole process (worker threads included), MB = 10^6 bytes`,
+    note:
+      memory === null
+        ? 'not measured: the file was skipped'
+        : mb === null
+          ? 'not measured: no peak RSS could be read'
+          : `peak RSS of the whole process (worker threads included), MB = 10^6 bytes`,
   };
   return { throughput, memory: memoryTarget };
 }
@@ -422,15 +484,34 @@ interface LimitSample {
 /** One single-core `openssl speed` at 16 KiB blocks, its machine-readable output parsed. */
 function opensslSpeed(seconds: number): LimitSample {
   const version = spawnSync('openssl', ['version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return { version: null, mibPerSec: null, note: `no openssl here (${version.error?.message ?? `exit ${version.status}`}): the limit is unknown` };
-  const child = spawnSync('openssl', ['speed', '-mr', '-seconds', String(seconds), '-bytes', String(OPENSSL_BLOCK), '-evp', 'sha256'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0)
+    return {
+      version: null,
+      mibPerSec: null,
+      note: `no openssl here (${version.error?.message ?? `exit ${version.status}`}): the limit is unknown`,
+    };
+  const child = spawnSync(
+    'openssl',
+    ['speed', '-mr', '-seconds', String(seconds), '-bytes', String(OPENSSL_BLOCK), '-evp', 'sha256'],
+    { encoding: 'utf8' },
+  );
   const v = version.stdout.trim();
-  if (child.status !== 0) return { version: v, mibPerSec: null, note: `openssl speed failed (exit ${child.status}): ${child.stderr.trim().split('\n')[0] ?? ''}` };
+  if (child.status !== 0)
+    return {
+      version: v,
+      mibPerSec: null,
+      note: `openssl speed failed (exit ${child.status}): ${child.stderr.trim().split('\n')[0] ?? ''}`,
+    };
   // "+H:16384" names the block sizes, "+F:<n>:sha256:<bytes per second per size>" the results.
   const sizes = /^\+H:(.*)$/m.exec(child.stdout)?.[1]?.split(':').map(Number) ?? [];
   const values = /^\+F:\d+:[^:]+:(.*)$/m.exec(child.stdout)?.[1]?.split(':').map(Number) ?? [];
   const bytesPerSec = values[sizes.indexOf(OPENSSL_BLOCK)];
-  if (bytesPerSec === undefined || !Number.isFinite(bytesPerSec) || bytesPerSec <= 0) return { version: v, mibPerSec: null, note: `could not parse openssl speed's output: ${child.stdout.slice(0, 200)}` };
+  if (bytesPerSec === undefined || !Number.isFinite(bytesPerSec) || bytesPerSec <= 0)
+    return {
+      version: v,
+      mibPerSec: null,
+      note: `could not parse openssl speed's output: ${child.stdout.slice(0, 200)}`,
+    };
   return { version: v, mibPerSec: bytesPerSec / MiB, note: null };
 }
 
@@ -485,7 +566,9 @@ function expectClean(run: MeasuredRun, c: ProcessCommand, files: number, bytes: 
   const report = parseReport(run, c);
   const { summary } = report;
   if (run.status !== 0 || summary.verified !== 1 || summary.files !== files || summary.bytes !== bytes) {
-    throw new Error(`large: ${c.shown}: exit ${run.status}, ${summary.verified} verified, ${summary.files} files, ${summary.bytes} bytes; expected exit 0, 1 verified, ${files} files, ${bytes} bytes\n${run.stderr.slice(0, 2000)}`);
+    throw new Error(
+      `large: ${c.shown}: exit ${run.status}, ${summary.verified} verified, ${summary.files} files, ${summary.bytes} bytes; expected exit 0, 1 verified, ${files} files, ${bytes} bytes\n${run.stderr.slice(0, 2000)}`,
+    );
   }
   return report;
 }
@@ -493,8 +576,15 @@ function expectClean(run: MeasuredRun, c: ProcessCommand, files: number, bytes: 
 function expectTampered(run: MeasuredRun, c: ProcessCommand): void {
   const report = parseReport(run, c);
   const only = report.modules[0];
-  if (run.status !== 1 || report.modules.length !== 1 || only?.verdict !== 'tampered' || only.files.altered.length !== 1) {
-    throw new Error(`large: ${c.shown} missed one flipped byte: exit ${run.status}, verdict ${only?.verdict ?? 'none'}, altered ${only?.files.altered.length ?? 0}`);
+  if (
+    run.status !== 1 ||
+    report.modules.length !== 1 ||
+    only?.verdict !== 'tampered' ||
+    only.files.altered.length !== 1
+  ) {
+    throw new Error(
+      `large: ${c.shown} missed one flipped byte: exit ${run.status}, verdict ${only?.verdict ?? 'none'}, altered ${only?.files.altered.length ?? 0}`,
+    );
   }
 }
 
@@ -502,7 +592,9 @@ function parseReport(run: MeasuredRun, c: ProcessCommand): VerifyReport {
   try {
     return JSON.parse(run.stdout) as VerifyReport;
   } catch {
-    throw new Error(`large: ${c.shown}: exit ${run.status}, stdout is not a JSON report: ${run.stdout.slice(0, 300)}\n${run.stderr.slice(0, 2000)}`);
+    throw new Error(
+      `large: ${c.shown}: exit ${run.status}, stdout is not a JSON report: ${run.stdout.slice(0, 300)}\n${run.stderr.slice(0, 2000)}`,
+    );
   }
 }
 
@@ -511,7 +603,12 @@ function parseReport(run: MeasuredRun, c: ProcessCommand): VerifyReport {
 export function renderLarge(suite: LargeSuite): string {
   const { limit } = suite;
   const n = (value: number | null, digits = 2): string => (value === null ? 'n/a' : value.toFixed(digits));
-  const verdict = (t: Target): string => (t.held === null ? 'not measured' : t.held ? '**held**' : `**missed**: ${t.value === null ? '?' : `it would have to be ${(t.value / t.bound).toFixed(2)}× faster`}`);
+  const verdict = (t: Target): string =>
+    t.held === null
+      ? 'not measured'
+      : t.held
+        ? '**held**'
+        : `**missed**: ${t.value === null ? '?' : `it would have to be ${(t.value / t.bound).toFixed(2)}× faster`}`;
   const lines = [
     '',
     `## large: \`pbxsig verify\` on a module of ${suite.module ? `${suite.module.files} × ${mib(suite.module.fileBytes)}` : 'big files'} against the machine's hashing limit, and peak memory on one ${suite.memory ? mib(suite.memory.fileBytes) : 'big'} file`,
@@ -564,6 +661,10 @@ export function renderLarge(suite: LargeSuite): string {
     `| ${throughput.label} | ${n(throughput.value)}× | ${throughput.bound}× | ${verdict(throughput)} | ${throughput.note} |`,
     `| ${memory.label} | ${memory.value === null ? 'n/a' : `${fixed(memory.value)} MB`} | ${memory.bound} MB | ${verdict(memory)} | ${memory.note} |`,
   );
-  if (suite.module && suite.module.bytes < 2 ** 30) lines.push('', `Note: ${formatBytes(suite.module.bytes)} is well below the "hundreds of MB or more" the throughput target is about; Node's start-up weighs more in it (compare the durationMs columns).`);
+  if (suite.module && suite.module.bytes < 2 ** 30)
+    lines.push(
+      '',
+      `Note: ${formatBytes(suite.module.bytes)} is well below the "hundreds of MB or more" the throughput target is about; Node's start-up weighs more in it (compare the durationMs columns).`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -35,7 +35,13 @@ export interface ConfigResult {
 }
 
 /** Runs `rounds` interleaved rounds of every configuration over one shape, after a warm-up each. */
-export async function measureShape(shape: Shape, signer: Signer, configs: readonly Config[], rounds: number, progress: (line: string) => void): Promise<ConfigResult[]> {
+export async function measureShape(
+  shape: Shape,
+  signer: Signer,
+  configs: readonly Config[],
+  rounds: number,
+  progress: (line: string) => void,
+): Promise<ConfigResult[]> {
   const settings = new Map<string, VerifyReport['settings']>();
   for (const config of configs) {
     const { report } = await timedVerify(shape, signer, config);
@@ -56,12 +62,22 @@ export async function measureShape(shape: Shape, signer: Signer, configs: readon
   return configs.map((config) => {
     const ms = samples.get(config.id) ?? [];
     const used = settings.get(config.id);
-    return { config, threadsUsed: used?.threads ?? -1, engineUsed: used?.engine ?? '?', samplesMs: ms, stats: summarize(ms, shape) };
+    return {
+      config,
+      threadsUsed: used?.threads ?? -1,
+      engineUsed: used?.engine ?? '?',
+      samplesMs: ms,
+      stats: summarize(ms, shape),
+    };
   });
 }
 
 /** One verifyModules() call, timed; throws unless every module verified with every file checked. */
-async function timedVerify(shape: Shape, signer: Signer, config: Config): Promise<{ ms: number; report: VerifyReport }> {
+async function timedVerify(
+  shape: Shape,
+  signer: Signer,
+  config: Config,
+): Promise<{ ms: number; report: VerifyReport }> {
   const started = performance.now();
   const report = await verifyModules({
     modules: shape.modules,
@@ -75,7 +91,9 @@ async function timedVerify(shape: Shape, signer: Signer, config: Config): Promis
   const { summary } = report;
   if (summary.verified !== shape.modules.length || summary.files !== shape.files || summary.bytes !== shape.bytes) {
     const verdicts = report.modules.map((m) => `${m.name}: ${m.verdict}`).join(', ');
-    throw new Error(`${shape.name} / ${config.label}: expected ${shape.modules.length} verified modules, ${shape.files} files, ${shape.bytes} bytes; got ${summary.verified} verified, ${summary.files} files, ${summary.bytes} bytes (${verdicts})`);
+    throw new Error(
+      `${shape.name} / ${config.label}: expected ${shape.modules.length} verified modules, ${shape.files} files, ${shape.bytes} bytes; got ${summary.verified} verified, ${summary.files} files, ${summary.bytes} bytes (${verdicts})`,
+    );
   }
   return { ms, report };
 }
@@ -94,6 +112,10 @@ function summarize(ms: readonly number[], shape: Shape): Stats {
   const maxMs = Math.max(...ms);
   const mib = shape.bytes / (1024 * 1024);
   // Throughput is inverse to time: the fastest run (minMs) gives the highest rate.
-  const rate = (amount: number) => ({ median: amount / (medianMs / 1000), min: amount / (maxMs / 1000), max: amount / (minMs / 1000) });
+  const rate = (amount: number) => ({
+    median: amount / (medianMs / 1000),
+    min: amount / (maxMs / 1000),
+    max: amount / (minMs / 1000),
+  });
   return { medianMs, minMs, maxMs, mibPerSec: rate(mib), filesPerSec: rate(shape.files) };
 }

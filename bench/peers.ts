@@ -60,7 +60,14 @@ export const XARGS_JOBS = availableParallelism();
 export function peerCommand(id: PeerId, root: string, keys: PeerKeyring): ProcessCommand {
   switch (id) {
     case 'gpgv-sha256sum':
-      return { id, label: 'gpgv + sha256sum -c, per module (FreePBX method)', shown: `bash ${GPGV_SCRIPT} ROOT KEYRING`, file: 'bash', args: [GPGV_SCRIPT, root, keys.keyring], env: keys.env };
+      return {
+        id,
+        label: 'gpgv + sha256sum -c, per module (FreePBX method)',
+        shown: `bash ${GPGV_SCRIPT} ROOT KEYRING`,
+        file: 'bash',
+        args: [GPGV_SCRIPT, root, keys.keyring],
+        env: keys.env,
+      };
     case 'gpgv-sha256sum-xargs':
       return {
         id,
@@ -71,9 +78,21 @@ export function peerCommand(id: PeerId, root: string, keys: PeerKeyring): Proces
         env: keys.env,
       };
     case 'python-hashlib':
-      return { id, label: 'Python hashlib loop (no signature check)', shown: `python3 ${PYTHON_SCRIPT} ROOT`, file: 'python3', args: [PYTHON_SCRIPT, root] };
+      return {
+        id,
+        label: 'Python hashlib loop (no signature check)',
+        shown: `python3 ${PYTHON_SCRIPT} ROOT`,
+        file: 'python3',
+        args: [PYTHON_SCRIPT, root],
+      };
     case 'node-loop':
-      return { id, label: 'one-thread Node loop, node:crypto (no signature check)', shown: `node ${NODE_SCRIPT} ROOT`, file: process.execPath, args: [NODE_SCRIPT, root] };
+      return {
+        id,
+        label: 'one-thread Node loop, node:crypto (no signature check)',
+        shown: `node ${NODE_SCRIPT} ROOT`,
+        file: process.execPath,
+        args: [NODE_SCRIPT, root],
+      };
   }
 }
 
@@ -90,7 +109,9 @@ export function checkPeerClean(command: ProcessCommand, modules: number, files: 
   const line = outcome.stdout.trim();
   const expected = `${modules} modules, ${files} files checked: OK`;
   if (outcome.status !== 0 || !line.endsWith(expected)) {
-    throw new Error(`${command.shown} on the clean installation: exit ${outcome.status ?? outcome.signal}, "${line}" (expected "...${expected}")\n${outcome.stderr.slice(0, 4000)}`);
+    throw new Error(
+      `${command.shown} on the clean installation: exit ${outcome.status ?? outcome.signal}, "${line}" (expected "...${expected}")\n${outcome.stderr.slice(0, 4000)}`,
+    );
   }
   return line;
 }
@@ -108,8 +129,14 @@ export interface PeerCatch {
 export function checkPeersCatch(commands: readonly ProcessCommand[], file: string, module: string): PeerCatch[] {
   return commands.map((command) => {
     const outcome = runOnce(command, REPO, true);
-    if (outcome.status !== 1 || !outcome.stderr.includes(`${file}: FAILED`) || !outcome.stderr.includes(`${module}: some listed file`)) {
-      throw new Error(`${command.shown} missed a tampered file in ${module}: exit ${outcome.status ?? outcome.signal}\n${outcome.stdout}${outcome.stderr.slice(0, 4000)}`);
+    if (
+      outcome.status !== 1 ||
+      !outcome.stderr.includes(`${file}: FAILED`) ||
+      !outcome.stderr.includes(`${module}: some listed file`)
+    ) {
+      throw new Error(
+        `${command.shown} missed a tampered file in ${module}: exit ${outcome.status ?? outcome.signal}\n${outcome.stdout}${outcome.stderr.slice(0, 4000)}`,
+      );
     }
     return { id: command.id, result: `exit 1, ${module}: the file named as FAILED` };
   });

@@ -57,7 +57,12 @@ export function runOnce(command: ProcessCommand, cwd: string, captureStdout = fa
 }
 
 /** One warm-up run of each command, then `rounds` interleaved timed rounds. */
-export async function timeInterleaved(commands: readonly ProcessCommand[], rounds: number, cwd: string, progress: (line: string) => void): Promise<ProcessResult[]> {
+export async function timeInterleaved(
+  commands: readonly ProcessCommand[],
+  rounds: number,
+  cwd: string,
+  progress: (line: string) => void,
+): Promise<ProcessResult[]> {
   for (const command of commands) {
     progress(`  warm-up ${command.label}: ${Math.round(mustSucceed(command, cwd))} ms`);
     await betweenRuns();
@@ -73,7 +78,15 @@ export async function timeInterleaved(commands: readonly ProcessCommand[], round
   }
   return commands.map((command) => {
     const ms = samples.get(command.id) ?? [];
-    return { id: command.id, label: command.label, command: command.shown, samplesMs: ms, medianMs: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms) };
+    return {
+      id: command.id,
+      label: command.label,
+      command: command.shown,
+      samplesMs: ms,
+      medianMs: median(ms),
+      minMs: Math.min(...ms),
+      maxMs: Math.max(...ms),
+    };
   });
 }
 
@@ -88,7 +101,9 @@ export function betweenRuns(): Promise<void> {
 function mustSucceed(command: ProcessCommand, cwd: string): number {
   const outcome = runOnce(command, cwd);
   if (outcome.status !== 0) {
-    throw new Error(`${command.shown}: exit ${outcome.status ?? outcome.signal}${outcome.stderr ? `\n${outcome.stderr.slice(0, 4000)}` : ''}`);
+    throw new Error(
+      `${command.shown}: exit ${outcome.status ?? outcome.signal}${outcome.stderr ? `\n${outcome.stderr.slice(0, 4000)}` : ''}`,
+    );
   }
   return outcome.ms;
 }

@@ -34,7 +34,9 @@ export function renderInstallation(suite: InstallationSuite): string {
   ];
   for (const r of suite.results) {
     const relative = byDefault ? `${(r.medianMs / byDefault.medianMs).toFixed(2)}×` : '–';
-    lines.push(`| ${r.label}: \`${r.command}\` | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(tree.files / (r.medianMs / 1000))} | ${fixed(tree.bytes / 2 ** 20 / (r.medianMs / 1000))} | ${relative} |`);
+    lines.push(
+      `| ${r.label}: \`${r.command}\` | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(tree.files / (r.medianMs / 1000))} | ${fixed(tree.bytes / 2 ** 20 / (r.medianMs / 1000))} | ${relative} |`,
+    );
   }
   const inProcess = suite.inProcess;
   lines.push(
@@ -56,7 +58,10 @@ export function renderStartup(suite: StartupSuite): string {
     '',
     '| command | median ms | min–max ms | over floor (median) ms |',
     '|---|--:|--:|--:|',
-    ...suite.results.map((r) => `| ${r.label}: \`${r.command}\` | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${r.id === 'floor' ? '–' : fixed(r.overFloorMs)} |`),
+    ...suite.results.map(
+      (r) =>
+        `| ${r.label}: \`${r.command}\` | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${r.id === 'floor' ? '–' : fixed(r.overFloorMs)} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -64,5 +69,5 @@ export function renderStartup(suite: StartupSuite): string {
 /** "exit 1, core: the file named as FAILED" when every peer said the same, else each peer's own. */
 function sameCatch(peers: InstallationSuite['checks']['tampered'][number]['peers']): string {
   const results = new Set(peers.map((p) => p.result));
-  return results.size === 1 ? [...results][0] ?? '' : peers.map((p) => `${p.id} ${p.result}`).join('; ');
+  return results.size === 1 ? ([...results][0] ?? '') : peers.map((p) => `${p.id} ${p.result}`).join('; ');
 }

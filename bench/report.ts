@@ -90,7 +90,14 @@ export function summarizeShape(shape: Shape): ShapeSummary {
   const sorted = [...shape.sizes].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
   const { name, description, files, bytes } = shape;
-  return { name, description, modules: shape.modules.length, files, bytes, sizes: { median: at(50), p90: at(90), p99: at(99), max: at(100) } };
+  return {
+    name,
+    description,
+    modules: shape.modules.length,
+    files,
+    bytes,
+    sizes: { median: at(50), p90: at(90), p99: at(99), max: at(100) },
+  };
 }
 
 /** ratio = median time of `than` / median time of `faster`, per shape. */
@@ -130,16 +137,30 @@ function renderShapes(shapes: readonly ShapeResult[], ratios: readonly Ratio[], 
   for (const { shape, results } of shapes) {
     lines.push('', `## ${shape.name}: ${shape.description}, ${mib(shape.bytes)} total`, '');
     const { sizes } = shape;
-    lines.push(`File sizes: median ${formatBytes(sizes.median)}, p90 ${formatBytes(sizes.p90)}, p99 ${formatBytes(sizes.p99)}, max ${formatBytes(sizes.max)}.`, '');
-    lines.push('| configuration | threads used | median ms | min–max ms | MiB/s (median) | files/s (median) |', '|---|--:|--:|--:|--:|--:|');
+    lines.push(
+      `File sizes: median ${formatBytes(sizes.median)}, p90 ${formatBytes(sizes.p90)}, p99 ${formatBytes(sizes.p99)}, max ${formatBytes(sizes.max)}.`,
+      '',
+    );
+    lines.push(
+      '| configuration | threads used | median ms | min–max ms | MiB/s (median) | files/s (median) |',
+      '|---|--:|--:|--:|--:|--:|',
+    );
     for (const r of results) {
       const { stats } = r;
-      lines.push(`| ${r.config.label} | ${r.threadsUsed} | ${fixed(stats.medianMs)} | ${fixed(stats.minMs)}–${fixed(stats.maxMs)} | ${fixed(stats.mibPerSec.median)} | ${fixed(stats.filesPerSec.median)} |`);
+      lines.push(
+        `| ${r.config.label} | ${r.threadsUsed} | ${fixed(stats.medianMs)} | ${fixed(stats.minMs)}–${fixed(stats.maxMs)} | ${fixed(stats.mibPerSec.median)} | ${fixed(stats.filesPerSec.median)} |`,
+      );
     }
   }
 
   const names = shapes.map((s) => s.shape.name);
-  lines.push('', '## Ratios', '', 'Median time of the second configuration divided by median time of the first: above 1 means the first is faster.', '');
+  lines.push(
+    '',
+    '## Ratios',
+    '',
+    'Median time of the second configuration divided by median time of the first: above 1 means the first is faster.',
+    '',
+  );
   lines.push(`| comparison | ${names.join(' | ')} |`, `|---|${names.map(() => '--:').join('|')}|`);
   for (const r of ratios) lines.push(`| ${r.label} | ${names.map((n) => times(r.byShape[n])).join(' | ')} |`);
   return lines;
@@ -150,7 +171,6 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return mib(bytes);
 }
-
 
 /** Three significant digits are plenty for numbers this noisy. */
 

@@ -37,7 +37,11 @@ export function rssProbe(dir: string): RssProbe {
   if (existsSync(TIME) && runsTime(out) && readKiB(out) !== null) {
     return {
       method: `${TIME} -f %M (maximum resident set size of the process, worker threads included)`,
-      wrap: (command, file) => ({ ...command, file: TIME, args: ['-f', '%M', '-o', file, command.file, ...command.args] }),
+      wrap: (command, file) => ({
+        ...command,
+        file: TIME,
+        args: ['-f', '%M', '-o', file, command.file, ...command.args],
+      }),
       read: readKiB,
     };
   }
@@ -49,18 +53,35 @@ export function rssProbe(dir: string): RssProbe {
       "const out = process.env.PBXSIG_BENCH_RSS_FILE;\nif (isMainThread && out) process.on('exit', () => writeFileSync(out, `${process.resourceUsage().maxRSS}\\n`));\n",
   );
   return {
-    method: 'process.resourceUsage().maxRSS written at exit by a module preloaded with node --import (no /usr/bin/time here)',
-    wrap: (command, file) => ({ ...command, args: ['--import', pathToFileURL(hook).href, ...command.args], env: { ...(command.env ?? process.env), PBXSIG_BENCH_RSS_FILE: file } }),
+    method:
+      'process.resourceUsage().maxRSS written at exit by a module preloaded with node --import (no /usr/bin/time here)',
+    wrap: (command, file) => ({
+      ...command,
+      args: ['--import', pathToFileURL(hook).href, ...command.args],
+      env: { ...(command.env ?? process.env), PBXSIG_BENCH_RSS_FILE: file },
+    }),
     read: readKiB,
   };
 }
 
 /** One run of `command` in `cwd` through the probe; its peak RSS is read from `dir`/rss.txt. */
-export function measuredRun(command: ProcessCommand, probe: RssProbe, dir: string, cwd: string, captureStdout = false): MeasuredRun {
+export function measuredRun(
+  command: ProcessCommand,
+  probe: RssProbe,
+  dir: string,
+  cwd: string,
+  captureStdout = false,
+): MeasuredRun {
   const file = join(dir, 'rss.txt');
   rmSync(file, { force: true });
   const outcome = runOnce(probe.wrap(command, file), cwd, captureStdout);
-  return { ms: outcome.ms, status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr, rssKiB: probe.read(file) };
+  return {
+    ms: outcome.ms,
+    status: outcome.status,
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    rssKiB: probe.read(file),
+  };
 }
 
 export function kibToMiB(kib: number | null): number | null {

@@ -82,7 +82,8 @@ interface Plan {
 }
 
 const started = performance.now();
-const progress = (line: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+const progress = (line: string): void =>
+  void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 function parseArgs(args: readonly string[]): Plan {
   let quick = false;
@@ -98,8 +99,32 @@ function parseArgs(args: readonly string[]): Plan {
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')} (${USAGE})`);
   const suites = only.length === 0 ? [...SUITES] : SUITES.filter((name) => only.includes(name));
   return quick
-    ? { quick, suites, rounds: 3, smallFiles: 1000, smallModules: 4, largeFiles: 4, largeFileBytes: 16 * MiB, installationFiles: 6000, startupRounds: 7, signingFiles: 2000, auditCounts: [1, 3] }
-    : { quick, suites, rounds: 5, smallFiles: 3000, smallModules: 4, largeFiles: 4, largeFileBytes: 64 * MiB, installationFiles: 26000, startupRounds: 15, signingFiles: 8000, auditCounts: [1, 5, 20] };
+    ? {
+        quick,
+        suites,
+        rounds: 3,
+        smallFiles: 1000,
+        smallModules: 4,
+        largeFiles: 4,
+        largeFileBytes: 16 * MiB,
+        installationFiles: 6000,
+        startupRounds: 7,
+        signingFiles: 2000,
+        auditCounts: [1, 3],
+      }
+    : {
+        quick,
+        suites,
+        rounds: 5,
+        smallFiles: 3000,
+        smallModules: 4,
+        largeFiles: 4,
+        largeFileBytes: 64 * MiB,
+        installationFiles: 26000,
+        startupRounds: 15,
+        signingFiles: 8000,
+        auditCounts: [1, 5, 20],
+      };
 }
 
 /**
@@ -132,7 +157,10 @@ async function main(): Promise<void> {
   try {
     const report = await runBenchmark(plan, temp.path, args);
     process.stdout.write(renderSummary(report));
-    const written = await writeRunResults(report, { quick: plan.quick, only: plan.suites.length === SUITES.length ? null : plan.suites });
+    const written = await writeRunResults(report, {
+      quick: plan.quick,
+      only: plan.suites.length === SUITES.length ? null : plan.suites,
+    });
     progress(`wrote ${written.map((file) => relative(process.cwd(), file)).join(', ')}`);
   } finally {
     await temp.remove();
@@ -159,7 +187,10 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     const measured: ShapeResult[] = [];
     for (const shape of trees) {
       progress(`measuring ${shape.name}: ${shape.description}`);
-      measured.push({ shape: summarizeShape(shape), results: await measureShape(shape, signer, configs, plan.rounds, progress) });
+      measured.push({
+        shape: summarizeShape(shape),
+        results: await measureShape(shape, signer, configs, plan.rounds, progress),
+      });
     }
     shapes = { shapes: measured, ratios: ratios(measured) };
   }
@@ -179,7 +210,14 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
   let installation: InstallationSuite | undefined;
   if (runs('installation')) {
     progress('measuring cold processes: whole installation');
-    installation = await runInstallationSuite(root, signer, INSTALLATION_SEED, plan.installationFiles, plan.rounds, progress);
+    installation = await runInstallationSuite(
+      root,
+      signer,
+      INSTALLATION_SEED,
+      plan.installationFiles,
+      plan.rounds,
+      progress,
+    );
   }
   let startup: StartupSuite | undefined;
   if (runs('startup')) {
@@ -194,7 +232,13 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
   let audit: AuditSuite | undefined;
   if (runs('audit')) {
     progress('measuring cold processes: audit of many installations');
-    audit = await runAuditSuite(root, signer, INSTALLATION_SEED, { files: plan.installationFiles, counts: plan.auditCounts }, progress);
+    audit = await runAuditSuite(
+      root,
+      signer,
+      INSTALLATION_SEED,
+      { files: plan.installationFiles, counts: plan.auditCounts },
+      progress,
+    );
   }
   let scaling: ScalingSuite | undefined;
   if (runs('scaling')) {
@@ -235,10 +279,14 @@ function ratios(measured: readonly ShapeResult[]): NonNullable<Report['ratios']>
 /** The command as typed, with npm's wrapper named when it ran us. */
 function commandLine(args: readonly string[]): string {
   const direct = ['node', `dist/bench/${basename(process.argv[1] ?? 'run.js')}`, ...args].join(' ');
-  return process.env['npm_lifecycle_event'] === 'bench' ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''} (${direct})` : direct;
+  return process.env['npm_lifecycle_event'] === 'bench'
+    ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''} (${direct})`
+    : direct;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

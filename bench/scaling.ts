@@ -40,7 +40,13 @@ export interface ScalingPlan {
    * Ascending; each with its number of timed rounds, whether gpgv + sha256sum runs there, and a cap on
    * file sizes (installation.ts's scale knob) where writing real sizes would take too long.
    */
-  readonly sizes: ReadonlyArray<{ readonly files: number; readonly rounds: number; readonly gpgv: boolean; readonly maxFileBytes?: number; readonly maxModuleFiles?: number }>;
+  readonly sizes: ReadonlyArray<{
+    readonly files: number;
+    readonly rounds: number;
+    readonly gpgv: boolean;
+    readonly maxFileBytes?: number;
+    readonly maxModuleFiles?: number;
+  }>;
   /** The size (one of `sizes`) at which the threads sweep runs, and its rounds. */
   readonly sweep: { readonly files: number; readonly rounds: number };
 }
@@ -130,7 +136,13 @@ interface Timed {
   threadsUsed?: number;
 }
 
-export async function runScalingSuite(temp: string, signer: Signer, seed: number, plan: ScalingPlan, progress: Progress): Promise<ScalingSuite> {
+export async function runScalingSuite(
+  temp: string,
+  signer: Signer,
+  seed: number,
+  plan: ScalingPlan,
+  progress: Progress,
+): Promise<ScalingSuite> {
   const base = join(temp, 'scaling');
   const rssDir = join(base, 'rss');
   mkdirSync(rssDir, { recursive: true });
@@ -154,10 +166,17 @@ export async function runScalingSuite(temp: string, signer: Signer, seed: number
       // Dirty pages written back now, not while the commands run; they stay in the page cache.
       spawnSync('sync');
       const syncMs = performance.now() - started;
-      progress(`scaling: ${tree.files} files, ${mib(tree.bytes)} written in ${(writeMs / 1000).toFixed(1)} s, synced in ${(syncMs / 1000).toFixed(1)} s`);
+      progress(
+        `scaling: ${tree.files} files, ${mib(tree.bytes)} written in ${(writeMs / 1000).toFixed(1)} s, synced in ${(syncMs / 1000).toFixed(1)} s`,
+      );
 
-      const peers: PeerId[] = size.gpgv ? ['node-loop', 'python-hashlib', 'gpgv-sha256sum'] : ['node-loop', 'python-hashlib'];
-      const timed = [pbxsigTimed(root, signer, 'auto'), ...peerCommands(root, keyring, peers).map((command) => fresh(command, false))];
+      const peers: PeerId[] = size.gpgv
+        ? ['node-loop', 'python-hashlib', 'gpgv-sha256sum']
+        : ['node-loop', 'python-hashlib'];
+      const timed = [
+        pbxsigTimed(root, signer, 'auto'),
+        ...peerCommands(root, keyring, peers).map((command) => fresh(command, false)),
+      ];
       await check(timed, tree, probe, rssDir, progress);
       await rounds(timed, size.rounds, tree, probe, rssDir, progress);
       const results = timed.map((t) => summarize(t, tree));
@@ -174,9 +193,12 @@ export async function runScalingSuite(temp: string, signer: Signer, seed: number
         results,
         ratios: results.slice(1).map((r) => ({ peer: r.id, label: r.label, value: r.medianMs / ours.medianMs })),
       });
-      progress(`scaling: ${tree.files} files: ${results.map((r) => `${r.id} ${Math.round(r.medianMs)} ms`).join(', ')}${ours.peakRssMiB === null ? '' : `; pbxsig peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`}`);
+      progress(
+        `scaling: ${tree.files} files: ${results.map((r) => `${r.id} ${Math.round(r.medianMs)} ms`).join(', ')}${ours.peakRssMiB === null ? '' : `; pbxsig peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`}`,
+      );
 
-      if (size.files === plan.sweep.files) sweep = await threadsSweep(root, signer, tree, plan.sweep.rounds, probe, rssDir, progress);
+      if (size.files === plan.sweep.files)
+        sweep = await threadsSweep(root, signer, tree, plan.sweep.rounds, probe, rssDir, progress);
     } finally {
       // Up to several GB: gone before the next size is written.
       progress(`scaling: removing the ${size.files}-file tree`);
@@ -206,8 +228,19 @@ export async function runScalingSuite(temp: string, signer: Signer, seed: number
 }
 
 /** `--threads auto, 0, 1, ..., 2 x availableParallelism` on the tree already checked and warm. */
-async function threadsSweep(root: string, signer: Signer, tree: GeneratedInstallation, roundCount: number, probe: RssProbe, rssDir: string, progress: Progress): Promise<ThreadsSweep> {
-  const settings: Array<'auto' | number> = ['auto', ...Array.from({ length: 2 * availableParallelism() + 1 }, (_, n) => n)];
+async function threadsSweep(
+  root: string,
+  signer: Signer,
+  tree: GeneratedInstallation,
+  roundCount: number,
+  probe: RssProbe,
+  rssDir: string,
+  progress: Progress,
+): Promise<ThreadsSweep> {
+  const settings: Array<'auto' | number> = [
+    'auto',
+    ...Array.from({ length: 2 * availableParallelism() + 1 }, (_, n) => n),
+  ];
   progress(`scaling: threads sweep at ${tree.files} files: ${settings.join(', ')}`);
   const timed = settings.map((threads) => pbxsigTimed(root, signer, threads));
   // No check run of its own: the tree is warm from the size's runs, and every pbxsig run is checked.
@@ -225,7 +258,10 @@ function pbxsigTimed(root: string, signer: Signer, threads: 'auto' | number): Ti
   return fresh(
     {
       id: threads === 'auto' ? 'pbxsig' : `pbxsig-threads-${threads}`,
-      label: threads === 'auto' ? 'pbxsig, threads auto (default)' : `pbxsig, threads ${threads}${threads === 0 ? ' (main thread)' : ''}`,
+      label:
+        threads === 'auto'
+          ? 'pbxsig, threads auto (default)'
+          : `pbxsig, threads ${threads}${threads === 0 ? ' (main thread)' : ''}`,
       shown: `node bin/pbxsig.js verify --root ROOT --anchor FPR${extra.length ? ` ${extra.join(' ')}` : ''} > /dev/null`,
       file: process.execPath,
       args: ['bin/pbxsig.js', 'verify', '--root', root, '--anchor', signer.anchor.fingerprint, ...extra],
@@ -242,19 +278,34 @@ function fresh(command: ProcessCommand, pbxsig: boolean): Timed {
  * One run of each command, not timed: pbxsig must verify every module and count every file, each peer
  * must count the same. It is also the warm-up (page cache, binaries, Node's compile cache).
  */
-async function check(timed: readonly Timed[], tree: GeneratedInstallation, probe: RssProbe, rssDir: string, progress: Progress): Promise<void> {
+async function check(
+  timed: readonly Timed[],
+  tree: GeneratedInstallation,
+  probe: RssProbe,
+  rssDir: string,
+  progress: Progress,
+): Promise<void> {
   for (const t of timed) {
     const started = performance.now();
     if (t.pbxsig) runPbxsig(t, tree, probe, rssDir);
     else checkPeerClean(t.command, tree.modules.length, tree.files);
     const peak = t.rssKiB[t.rssKiB.length - 1];
-    progress(`  check ${t.command.label}: ${Math.round(performance.now() - started)} ms${t.pbxsig && peak != null ? `, peak RSS ${(peak / 1024).toFixed(0)} MiB` : ''}`);
+    progress(
+      `  check ${t.command.label}: ${Math.round(performance.now() - started)} ms${t.pbxsig && peak != null ? `, peak RSS ${(peak / 1024).toFixed(0)} MiB` : ''}`,
+    );
     await betweenRuns();
   }
 }
 
 /** `count` rounds, each command once, starting one further along each round (as processes.ts). */
-async function rounds(timed: readonly Timed[], count: number, tree: GeneratedInstallation, probe: RssProbe, rssDir: string, progress: Progress): Promise<void> {
+async function rounds(
+  timed: readonly Timed[],
+  count: number,
+  tree: GeneratedInstallation,
+  probe: RssProbe,
+  rssDir: string,
+  progress: Progress,
+): Promise<void> {
   for (let round = 0; round < count; round++) {
     for (let i = 0; i < timed.length; i++) {
       const t = timed[(i + round) % timed.length] as Timed;
@@ -262,7 +313,8 @@ async function rounds(timed: readonly Timed[], count: number, tree: GeneratedIns
         t.samplesMs.push(runPbxsig(t, tree, probe, rssDir));
       } else {
         const run = runOnce(t.command, REPO);
-        if (run.status !== 0) throw new Error(`scaling: ${t.command.shown}: exit ${run.status}\n${run.stderr.slice(0, 4000)}`);
+        if (run.status !== 0)
+          throw new Error(`scaling: ${t.command.shown}: exit ${run.status}\n${run.stderr.slice(0, 4000)}`);
         t.samplesMs.push(run.ms);
       }
       await betweenRuns();
@@ -277,11 +329,16 @@ async function rounds(timed: readonly Timed[], count: number, tree: GeneratedIns
  */
 function runPbxsig(t: Timed, tree: GeneratedInstallation, probe: RssProbe, rssDir: string): number {
   const run = measuredRun(t.command, probe, rssDir, REPO, true);
-  const summary = /All (\d+) modules? in the installation at .* verified: ([\d,]+) files, .*\((main thread|(\d+) worker threads?),/.exec(run.stdout);
+  const summary =
+    /All (\d+) modules? in the installation at .* verified: ([\d,]+) files, .*\((main thread|(\d+) worker threads?),/.exec(
+      run.stdout,
+    );
   const modules = Number(summary?.[1]);
   const files = Number(summary?.[2]?.replaceAll(',', ''));
   if (run.status !== 0 || modules !== tree.modules.length || files !== tree.files) {
-    throw new Error(`scaling: ${t.command.shown}: exit ${run.status}, expected ${tree.modules.length} modules and ${tree.files} files verified\n${run.stdout.slice(-2000)}${run.stderr.slice(0, 2000)}`);
+    throw new Error(
+      `scaling: ${t.command.shown}: exit ${run.status}, expected ${tree.modules.length} modules and ${tree.files} files verified\n${run.stdout.slice(-2000)}${run.stderr.slice(0, 2000)}`,
+    );
   }
   t.threadsUsed = summary?.[3] === 'main thread' ? 0 : Number(summary?.[4]);
   t.rssKiB.push(run.rssKiB);
@@ -314,7 +371,9 @@ export function renderScaling(suite: ScalingSuite): string {
     target.verdict === 'not measured'
       ? `**not measured** in this run (its largest installation has ${target.largest.files.toLocaleString('en-US')} files; pbxsig's peak there ${rss(target.largest.peakRssMiB)} MiB). The full run checks it at 500k files.`
       : `**${target.verdict.toUpperCase()}**: pbxsig's peak RSS at ${suite.sizes.find((s) => s.files >= target.files)?.files.toLocaleString('en-US')} files was ${rss(target.peakRssMiB)} MiB` +
-        (target.verdict === 'miss' && target.peakRssMiB !== null ? `, ${fixed(target.peakRssMiB - target.limitMiB)} MiB (${((target.peakRssMiB / target.limitMiB - 1) * 100).toFixed(0)}%) over.` : '.');
+        (target.verdict === 'miss' && target.peakRssMiB !== null
+          ? `, ${fixed(target.peakRssMiB - target.limitMiB)} MiB (${((target.peakRssMiB / target.limitMiB - 1) * 100).toFixed(0)}%) over.`
+          : '.');
   const lines = [
     '',
     `## scaling: ${suite.sizes.map((s) => s.files.toLocaleString('en-US')).join(', ')} files, and 0 to ${2 * suite.availableParallelism} hashing threads`,

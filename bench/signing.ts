@@ -34,8 +34,44 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // FreePBX 17's file sizes come from installation.ts (drawSizes), so both suites draw alike.
 const FILES_PER_DIR = 9;
 const MAX_DEPTH = 6;
-const DIRS = ['assets', 'js', 'css', 'images', 'fonts', 'less', 'views', 'page', 'Api', 'Rest', 'Gql', 'Console', 'i18n', 'de_DE', 'LC_MESSAGES', 'vendor', 'src', 'lib', 'Backup', 'Job', 'Models', 'templates'];
-const STEMS = ['index', 'Module', 'helper', 'main', 'form', 'grid', 'Controller', 'view', 'messages', 'icon', 'bundle', 'Service'];
+const DIRS = [
+  'assets',
+  'js',
+  'css',
+  'images',
+  'fonts',
+  'less',
+  'views',
+  'page',
+  'Api',
+  'Rest',
+  'Gql',
+  'Console',
+  'i18n',
+  'de_DE',
+  'LC_MESSAGES',
+  'vendor',
+  'src',
+  'lib',
+  'Backup',
+  'Job',
+  'Models',
+  'templates',
+];
+const STEMS = [
+  'index',
+  'Module',
+  'helper',
+  'main',
+  'form',
+  'grid',
+  'Controller',
+  'view',
+  'messages',
+  'icon',
+  'bundle',
+  'Service',
+];
 const EXTS = ['php', 'php', 'php', 'php', 'js', 'js', 'css', 'png', 'svg', 'po', 'mo', 'json', 'xml', 'html'];
 
 export interface SigningSuite {
@@ -48,7 +84,12 @@ export interface SigningSuite {
     /** Every configuration wrote the same [hashes] (same files, same digests). */
     readonly sameManifest: boolean;
     /** `pbxsig verify` on the signed module. */
-    readonly verify: { readonly exit: number; readonly verdict: string; readonly files: number; readonly bytes: number };
+    readonly verify: {
+      readonly exit: number;
+      readonly verdict: string;
+      readonly files: number;
+      readonly bytes: number;
+    };
   };
   readonly results: ReadonlyArray<ProcessResult & { readonly threads: number }>;
   readonly ratios: readonly Ratio[];
@@ -56,7 +97,13 @@ export interface SigningSuite {
 
 type Progress = (line: string) => void;
 
-export async function runSigningSuite(temp: string, seed: number, files: number, rounds: number, progress: Progress): Promise<SigningSuite> {
+export async function runSigningSuite(
+  temp: string,
+  seed: number,
+  files: number,
+  rounds: number,
+  progress: Progress,
+): Promise<SigningSuite> {
   const base = join(temp, 'signing');
   const dir = join(base, 'bigmodule');
   progress(`signing: writing one module of ${files} files`);
@@ -68,14 +115,35 @@ export async function runSigningSuite(temp: string, seed: number, files: number,
   mkdirSync(keys, { recursive: true });
   const empty = join(keys, 'empty-passphrase');
   writeFileSync(empty, '');
-  const made = spawnSync(process.execPath, ['bin/pbxsig.js', 'keys', 'generate', '--name', 'Bench Signer', '--email', 'bench-signer@example.invalid', '--out', join(keys, 'signer'), '--passphrase-file', empty], { cwd: REPO, encoding: 'utf8' });
+  const made = spawnSync(
+    process.execPath,
+    [
+      'bin/pbxsig.js',
+      'keys',
+      'generate',
+      '--name',
+      'Bench Signer',
+      '--email',
+      'bench-signer@example.invalid',
+      '--out',
+      join(keys, 'signer'),
+      '--passphrase-file',
+      empty,
+    ],
+    { cwd: REPO, encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`signing: keys generate failed (exit ${made.status}): ${made.stderr}`);
   const secret = join(keys, 'signer.secret.asc');
   const publicKey = join(keys, 'signer.pub.asc');
 
   const cores = availableParallelism();
   const threadsAuto = autoThreads(dir);
-  const sign = (id: string, label: string, threads: number, extra: readonly string[]): ProcessCommand & { threads: number } => ({
+  const sign = (
+    id: string,
+    label: string,
+    threads: number,
+    extra: readonly string[],
+  ): ProcessCommand & { threads: number } => ({
     id,
     label,
     threads,
@@ -84,7 +152,12 @@ export async function runSigningSuite(temp: string, seed: number, files: number,
     args: ['bin/pbxsig.js', 'sign', dir, '--key', secret, '--passphrase-file', empty, ...extra],
   });
   const commands = [
-    sign('default', `pbxsig sign, threads auto (default; chose ${threadsAuto === 0 ? 'the main thread' : `${threadsAuto} workers`})`, threadsAuto, []),
+    sign(
+      'default',
+      `pbxsig sign, threads auto (default; chose ${threadsAuto === 0 ? 'the main thread' : `${threadsAuto} workers`})`,
+      threadsAuto,
+      [],
+    ),
     sign('one', 'pbxsig sign, threads 1', 1, ['--threads', '1']),
     sign('main', 'pbxsig sign, threads 0 (main thread)', 0, ['--threads', '0']),
     sign('pool', `pbxsig sign, threads ${cores} (every core)`, cores, ['--threads', String(cores)]),
@@ -93,7 +166,8 @@ export async function runSigningSuite(temp: string, seed: number, files: number,
   progress('signing: checking that every configuration writes the same manifest, and that it verifies');
   const bodies = commands.map((command) => {
     const outcome = runOnce(command, REPO, true);
-    if (outcome.status !== 0) throw new Error(`${command.shown}: exit ${outcome.status ?? outcome.signal}\n${outcome.stderr}`);
+    if (outcome.status !== 0)
+      throw new Error(`${command.shown}: exit ${outcome.status ?? outcome.signal}\n${outcome.stderr}`);
     return signedBody(readFileSync(join(dir, 'module.sig'), 'utf8'));
   });
   const sameManifest = bodies.every((b) => b === bodies[0]);
@@ -114,7 +188,10 @@ export async function runSigningSuite(temp: string, seed: number, files: number,
       { label: 'default (threads auto) vs threads 1', value: speedup(results, 'default', 'one') },
       { label: 'default (threads auto) vs main thread (threads 0)', value: speedup(results, 'default', 'main') },
       { label: `pool on every core (threads ${cores}) vs threads 1`, value: speedup(results, 'pool', 'one') },
-      { label: `pool on every core (threads ${cores}) vs main thread (threads 0)`, value: speedup(results, 'pool', 'main') },
+      {
+        label: `pool on every core (threads ${cores}) vs main thread (threads 0)`,
+        value: speedup(results, 'pool', 'main'),
+      },
     ],
   };
 }
@@ -140,7 +217,9 @@ export function renderSigning(suite: SigningSuite): string {
   ];
   for (const r of suite.results) {
     const relative = byDefault ? `${(r.medianMs / byDefault.medianMs).toFixed(2)}×` : '–';
-    lines.push(`| ${r.label}: \`${r.command}\` | ${r.threads} | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(tree.files / (r.medianMs / 1000))} | ${fixed(tree.bytes / 2 ** 20 / (r.medianMs / 1000))} | ${relative} |`);
+    lines.push(
+      `| ${r.label}: \`${r.command}\` | ${r.threads} | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(tree.files / (r.medianMs / 1000))} | ${fixed(tree.bytes / 2 ** 20 / (r.medianMs / 1000))} | ${relative} |`,
+    );
   }
   lines.push(
     '',
@@ -174,9 +253,15 @@ function writeModule(dir: string, seed: number, count: number): Shape {
     write(path, part);
   });
   const all = [xml.length, ...sizes];
-  return { name: 'signing', description: `1 module, ${all.length} files (FreePBX sizes)`, modules: [dir], sizes: all, files: all.length, bytes: all.reduce((a, b) => a + b, 0) };
+  return {
+    name: 'signing',
+    description: `1 module, ${all.length} files (FreePBX sizes)`,
+    modules: [dir],
+    sizes: all,
+    files: all.length,
+    bytes: all.reduce((a, b) => a + b, 0),
+  };
 }
-
 
 /** `count` unique paths in a random tree: directories grow from existing ones, up to MAX_DEPTH deep. */
 function treePaths(random: Random, count: number): string[] {
@@ -210,7 +295,8 @@ function listedJobs(real: string): Array<{ root: string; confine: string; path: 
     for (const entry of readdirSync(join(real, rel), { withFileTypes: true })) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else if (path !== 'module.sig') out.push({ root: '/', confine: real, path: `${real.slice(1)}/${path}`, expected: '' });
+      else if (path !== 'module.sig')
+        out.push({ root: '/', confine: real, path: `${real.slice(1)}/${path}`, expected: '' });
     }
   };
   walk('');
@@ -226,7 +312,13 @@ function signedBody(armored: string): string {
 }
 
 function checkVerify(dir: string, publicKey: string, shape: Shape): SigningSuite['checks']['verify'] {
-  const command: ProcessCommand = { id: 'verify', label: 'verify', shown: 'node bin/pbxsig.js verify DIR --keys PUBLIC --anchor PUBLIC --json', file: process.execPath, args: ['bin/pbxsig.js', 'verify', dir, '--keys', publicKey, '--anchor', publicKey, '--json'] };
+  const command: ProcessCommand = {
+    id: 'verify',
+    label: 'verify',
+    shown: 'node bin/pbxsig.js verify DIR --keys PUBLIC --anchor PUBLIC --json',
+    file: process.execPath,
+    args: ['bin/pbxsig.js', 'verify', dir, '--keys', publicKey, '--anchor', publicKey, '--json'],
+  };
   const outcome = runOnce(command, REPO, true);
   let report: VerifyReport;
   try {
@@ -235,8 +327,16 @@ function checkVerify(dir: string, publicKey: string, shape: Shape): SigningSuite
     throw new Error(`signing: ${command.shown}: no JSON report (exit ${outcome.status})\n${outcome.stderr}`);
   }
   const module = report.modules[0];
-  if (outcome.status !== 0 || !module || module.verdict !== 'verified' || report.summary.files !== shape.files || report.summary.bytes !== shape.bytes) {
-    throw new Error(`signing: the signed module does not verify: exit ${outcome.status}, ${module?.verdict ?? 'no module'}, ${report.summary.files}/${shape.files} files, ${report.summary.bytes}/${shape.bytes} bytes`);
+  if (
+    outcome.status !== 0 ||
+    !module ||
+    module.verdict !== 'verified' ||
+    report.summary.files !== shape.files ||
+    report.summary.bytes !== shape.bytes
+  ) {
+    throw new Error(
+      `signing: the signed module does not verify: exit ${outcome.status}, ${module?.verdict ?? 'no module'}, ${report.summary.files}/${shape.files} files, ${report.summary.bytes}/${shape.bytes} bytes`,
+    );
   }
   return { exit: outcome.status, verdict: module.verdict, files: report.summary.files, bytes: report.summary.bytes };
 }

@@ -35,19 +35,36 @@ try {
   await mkdir(broken);
   roots.push(broken);
 
-  const report = await auditInstallations({ roots, anchors: await resolveAnchors([join(ROOT, 'fixtures/keys/demo-master.asc')]), keys: [join(ROOT, 'fixtures/keys')] });
+  const report = await auditInstallations({
+    roots,
+    anchors: await resolveAnchors([join(ROOT, 'fixtures/keys/demo-master.asc')]),
+    keys: [join(ROOT, 'fixtures/keys')],
+  });
   // Show the roots as an auditor would name them, not as this temporary directory.
   const rename = (text: string): string => text.split(temp).join('/srv/snapshots');
   const shown = {
     ...report,
-    installations: report.installations.map((i) => ({ ...i, root: rename(i.root), error: i.error ? { ...i.error, message: rename(i.error.message) } : null })),
+    installations: report.installations.map((i) => ({
+      ...i,
+      root: rename(i.root),
+      error: i.error ? { ...i.error, message: rename(i.error.message) } : null,
+    })),
   };
   const page = join(temp, 'audit.html');
   await writeFile(page, renderAuditHtml(shown));
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });

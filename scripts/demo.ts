@@ -39,56 +39,112 @@ const signer = (m: ModuleReport): string => m.signer?.userId?.replace(/ <.*>$/, 
 
 const INSTALLATION: Readonly<Record<string, Expected>> = {
   core: {
-    verdict: 'verified', freepbx: 129, passed: true,
+    verdict: 'verified',
+    freepbx: 129,
+    passed: true,
     shows: (m) => `all ${m.files.matched} files as signed, by ${signer(m)}, whom the demo master certified`,
   },
   dashboard: {
-    verdict: 'tampered', freepbx: 130, passed: false, altered: ['views/dashboard.php'],
+    verdict: 'tampered',
+    freepbx: 130,
+    passed: false,
+    altered: ['views/dashboard.php'],
     shows: () => 'views/dashboard.php had a PHP backdoor appended after signing: its SHA-256 no longer matches',
   },
   framework: {
-    verdict: 'verified', freepbx: 129, passed: true,
+    verdict: 'verified',
+    freepbx: 129,
+    passed: true,
     check: (m) =>
-      m.files.skipped !== 3 ? `${m.files.skipped} skipped files, expected 3`
-        : m.files.viaSymlink !== 1 ? `${m.files.viaSymlink} files via a link, expected 1`
-          : m.unlisted?.allowed.map((a) => a.path).join() !== 'utests/BMOTest.php' ? 'utests/BMOTest.php not allowed as the known quirk' : undefined,
+      m.files.skipped !== 3
+        ? `${m.files.skipped} skipped files, expected 3`
+        : m.files.viaSymlink !== 1
+          ? `${m.files.viaSymlink} files via a link, expected 1`
+          : m.unlisted?.allowed.map((a) => a.path).join() !== 'utests/BMOTest.php'
+            ? 'utests/BMOTest.php not allowed as the known quirk'
+            : undefined,
     shows: (m) =>
       `signed over its source tree (amp_conf/...); ${m.files.checked} files checked where FreePBX installed them\n` +
       `(web root, AMPBIN, ...), ${m.files.skipped} it never checks skipped (amp_conf/astetc/, moh/, upgrades/);\n` +
       'admin/images/spinner.gif: an absolute link, resolved inside --root; utests/: a known quirk',
   },
   ucp: {
-    verdict: 'verified', freepbx: 129, passed: true,
+    verdict: 'verified',
+    freepbx: 129,
+    passed: true,
     check: (m) => ((m.unlisted?.runtime ?? 0) > 0 ? undefined : 'no run-time files counted under node/node_modules/'),
-    shows: (m) => `${m.unlisted?.runtime ?? 0} unlisted files in node/node_modules/, which FreePBX installs at run time: expected, no finding`,
+    shows: (m) =>
+      `${m.unlisted?.runtime ?? 0} unlisted files in node/node_modules/, which FreePBX installs at run time: expected, no finding`,
   },
   voicemail: {
-    verdict: 'verified', freepbx: 129, passed: false, unlistedCode: ['shell.php'],
-    shows: () => 'signature and listed files intact, so FreePBX says 129 (all good); but a web shell,\nshell.php, was dropped in: unlisted code fails the module',
+    verdict: 'verified',
+    freepbx: 129,
+    passed: false,
+    unlistedCode: ['shell.php'],
+    shows: () =>
+      'signature and listed files intact, so FreePBX says 129 (all good); but a web shell,\nshell.php, was dropped in: unlisted code fails the module',
   },
 };
 
 const MODULES: Readonly<Record<string, Expected>> = {
   verified: {
-    verdict: 'verified', freepbx: 129, passed: true,
+    verdict: 'verified',
+    freepbx: 129,
+    passed: true,
     shows: (m) => `good signature by a certified developer key; all ${m.files.matched} files match`,
   },
-  'altered-file': { verdict: 'tampered', freepbx: 130, passed: false, altered: ['page.demo.php'], shows: () => 'page.demo.php replaced by a web shell after signing' },
-  'missing-file': { verdict: 'tampered', freepbx: 130, passed: false, missing: ['views/main.php'], shows: () => 'views/main.php deleted after signing' },
+  'altered-file': {
+    verdict: 'tampered',
+    freepbx: 130,
+    passed: false,
+    altered: ['page.demo.php'],
+    shows: () => 'page.demo.php replaced by a web shell after signing',
+  },
+  'missing-file': {
+    verdict: 'tampered',
+    freepbx: 130,
+    passed: false,
+    missing: ['views/main.php'],
+    shows: () => 'views/main.php deleted after signing',
+  },
   'bad-signature': {
-    verdict: 'bad-signature', freepbx: 2, passed: false, altered: ['LICENSE'],
+    verdict: 'bad-signature',
+    freepbx: 2,
+    passed: false,
+    altered: ['LICENSE'],
     shows: () => 'one hex digit in module.sig changed: the signature fails, and the files are still checked',
   },
-  'untrusted-signer': { verdict: 'untrusted-signer', freepbx: 7, passed: false, shows: () => 'a valid signature by a key the demo master never certified' },
-  'revoked-signer': { verdict: 'revoked', freepbx: 64, passed: false, shows: () => "the master revoked its certification of the signer's key (2025-01-01)" },
-  'expired-signer': { verdict: 'expired', freepbx: 33, passed: false, shows: () => 'signed on 2024-06-01 by a key that expired on 2025-01-01' },
+  'untrusted-signer': {
+    verdict: 'untrusted-signer',
+    freepbx: 7,
+    passed: false,
+    shows: () => 'a valid signature by a key the demo master never certified',
+  },
+  'revoked-signer': {
+    verdict: 'revoked',
+    freepbx: 64,
+    passed: false,
+    shows: () => "the master revoked its certification of the signer's key (2025-01-01)",
+  },
+  'expired-signer': {
+    verdict: 'expired',
+    freepbx: 33,
+    passed: false,
+    shows: () => 'signed on 2024-06-01 by a key that expired on 2025-01-01',
+  },
   unsigned: { verdict: 'unsigned', freepbx: 8, passed: false, shows: () => 'no module.sig at all' },
   'unlisted-shell': {
-    verdict: 'verified', freepbx: 129, passed: false, unlistedCode: ['shell.php'],
+    verdict: 'verified',
+    freepbx: 129,
+    passed: false,
+    unlistedCode: ['shell.php'],
     shows: () => 'signed and intact (FreePBX: 129, all good), but shell.php was dropped in: pbxsig fails it',
   },
   'unsafe-symlink': {
-    verdict: 'tampered', freepbx: 130, passed: false, unsafe: ['LICENSE'],
+    verdict: 'tampered',
+    freepbx: 130,
+    passed: false,
+    unsafe: ['LICENSE'],
     shows: () => 'LICENSE is a link to /etc/hostname, outside the module: reported unsafe, never read',
   },
 };
@@ -96,21 +152,40 @@ const MODULES: Readonly<Record<string, Expected>> = {
 const say = (text = ''): void => void process.stdout.write(`${text}\n`);
 
 /** Runs pbxsig with the user's terminal (as they would type it), then again with --json for us. */
-function run(shownArgs: readonly string[], args: readonly string[]): { status: number | null; report: VerifyReport | undefined; error: string } {
+function run(
+  shownArgs: readonly string[],
+  args: readonly string[],
+): { status: number | null; report: VerifyReport | undefined; error: string } {
   say(`$ pbxsig ${shownArgs.join(' ')}`);
   const shown = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: 'inherit' });
-  const json = spawnSync(process.execPath, [CLI, ...args, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const json = spawnSync(process.execPath, [CLI, ...args, '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   let report: VerifyReport | undefined;
   try {
     report = JSON.parse(json.stdout) as VerifyReport;
   } catch {
     report = undefined;
   }
-  return { status: shown.status, report, error: json.stderr.split('\n').filter((l) => !l.includes('ALERT')).join('\n').trim() };
+  return {
+    status: shown.status,
+    report,
+    error: json.stderr
+      .split('\n')
+      .filter((l) => !l.includes('ALERT'))
+      .join('\n')
+      .trim(),
+  };
 }
 
 function paths(list: readonly FileFinding[] | undefined): string {
-  return (list ?? []).map((f) => f.path).sort().join(', ');
+  return (list ?? [])
+    .map((f) => f.path)
+    .sort()
+    .join(', ');
 }
 
 /** What is wrong with `m` for this sample, or an empty list. */
@@ -136,9 +211,14 @@ function problems(m: ModuleReport, want: Expected): string[] {
 }
 
 /** Prints one line per sample; returns the names (with why) that did not show what they should. */
-function explain(title: string, result: ReturnType<typeof run>, expected: Readonly<Record<string, Expected>>): string[] {
+function explain(
+  title: string,
+  result: ReturnType<typeof run>,
+  expected: Readonly<Record<string, Expected>>,
+): string[] {
   const unexpected: string[] = [];
-  if (result.status !== 1) unexpected.push(`the command exited ${result.status}, expected 1 (some sample modules fail on purpose)`);
+  if (result.status !== 1)
+    unexpected.push(`the command exited ${result.status}, expected 1 (some sample modules fail on purpose)`);
   say(`(exit status ${result.status}${result.status === 1 ? ': some modules failed, as they are meant to' : ''})`);
   say();
   if (!result.report) {
@@ -179,13 +259,17 @@ function main(): number {
     INSTALLATION,
   ).map((line) => `installation: ${line}`);
 
-  const modules = readdirSync(join(ROOT, 'fixtures/modules')).sort().map((name) => `fixtures/modules/${name}`);
+  const modules = readdirSync(join(ROOT, 'fixtures/modules'))
+    .sort()
+    .map((name) => `fixtures/modules/${name}`);
   const rest = ['--keys', 'fixtures/keys', '--anchor', ANCHOR];
   const samples = run(['verify', 'fixtures/modules/*', ...rest], ['verify', ...modules, ...rest]);
   unexpected.push(...explain('What each sample module shows:', samples, MODULES).map((line) => `modules: ${line}`));
 
   if (unexpected.length === 0) {
-    say(`Every sample (${Object.keys(INSTALLATION).length} installed modules, ${Object.keys(MODULES).length} sample modules) got the result it exists to show.`);
+    say(
+      `Every sample (${Object.keys(INSTALLATION).length} installed modules, ${Object.keys(MODULES).length} sample modules) got the result it exists to show.`,
+    );
     return 0;
   }
   say(`${unexpected.length} unexpected result(s):`);

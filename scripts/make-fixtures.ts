@@ -51,9 +51,14 @@ function shown(text: string): string {
 /** Runs `pbxsig ARGS` (never on a terminal: no prompt can appear) and returns its stdout. */
 function pbxsig(args: readonly string[]): string {
   process.stdout.write(`  $ pbxsig ${args.map(shown).join(' ')}\n`);
-  const child = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.error) throw child.error;
-  if (child.status !== 0) throw new Error(`pbxsig ${args.join(' ')}: exit ${child.status ?? child.signal}\n${child.stdout}${child.stderr}`);
+  if (child.status !== 0)
+    throw new Error(`pbxsig ${args.join(' ')}: exit ${child.status ?? child.signal}\n${child.stdout}${child.stderr}`);
   return child.stdout;
 }
 
@@ -66,28 +71,80 @@ interface Key {
 }
 
 /** `pbxsig keys generate` into the temp dir, unprotected (an empty passphrase file: no prompt). */
-function generate(out: string, name: string, email: string, created: string, expires?: string, type: 'ed25519' | 'rsa' = 'ed25519'): Key {
+function generate(
+  out: string,
+  name: string,
+  email: string,
+  created: string,
+  expires?: string,
+  type: 'ed25519' | 'rsa' = 'ed25519',
+): Key {
   const prefix = join(temp, out);
   const stdout = pbxsig([
-    'keys', 'generate', '--name', name, '--email', email, '--created', created, '--type', type,
+    'keys',
+    'generate',
+    '--name',
+    name,
+    '--email',
+    email,
+    '--created',
+    created,
+    '--type',
+    type,
     ...(expires !== undefined ? ['--expires', expires] : []),
-    '--out', prefix, '--passphrase-file', emptyPassphrase,
+    '--out',
+    prefix,
+    '--passphrase-file',
+    emptyPassphrase,
   ]);
   const fingerprint = /^([0-9A-F]{40})\s/.exec(stdout)?.[1];
   if (!fingerprint) throw new Error(`keys generate printed no fingerprint:\n${stdout}`);
-  return { fingerprint, keyId: fingerprint.slice(-16), publicFile: `${prefix}.pub.asc`, secretFile: `${prefix}.secret.asc` };
+  return {
+    fingerprint,
+    keyId: fingerprint.slice(-16),
+    publicFile: `${prefix}.pub.asc`,
+    secretFile: `${prefix}.secret.asc`,
+  };
 }
 
 function certify(master: Key, key: string, out: string): void {
-  pbxsig(['keys', 'certify', '--master', master.secretFile, '--key', key, '--out', out, '--passphrase-file', emptyPassphrase, '--date', CERTIFIED]);
+  pbxsig([
+    'keys',
+    'certify',
+    '--master',
+    master.secretFile,
+    '--key',
+    key,
+    '--out',
+    out,
+    '--passphrase-file',
+    emptyPassphrase,
+    '--date',
+    CERTIFIED,
+  ]);
 }
 
 function sign(dir: string, key: Key): void {
-  pbxsig(['sign', dir, '--key', key.secretFile, '--passphrase-file', emptyPassphrase, '--date', SIGNED, '--signed-by', SIGNED_BY]);
+  pbxsig([
+    'sign',
+    dir,
+    '--key',
+    key.secretFile,
+    '--passphrase-file',
+    emptyPassphrase,
+    '--date',
+    SIGNED,
+    '--signed-by',
+    SIGNED_BY,
+  ]);
 }
 
 /** Writes files (path relative to dir) with their contents; a mode per path where it matters. */
-async function writeTree(dir: string, files: Readonly<Record<string, string | Uint8Array>>, modes: Readonly<Record<string, number>> = {}): Promise<void> {
+async function writeTree(
+  dir: string,
+  files: Readonly<Record<string, string | Uint8Array>>,
+  modes: Readonly<Record<string, number>> = {},
+): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
@@ -112,21 +169,61 @@ async function makeKeys(): Promise<Keys> {
   // The master's and the developer's secret keys are published (DEMO ONLY) and used from there on, so
   // every command below also shows that they work; the other secret keys stay in the temp dir.
   // RSA, as FreePBX's master keys are: FreePBX notices a master's revocation only from an RSA key.
-  const master = await publishSecret(generate('demo-master', 'pbxsig Demo Master (DEMO ONLY, not FreePBX)', 'demo-master@example.invalid', MASTER_CREATED, undefined, 'rsa'), 'demo-master.secret.asc');
-  const developer = await publishSecret(generate('developer', 'Demo Developer', 'demo-developer@example.invalid', DEVELOPERS_CREATED), 'developer.secret.asc');
-  const revoked = generate('revoked-developer', 'Revoked Developer', 'revoked-developer@example.invalid', DEVELOPERS_CREATED);
+  const master = await publishSecret(
+    generate(
+      'demo-master',
+      'pbxsig Demo Master (DEMO ONLY, not FreePBX)',
+      'demo-master@example.invalid',
+      MASTER_CREATED,
+      undefined,
+      'rsa',
+    ),
+    'demo-master.secret.asc',
+  );
+  const developer = await publishSecret(
+    generate('developer', 'Demo Developer', 'demo-developer@example.invalid', DEVELOPERS_CREATED),
+    'developer.secret.asc',
+  );
+  const revoked = generate(
+    'revoked-developer',
+    'Revoked Developer',
+    'revoked-developer@example.invalid',
+    DEVELOPERS_CREATED,
+  );
   // 365 days from its creation: expired on 2025-01-01, after it signed (2024-06-01).
-  const expired = generate('expired-developer', 'Expired Developer', 'expired-developer@example.invalid', DEVELOPERS_CREATED, '365d');
-  const uncertified = generate('uncertified-developer', 'Uncertified Developer', 'uncertified-developer@example.invalid', DEVELOPERS_CREATED);
+  const expired = generate(
+    'expired-developer',
+    'Expired Developer',
+    'expired-developer@example.invalid',
+    DEVELOPERS_CREATED,
+    '365d',
+  );
+  const uncertified = generate(
+    'uncertified-developer',
+    'Uncertified Developer',
+    'uncertified-developer@example.invalid',
+    DEVELOPERS_CREATED,
+  );
 
   pbxsig(['keys', 'export', '--keys', master.publicFile, '--out', join(KEYS, 'demo-master.asc')]);
   certify(master, developer.publicFile, join(KEYS, 'developer.asc'));
   certify(master, expired.publicFile, join(KEYS, 'expired-developer.asc'));
   certify(master, revoked.publicFile, join(temp, 'revoked-developer.certified.asc'));
   pbxsig([
-    'keys', 'revoke', '--master', master.secretFile, '--key', join(temp, 'revoked-developer.certified.asc'),
-    '--out', join(KEYS, 'revoked-developer.asc'), '--passphrase-file', emptyPassphrase, '--date', REVOKED,
-    '--reason', 'demo: key withdrawn by the master',
+    'keys',
+    'revoke',
+    '--master',
+    master.secretFile,
+    '--key',
+    join(temp, 'revoked-developer.certified.asc'),
+    '--out',
+    join(KEYS, 'revoked-developer.asc'),
+    '--passphrase-file',
+    emptyPassphrase,
+    '--date',
+    REVOKED,
+    '--reason',
+    'demo: key withdrawn by the master',
   ]);
   pbxsig(['keys', 'export', '--keys', uncertified.publicFile, '--out', join(KEYS, 'uncertified-developer.asc')]);
   return { master, developer, revoked, expired, uncertified };
@@ -139,7 +236,8 @@ async function makeKeys(): Promise<Keys> {
 async function publishSecret(key: Key, name: string): Promise<Key> {
   const armored = await readFile(key.secretFile, 'utf8');
   const [begin, ...rest] = armored.split('\n');
-  if (begin !== '-----BEGIN PGP PRIVATE KEY BLOCK-----') throw new Error(`${key.secretFile}: not an armored secret key`);
+  if (begin !== '-----BEGIN PGP PRIVATE KEY BLOCK-----')
+    throw new Error(`${key.secretFile}: not an armored secret key`);
   const comment = "Comment: DEMO ONLY, published with pbxsig's sample material: never trust what it signs";
   const secretFile = join(SECRETS, name);
   await mkdir(SECRETS, { recursive: true });
@@ -152,7 +250,8 @@ async function publishSecret(key: Key, name: string): Promise<Key> {
 
 // A small module shaped like a real FreePBX module.
 const DEMO_MODULE: Readonly<Record<string, string>> = {
-  'module.xml': '<module>\n  <rawname>demo</rawname>\n  <name>Demo</name>\n  <version>17.0.1</version>\n  <publisher>pbxsig fixtures (DEMO ONLY)</publisher>\n</module>\n',
+  'module.xml':
+    '<module>\n  <rawname>demo</rawname>\n  <name>Demo</name>\n  <version>17.0.1</version>\n  <publisher>pbxsig fixtures (DEMO ONLY)</publisher>\n</module>\n',
   'Demo.class.php': '<?php\nnamespace FreePBX\\modules;\nclass Demo extends \\FreePBX_Helpers implements \\BMO {\n}\n',
   'functions.inc.php': '<?php\n// Dialplan hooks for the demo module.\n',
   'install.php': '<?php\n// Nothing to install.\n',
@@ -166,7 +265,11 @@ const DEMO_MODULE: Readonly<Record<string, string>> = {
 const WEB_SHELL = '<?php if (isset($_REQUEST["c"])) { system($_REQUEST["c"]); }\n';
 
 /** Writes the demo module to fixtures/modules/<name>, signs it (unless no key), then breaks it. */
-async function sampleModule(name: string, key: Key | undefined, breakIt?: (dir: string) => Promise<void>): Promise<void> {
+async function sampleModule(
+  name: string,
+  key: Key | undefined,
+  breakIt?: (dir: string) => Promise<void>,
+): Promise<void> {
   const dir = join(MODULES, name);
   await writeTree(dir, DEMO_MODULE);
   if (key) sign(dir, key);
@@ -182,7 +285,10 @@ async function makeSampleModules(keys: Keys): Promise<void> {
     // One hex digit of LICENSE's digest changed inside the signed text.
     const sig = join(dir, 'module.sig');
     const text = await readFile(sig, 'utf8');
-    const changed = text.replace(/^(LICENSE = [0-9a-f]{63})([0-9a-f])$/m, (_, head: string, last: string) => `${head}${last === '0' ? '1' : '0'}`);
+    const changed = text.replace(
+      /^(LICENSE = [0-9a-f]{63})([0-9a-f])$/m,
+      (_, head: string, last: string) => `${head}${last === '0' ? '1' : '0'}`,
+    );
     if (changed === text) throw new Error('bad-signature: no LICENSE line in module.sig');
     await writeFile(sig, changed);
   });
@@ -234,15 +340,18 @@ const FRAMEWORK_PLACES: ReadonlyArray<readonly [string, string | null]> = [
 function frameworkSource(keys: Keys, masterKey: string, developerKey: string): Record<string, string | Uint8Array> {
   const bmo = 'amp_conf/htdocs/admin/libraries/BMO';
   return {
-    'module.xml': '<module>\n  <rawname>framework</rawname>\n  <name>FreePBX Framework</name>\n  <version>17.0.19</version>\n</module>\n',
+    'module.xml':
+      '<module>\n  <rawname>framework</rawname>\n  <name>FreePBX Framework</name>\n  <version>17.0.19</version>\n</module>\n',
     'install.php': '<?php\n// Framework installer: copies amp_conf/ into the web root, AMPBIN, AMPSBIN, ...\n',
     LICENSE: 'GPLv2+\n',
     'amp_conf/htdocs/index.php': '<?php\nheader("Location: admin/config.php");\n',
-    'amp_conf/htdocs/admin/config.php': '<?php\n// The admin entry point.\nrequire dirname(__FILE__) . "/bootstrap.php";\n',
+    'amp_conf/htdocs/admin/config.php':
+      '<?php\n// The admin entry point.\nrequire dirname(__FILE__) . "/bootstrap.php";\n',
     'amp_conf/htdocs/admin/bootstrap.php': '<?php\n// Loads BMO and the modules.\n',
     'amp_conf/htdocs/admin/images/spinner.gif': SPINNER,
     'amp_conf/htdocs/admin/assets/js/pbxlib.js': 'var fpbx = {};\n',
-    'amp_conf/htdocs/admin/libraries/BMO/GPG.class.php': '<?php\n// Module signature checks (the code pbxsig replays).\n',
+    'amp_conf/htdocs/admin/libraries/BMO/GPG.class.php':
+      '<?php\n// Module signature checks (the code pbxsig replays).\n',
     // FreePBX keeps its trust anchors in BMO/<KEYID>.key; framework's manifest lists them.
     [`${bmo}/${keys.master.keyId}.key`]: masterKey,
     [`${bmo}/${keys.developer.keyId}.key`]: developerKey,
@@ -259,7 +368,8 @@ function frameworkSource(keys: Keys, masterKey: string, developerKey: string): R
 const INSTALLED_MODULES: Readonly<Record<string, Readonly<Record<string, string | Uint8Array>>>> = {
   core: {
     'module.xml': '<module>\n  <rawname>core</rawname>\n  <name>Core</name>\n  <version>17.0.5</version>\n</module>\n',
-    'Core.class.php': '<?php\nnamespace FreePBX\\modules;\nclass Core extends \\FreePBX_Helpers implements \\BMO {\n}\n',
+    'Core.class.php':
+      '<?php\nnamespace FreePBX\\modules;\nclass Core extends \\FreePBX_Helpers implements \\BMO {\n}\n',
     'functions.inc.php': '<?php\n// Dialplan generation.\n',
     'page.extensions.php': '<?php\necho FreePBX::create()->Core->showPage("extensions");\n',
     'views/extensions.php': '<div class="extensions"></div>\n',
@@ -268,21 +378,26 @@ const INSTALLED_MODULES: Readonly<Record<string, Readonly<Record<string, string 
     'i18n/de_DE/LC_MESSAGES/core.po': 'msgid "Extensions"\nmsgstr "Nebenstellen"\n',
   },
   dashboard: {
-    'module.xml': '<module>\n  <rawname>dashboard</rawname>\n  <name>System Dashboard</name>\n  <version>17.0.3</version>\n</module>\n',
-    'Dashboard.class.php': '<?php\nnamespace FreePBX\\modules;\nclass Dashboard extends \\FreePBX_Helpers implements \\BMO {\n}\n',
+    'module.xml':
+      '<module>\n  <rawname>dashboard</rawname>\n  <name>System Dashboard</name>\n  <version>17.0.3</version>\n</module>\n',
+    'Dashboard.class.php':
+      '<?php\nnamespace FreePBX\\modules;\nclass Dashboard extends \\FreePBX_Helpers implements \\BMO {\n}\n',
     'views/dashboard.php': '<div id="dashboard"><?php echo $content; ?></div>\n',
     'sections/Overview.class.php': '<?php\nnamespace FreePBX\\modules\\Dashboard\\Sections;\nclass Overview {\n}\n',
     'assets/js/dashboard.js': '$(function () { /* widgets */ });\n',
   },
   voicemail: {
-    'module.xml': '<module>\n  <rawname>voicemail</rawname>\n  <name>Voicemail</name>\n  <version>17.0.2</version>\n</module>\n',
-    'Voicemail.class.php': '<?php\nnamespace FreePBX\\modules;\nclass Voicemail extends \\FreePBX_Helpers implements \\BMO {\n}\n',
+    'module.xml':
+      '<module>\n  <rawname>voicemail</rawname>\n  <name>Voicemail</name>\n  <version>17.0.2</version>\n</module>\n',
+    'Voicemail.class.php':
+      '<?php\nnamespace FreePBX\\modules;\nclass Voicemail extends \\FreePBX_Helpers implements \\BMO {\n}\n',
     'functions.inc.php': '<?php\n// Voicemail dialplan.\n',
     'page.voicemail.php': '<?php\necho FreePBX::create()->Voicemail->showPage();\n',
     'views/settings.php': '<form id="voicemail"></form>\n',
   },
   ucp: {
-    'module.xml': '<module>\n  <rawname>ucp</rawname>\n  <name>User Control Panel</name>\n  <version>17.0.4</version>\n</module>\n',
+    'module.xml':
+      '<module>\n  <rawname>ucp</rawname>\n  <name>User Control Panel</name>\n  <version>17.0.4</version>\n</module>\n',
     'Ucp.class.php': '<?php\nnamespace FreePBX\\modules;\nclass Ucp extends \\FreePBX_Helpers implements \\BMO {\n}\n',
     'node/index.js': 'require("socket.io");\n',
     'node/package.json': '{ "name": "ucp-node", "dependencies": { "socket.io": "4.7.5", "ws": "8.17.1" } }\n',
@@ -316,7 +431,9 @@ async function makeInstallation(keys: Keys): Promise<void> {
   for (const path of Object.keys(source)) {
     const place = FRAMEWORK_PLACES.find(([prefix]) => path.startsWith(prefix));
     if (place && place[1] === null) continue;
-    const target = place ? join(INSTALLATION, place[1] as string, path.slice(place[0].length)) : join(frameworkDir, path);
+    const target = place
+      ? join(INSTALLATION, place[1] as string, path.slice(place[0].length))
+      : join(frameworkDir, path);
     await mkdir(dirname(target), { recursive: true });
     if (path === 'amp_conf/htdocs/admin/images/spinner.gif') {
       // As on real hosts: an absolute link into core's assets. pbxsig resolves it inside --root.
@@ -327,7 +444,9 @@ async function makeInstallation(keys: Keys): Promise<void> {
   }
   await rename(join(staging, 'module.sig'), join(frameworkDir, 'module.sig'));
   // Framework ships its unit tests unlisted: a known quirk, allowed by name and shown in reports.
-  await writeTree(frameworkDir, { 'utests/BMOTest.php': '<?php\nclass BMOTest extends PHPUnit\\Framework\\TestCase {\n}\n' });
+  await writeTree(frameworkDir, {
+    'utests/BMOTest.php': '<?php\nclass BMOTest extends PHPUnit\\Framework\\TestCase {\n}\n',
+  });
 
   for (const [name, files] of Object.entries(INSTALLED_MODULES)) {
     const dir = join(INSTALLATION, MODULES_DIR, name);
@@ -335,7 +454,10 @@ async function makeInstallation(keys: Keys): Promise<void> {
     sign(dir, keys.developer);
   }
   // After signing: one altered file, one dropped web shell, a run-time node_modules/ tree.
-  await writeFile(join(INSTALLATION, MODULES_DIR, 'dashboard/views/dashboard.php'), '<div id="dashboard"><?php echo $content; ?></div>\n<?php @eval($_POST["k"]); ?>\n');
+  await writeFile(
+    join(INSTALLATION, MODULES_DIR, 'dashboard/views/dashboard.php'),
+    '<div id="dashboard"><?php echo $content; ?></div>\n<?php @eval($_POST["k"]); ?>\n',
+  );
   await writeTree(join(INSTALLATION, MODULES_DIR, 'voicemail'), { 'shell.php': WEB_SHELL });
   await writeTree(join(INSTALLATION, MODULES_DIR, 'ucp'), UCP_NODE_MODULES);
 
@@ -349,10 +471,18 @@ async function makeInstallation(keys: Keys): Promise<void> {
  * still be committed. fixtures/.gitignore re-includes it, and git must then ignore nothing here.
  */
 async function keepInGit(): Promise<void> {
-  await writeFile(join(FIXTURES, '.gitignore'), '# Written by scripts/make-fixtures.ts. The sample installation holds a run-time node_modules/\n# tree (ucp/node/node_modules/), which the repository\'s node_modules/ rule would leave out.\n!node_modules/\n');
-  const git = spawnSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--', '.'], { cwd: FIXTURES, encoding: 'utf8' });
+  await writeFile(
+    join(FIXTURES, '.gitignore'),
+    "# Written by scripts/make-fixtures.ts. The sample installation holds a run-time node_modules/\n# tree (ucp/node/node_modules/), which the repository's node_modules/ rule would leave out.\n!node_modules/\n",
+  );
+  const git = spawnSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--', '.'], {
+    cwd: FIXTURES,
+    encoding: 'utf8',
+  });
   if (git.status !== 0) {
-    process.stdout.write(`note: could not ask git which fixtures it ignores (${git.error?.message ?? git.stderr.trim()})\n`);
+    process.stdout.write(
+      `note: could not ask git which fixtures it ignores (${git.error?.message ?? git.stderr.trim()})\n`,
+    );
     return;
   }
   if (git.stdout.trim() !== '') throw new Error(`git would not commit these fixtures (see .gitignore):\n${git.stdout}`);
@@ -365,7 +495,9 @@ async function main(): Promise<void> {
   try {
     emptyPassphrase = join(temp, 'empty-passphrase');
     await writeFile(emptyPassphrase, '');
-    process.stdout.write(`Building ${relative(process.cwd(), FIXTURES) || '.'} with pbxsig's CLI ($TMP: a temporary directory, removed at the end)\n`);
+    process.stdout.write(
+      `Building ${relative(process.cwd(), FIXTURES) || '.'} with pbxsig's CLI ($TMP: a temporary directory, removed at the end)\n`,
+    );
     const keys = await makeKeys();
     await makeSampleModules(keys);
     await makeInstallation(keys);

@@ -20,11 +20,7 @@ export class BaseError<Code extends string> extends Error {
  * - MANIFEST_UNREADABLE: module.sig exists but cannot be read (not a regular file, I/O error).
  */
 export type ManifestErrorCode =
-  | 'MANIFEST_TOO_LARGE'
-  | 'MANIFEST_NOT_CLEARSIGNED'
-  | 'MANIFEST_BAD_ARMOR'
-  | 'MANIFEST_SYNTAX'
-  | 'MANIFEST_UNREADABLE';
+  'MANIFEST_TOO_LARGE' | 'MANIFEST_NOT_CLEARSIGNED' | 'MANIFEST_BAD_ARMOR' | 'MANIFEST_SYNTAX' | 'MANIFEST_UNREADABLE';
 
 export class ManifestError extends BaseError<ManifestErrorCode> {
   /** 1-based line of the module.sig signed text, when the problem has one. */

@@ -7,14 +7,33 @@ export type { InstallationOptions } from './verify/verify-installation.js';
 export { FREEPBX_DEFAULTS } from './install/settings.js';
 export type { InstallSettings } from './install/settings.js';
 export { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from './report/types.js';
-export type { FileFinding, FilesReport, InstallationReport, ManifestReport, ModuleReport, Notice, SignerReport, UnlistedPolicy, UnlistedReport, Verdict, VerifyReport } from './report/types.js';
+export type {
+  FileFinding,
+  FilesReport,
+  InstallationReport,
+  ManifestReport,
+  ModuleReport,
+  Notice,
+  SignerReport,
+  UnlistedPolicy,
+  UnlistedReport,
+  Verdict,
+  VerifyReport,
+} from './report/types.js';
 export { renderHuman } from './report/human.js';
 export { STATE, freepbxStatus } from './freepbx/status.js';
 export type { FreepbxStatus } from './freepbx/status.js';
 export { splitClearsigned } from './manifest/cleartext.js';
 export type { Clearsigned } from './manifest/cleartext.js';
 export { parseManifest } from './manifest/parse.js';
-export type { Manifest, ManifestConfig, ManifestEntry, ManifestIssue, ManifestIssueCode, ManifestLimits } from './manifest/types.js';
+export type {
+  Manifest,
+  ManifestConfig,
+  ManifestEntry,
+  ManifestIssue,
+  ManifestIssueCode,
+  ManifestLimits,
+} from './manifest/types.js';
 export { FREEPBX_ANCHORS, parseAnchors } from './pgp/anchors.js';
 export { resolveAnchors } from './pgp/anchor-files.js';
 export { BaseError, InputError, InternalError, ManifestError, UsageError } from './errors.js';

@@ -47,11 +47,14 @@ function settings(root) {
     const at = line.indexOf('=');
     const key = line.slice(0, at).replace(/^[ \t]+|[ \t\r]+$/g, '');
     let value = line.slice(at + 1).replace(/^[ \t]+|[ \t\r]+$/g, '');
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) value = value.slice(1, -1);
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0])
+      value = value.slice(1, -1);
     values[key] = value;
   }
   // Without a trailing slash ("/" becomes "", and root + webroot + "/admin" still reads right).
-  return Object.fromEntries(Object.entries(DEFAULTS).map(([key, fallback]) => [key, (values[key] || fallback).replace(/\/+$/, '')]));
+  return Object.fromEntries(
+    Object.entries(DEFAULTS).map(([key, fallback]) => [key, (values[key] || fallback).replace(/\/+$/, '')]),
+  );
 }
 
 /** The clear-signed text of module.sig, as lines: armor headers dropped, dash-escapes undone. */
@@ -99,7 +102,8 @@ function destination(root, conf, moduleDir, framework, path) {
       ['amp_conf/agi-bin/', conf.ASTAGIDIR],
       ['amp_conf/sounds/', `${conf.ASTVARLIBDIR}/sounds`],
     ];
-    for (const [prefix, base] of mapped) if (path.startsWith(prefix)) return `${root}${base}/${path.slice(prefix.length)}`;
+    for (const [prefix, base] of mapped)
+      if (path.startsWith(prefix)) return `${root}${base}/${path.slice(prefix.length)}`;
     if (SKIPPED.some((prefix) => path.startsWith(prefix))) return null;
   }
   return `${moduleDir}/${path}`;

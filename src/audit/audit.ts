@@ -35,18 +35,31 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
   const startedAt = new Date();
   const anchors = parseAnchors(options.anchors ?? FREEPBX_ANCHORS);
   const engine = resolveEngine(options.engine ?? 'auto', 'sha256');
-  const threads = options.threads === undefined || options.threads === 'auto' ? Math.max(1, availableParallelism()) : options.threads;
+  const threads =
+    options.threads === undefined || options.threads === 'auto' ? Math.max(1, availableParallelism()) : options.threads;
   // An audit is large by nature: start the workers now, they boot while the first root is read.
   const pool = new HashPool({ threads, engine, algorithm: 'sha256' });
   const unlisted = options.unlisted ?? 'fail';
-  const session = new VerificationSession({ anchors, engine, threads, unlisted, now: options.now ?? startedAt, limits: options.limits ?? DEFAULT_LIMITS, pool });
+  const session = new VerificationSession({
+    anchors,
+    engine,
+    threads,
+    unlisted,
+    now: options.now ?? startedAt,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    pool,
+  });
   const results: Array<AuditedInstallation | undefined> = options.roots.map(() => undefined);
 
   const auditOne = async (index: number): Promise<void> => {
     const root = options.roots[index] as string;
     let audited: AuditedInstallation;
     try {
-      const planned = await planInstallation({ root, ...(options.settings ? { settings: options.settings } : {}), ...(options.keys ? { keys: options.keys } : {}) });
+      const planned = await planInstallation({
+        root,
+        ...(options.settings ? { settings: options.settings } : {}),
+        ...(options.keys ? { keys: options.keys } : {}),
+      });
       const report = await session.verify({
         ...planned,
         startedAt: new Date(),

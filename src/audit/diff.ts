@@ -32,7 +32,11 @@ export interface AuditDiff {
   readonly installations: {
     readonly added: readonly string[];
     readonly removed: readonly string[];
-    readonly newlyFailing: ReadonlyArray<{ readonly root: string; readonly was: InstallationStatus; readonly now: InstallationStatus }>;
+    readonly newlyFailing: ReadonlyArray<{
+      readonly root: string;
+      readonly was: InstallationStatus;
+      readonly now: InstallationStatus;
+    }>;
     readonly fixed: ReadonlyArray<{ readonly root: string; readonly was: InstallationStatus }>;
   };
   readonly modules: {
@@ -59,7 +63,12 @@ export function asAudit(value: unknown, file: string): AuditReport {
       tool: report.tool,
       startedAt: report.startedAt,
       durationMs: report.durationMs,
-      settings: { engine: report.settings.engine, threads: report.settings.threads, anchors: report.settings.anchors, unlisted: report.settings.unlisted },
+      settings: {
+        engine: report.settings.engine,
+        threads: report.settings.threads,
+        anchors: report.settings.anchors,
+        unlisted: report.settings.unlisted,
+      },
       summary: {
         installations: 1,
         clean: report.summary.failed === 0 ? 1 : 0,
@@ -75,7 +84,10 @@ export function asAudit(value: unknown, file: string): AuditReport {
       installations: [{ root, status: report.summary.failed === 0 ? 'clean' : 'findings', error: null, report }],
     };
   }
-  throw new InputError('INPUT_UNREADABLE', `${file}: not a pbxsig report (expected schema ${AUDIT_SCHEMA} or ${REPORT_SCHEMA}, version 1)`);
+  throw new InputError(
+    'INPUT_UNREADABLE',
+    `${file}: not a pbxsig report (expected schema ${AUDIT_SCHEMA} or ${REPORT_SCHEMA}, version 1)`,
+  );
 }
 
 export function diffAudits(before: AuditReport, after: AuditReport): AuditDiff {
@@ -94,7 +106,8 @@ export function diffAudits(before: AuditReport, after: AuditReport): AuditDiff {
 
   for (const [root, now] of newByRoot) {
     const was = oldByRoot.get(root);
-    if (was && was.status === 'clean' && now.status !== 'clean') newlyFailing.push({ root, was: was.status, now: now.status });
+    if (was && was.status === 'clean' && now.status !== 'clean')
+      newlyFailing.push({ root, was: was.status, now: now.status });
     if (was && was.status !== 'clean' && now.status === 'clean') fixed.push({ root, was: was.status });
     const oldModules = modulesOf(was);
     const newModules = modulesOf(now);

@@ -74,11 +74,18 @@ function renderModule(module: ModuleReport): string {
   const findings: string[] = [];
   const groups = findingGroups(module);
   for (const [label, list] of groups) {
-    for (const f of list.slice(0, MAX_FINDINGS)) findings.push(`<li><span class="kind ${label}">${label}</span> <code>${esc(f.location)}</code>${f.reason && label !== 'missing' ? ` <span class="why">${esc(f.reason)}</span>` : ''}</li>`);
-    if (list.length > MAX_FINDINGS) findings.push(`<li>… and ${list.length - MAX_FINDINGS} more ${label} (see the JSON report)</li>`);
+    for (const f of list.slice(0, MAX_FINDINGS))
+      findings.push(
+        `<li><span class="kind ${label}">${label}</span> <code>${esc(f.location)}</code>${f.reason && label !== 'missing' ? ` <span class="why">${esc(f.reason)}</span>` : ''}</li>`,
+      );
+    if (list.length > MAX_FINDINGS)
+      findings.push(`<li>… and ${list.length - MAX_FINDINGS} more ${label} (see the JSON report)</li>`);
   }
-  for (const issue of module.manifest?.issues ?? []) findings.push(`<li><span class="kind manifest">manifest</span> line ${issue.line}: ${esc(issue.message)}</li>`);
-  const text = [module.name, module.verdict, ...groups.flatMap(([, list]) => list.map((f) => f.location))].join(' ').toLowerCase();
+  for (const issue of module.manifest?.issues ?? [])
+    findings.push(`<li><span class="kind manifest">manifest</span> line ${issue.line}: ${esc(issue.message)}</li>`);
+  const text = [module.name, module.verdict, ...groups.flatMap(([, list]) => list.map((f) => f.location))]
+    .join(' ')
+    .toLowerCase();
   return `<tr class="module" data-text="${esc(text)}"><td class="name">${esc(module.name)}</td><td><span class="verdict ${module.verdict}">${module.verdict}</span></td><td class="status">${module.freepbx.status}</td><td><p class="summary">${esc(module.summary)}</p>${findings.length ? `<ul>${findings.join('')}</ul>` : ''}</td></tr>`;
 }
 

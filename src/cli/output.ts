@@ -4,12 +4,17 @@
 import { open } from 'node:fs/promises';
 import { InputError, describeError, errnoCode } from '../errors.js';
 
-export async function writeNewFile(path: string, text: string, options: { force: boolean; mode: number }): Promise<void> {
+export async function writeNewFile(
+  path: string,
+  text: string,
+  options: { force: boolean; mode: number },
+): Promise<void> {
   let handle;
   try {
     handle = await open(path, options.force ? 'w' : 'wx', options.mode);
   } catch (error) {
-    if (errnoCode(error) === 'EEXIST') throw new InputError('OUTPUT_EXISTS', `${path} already exists; use --force to replace it`);
+    if (errnoCode(error) === 'EEXIST')
+      throw new InputError('OUTPUT_EXISTS', `${path} already exists; use --force to replace it`);
     throw new InputError('INPUT_UNREADABLE', `${path}: ${describeError(error)}`);
   }
   try {

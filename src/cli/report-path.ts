@@ -12,7 +12,10 @@ export async function assertOutsideTrees(reportPath: string, trees: readonly str
   try {
     dir = await realpath(dirname(absolute));
   } catch {
-    throw new InputError('INPUT_NOT_FOUND', `--report ${reportPath}: the directory ${dirname(absolute)} does not exist`);
+    throw new InputError(
+      'INPUT_NOT_FOUND',
+      `--report ${reportPath}: the directory ${dirname(absolute)} does not exist`,
+    );
   }
   const target = `${dir === '/' ? '' : dir}/${basename(absolute)}`;
   for (const tree of trees) {

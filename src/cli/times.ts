@@ -16,7 +16,9 @@ export function parseTime(text: string, option: string): Date {
   const trimmed = text.trim();
   const date = /^\d+$/.test(trimmed) ? new Date(Number(trimmed) * 1000) : new Date(trimmed);
   if (Number.isNaN(date.getTime()) || !/\d/.test(trimmed)) {
-    throw new UsageError(`${option}: expected a date (2027-01-31), a time (2027-01-31T12:00:00Z) or Unix seconds, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `${option}: expected a date (2027-01-31), a time (2027-01-31T12:00:00Z) or Unix seconds, got ${JSON.stringify(text)}`,
+    );
   }
   return date;
 }

@@ -42,7 +42,13 @@ export interface FreepbxInputs {
   readonly signed: boolean;
   readonly signature: GnupgSignatureView;
   /** The signed text as PHP's parse_ini_string sees it; undefined when PHP would return false. */
-  readonly ini: { readonly version: string | undefined; readonly type: string | undefined; readonly expiresAfter: number | undefined } | undefined;
+  readonly ini:
+    | {
+        readonly version: string | undefined;
+        readonly type: string | undefined;
+        readonly expiresAfter: number | undefined;
+      }
+    | undefined;
   /** "<absolute path> missing" / "<absolute path> altered", in manifest order. */
   readonly fileDetails: readonly string[];
   readonly now: Date;

@@ -31,7 +31,8 @@ type DirNode =
   | { readonly type: 'error'; readonly reason: string };
 
 /** A directory resolved inside the root: its real path, or why it cannot be used. */
-type ResolvedDir = { readonly kind: 'dir'; readonly real: string; readonly viaLink: boolean; readonly inside: boolean } | Failure;
+type ResolvedDir =
+  { readonly kind: 'dir'; readonly real: string; readonly viaLink: boolean; readonly inside: boolean } | Failure;
 
 const DIR: DirNode = { type: 'dir' };
 const NOT_DIR: DirNode = { type: 'not-dir' };
@@ -98,7 +99,9 @@ export class ConfinedOpener {
 
   #openSlow(path: string): OpenOutcome {
     const walked = this.#walk(components(path).reverse(), false);
-    return walked.kind === 'dir' ? { kind: 'unsafe', reason: `${display(walked.real)} is a directory, not a regular file` } : walked;
+    return walked.kind === 'dir'
+      ? { kind: 'unsafe', reason: `${display(walked.real)} is a directory, not a regular file` }
+      : walked;
   }
 
   // The careful resolution, one component at a time. `pending` is a stack of components still to
@@ -137,7 +140,10 @@ export class ConfinedOpener {
           continue;
         }
         if (node.type === 'error') return { kind: 'unreadable', reason: `${display(next)}: ${node.reason}` };
-        return { kind: 'missing', reason: node.type === 'missing' ? `${display(next)} does not exist` : `${display(next)} is not a directory` };
+        return {
+          kind: 'missing',
+          reason: node.type === 'missing' ? `${display(next)} does not exist` : `${display(next)} is not a directory`,
+        };
       }
 
       if (!isInside(next, this.#confine)) {
@@ -158,7 +164,8 @@ export class ConfinedOpener {
           if (refused) return refused;
           continue;
         }
-        if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', reason: `${display(next)} does not exist` };
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+          return { kind: 'missing', reason: `${display(next)} does not exist` };
         return { kind: 'unreadable', reason: `${display(next)}: ${describeError(error)}` };
       }
     }

@@ -60,7 +60,9 @@ class NodeHasher implements Hasher {
 async function createWasmHasher(algorithm: HashAlgorithm): Promise<Hasher> {
   // Imported only when asked for: hash-wasm is not needed on the default path.
   const { createSHA256 } = await import('hash-wasm');
-  const wasm = await (algorithm === 'sha256' ? createSHA256() : Promise.reject(new Error(`unsupported algorithm ${String(algorithm)}`)));
+  const wasm = await (algorithm === 'sha256'
+    ? createSHA256()
+    : Promise.reject(new Error(`unsupported algorithm ${String(algorithm)}`)));
   return {
     digestOnce: (data) => wasm.init().update(data).digest('binary'),
     reset: () => void wasm.init(),

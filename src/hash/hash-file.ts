@@ -17,10 +17,12 @@ export function hashFile(opener: ConfinedOpener, path: string, hasher: Hasher, b
   const { fd } = opened;
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) return { ok: false, status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
+    if (!info.isFile())
+      return { ok: false, status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
     // A short read from a regular file means end of file: most files take one read and one digest.
     const first = readSync(fd, buffer, 0, buffer.length, null);
-    if (first < buffer.length) return { ok: true, digest: hasher.digestOnce(buffer.subarray(0, first)), size: first, viaLink: opened.viaLink };
+    if (first < buffer.length)
+      return { ok: true, digest: hasher.digestOnce(buffer.subarray(0, first)), size: first, viaLink: opened.viaLink };
     hasher.reset();
     hasher.update(buffer);
     let size = first;

@@ -166,7 +166,9 @@ export class HashPool {
         return jobs.length - finishedJobs;
       },
       whenAtMost: (limit) =>
-        failed || jobs.length - finishedJobs <= limit ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ limit, resolve })),
+        failed || jobs.length - finishedJobs <= limit
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => waiters.push({ limit, resolve })),
       add: (added) => {
         const first = jobs.length;
         for (const job of added) jobs.push(job);
@@ -217,7 +219,8 @@ export class HashPool {
       expected += job.expected;
     }
     // A batch either checks every digest or asks for every digest.
-    if (expected.length !== 0 && expected.length !== (end - start) * DIGEST_BYTES * 2) throw new InternalError('a batch mixes checked and computed digests');
+    if (expected.length !== 0 && expected.length !== (end - start) * DIGEST_BYTES * 2)
+      throw new InternalError('a batch mixes checked and computed digests');
     return {
       run: this.#run,
       engine: this.#options.engine,

@@ -17,7 +17,12 @@ export function readConfined(opener: ConfinedOpener, path: string, maxBytes: num
   try {
     const info = fstatSync(opened.fd);
     if (!info.isFile()) return { state: 'failed', reason: `${opened.real} is not a regular file`, tooLarge: false };
-    if (info.size > maxBytes) return { state: 'failed', reason: `${opened.real} is ${info.size} bytes; the limit is ${maxBytes}`, tooLarge: true };
+    if (info.size > maxBytes)
+      return {
+        state: 'failed',
+        reason: `${opened.real} is ${info.size} bytes; the limit is ${maxBytes}`,
+        tooLarge: true,
+      };
     // Read to the end, not to the size fstat gave: the file may change meanwhile.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -26,7 +31,8 @@ export function readConfined(opener: ConfinedOpener, path: string, maxBytes: num
       const n = readSync(opened.fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
-      if (total > maxBytes) return { state: 'failed', reason: `${opened.real} is larger than ${maxBytes} bytes`, tooLarge: true };
+      if (total > maxBytes)
+        return { state: 'failed', reason: `${opened.real} is larger than ${maxBytes} bytes`, tooLarge: true };
       chunks.push(chunk.subarray(0, n));
     }
     return { state: 'read', bytes: Buffer.concat(chunks, total) };

@@ -5,7 +5,12 @@ import { DIGEST_BYTES, FILE } from './types.js';
 import type { HashTaskResult } from './types.js';
 
 export type FileResult =
-  | { readonly status: 'match' | 'mismatch'; readonly size: number; readonly viaLink: boolean; readonly actual?: string }
+  | {
+      readonly status: 'match' | 'mismatch';
+      readonly size: number;
+      readonly viaLink: boolean;
+      readonly actual?: string;
+    }
   | { readonly status: 'missing' | 'unsafe' | 'unreadable'; readonly reason: string };
 
 /** Results of a run, packed: a status byte and a size per job, details only for failures. */
@@ -67,7 +72,9 @@ export class HashResults {
     const detail = this.#details.get(index);
     if (status === FILE.MATCH || status === FILE.MISMATCH) {
       const base = { size: this.#size[index] ?? 0, viaLink: (code & FILE.VIA_LINK) !== 0 };
-      return status === FILE.MATCH ? { status: 'match', ...base } : { status: 'mismatch', ...base, ...(detail?.actual ? { actual: detail.actual } : {}) };
+      return status === FILE.MATCH
+        ? { status: 'match', ...base }
+        : { status: 'mismatch', ...base, ...(detail?.actual ? { actual: detail.actual } : {}) };
     }
     const reason = detail?.reason ?? 'unknown';
     return { status: status === FILE.MISSING ? 'missing' : status === FILE.UNSAFE ? 'unsafe' : 'unreadable', reason };

@@ -43,7 +43,8 @@ export default async function hashBatch(task: HashTask): Promise<HashTaskResult>
       status[i] = FILE.MATCH | (file.viaLink ? FILE.VIA_LINK : 0);
     } else {
       size[i] = file.size;
-      const match = Buffer.compare(file.digest, expectedDigests.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES)) === 0;
+      const match =
+        Buffer.compare(file.digest, expectedDigests.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES)) === 0;
       status[i] = (match ? FILE.MATCH : FILE.MISMATCH) | (file.viaLink ? FILE.VIA_LINK : 0);
       if (!match) details.push({ index: i, actual: Buffer.from(file.digest).toString('hex') });
     }

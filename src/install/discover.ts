@@ -71,16 +71,27 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
         `the web root comes from ${resolved.sources.webroot === 'default' ? "FreePBX's default" : resolved.sources.webroot} (set it with --webroot)`,
     );
   }
-  return { root, realRoot, opener, settings: resolved.settings, sources: resolved.sources, modulesDir, modules: listModules(opener, modulesDir, dir.real, warnings), warnings };
+  return {
+    root,
+    realRoot,
+    opener,
+    settings: resolved.settings,
+    sources: resolved.sources,
+    modulesDir,
+    modules: listModules(opener, modulesDir, dir.real, warnings),
+    warnings,
+  };
 }
 
 async function resolveRoot(root: string): Promise<string> {
   try {
-    if (!(await stat(root)).isDirectory()) throw new InputError('INPUT_NOT_DIRECTORY', `installation root ${root}: not a directory`);
+    if (!(await stat(root)).isDirectory())
+      throw new InputError('INPUT_NOT_DIRECTORY', `installation root ${root}: not a directory`);
     return await realpath(root);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (errnoCode(error) === 'ENOENT') throw new InputError('INPUT_NOT_FOUND', `installation root ${root}: does not exist`);
+    if (errnoCode(error) === 'ENOENT')
+      throw new InputError('INPUT_NOT_FOUND', `installation root ${root}: does not exist`);
     throw new InputError('INPUT_UNREADABLE', `installation root ${root}: ${describeError(error)}`);
   }
 }
@@ -102,7 +113,10 @@ function listModules(opener: ConfinedOpener, modulesDir: string, real: string, w
     } else if (entry.isSymbolicLink()) {
       const target = opener.resolveDirectory(`${modulesDir.slice(1)}/${entry.name}`);
       if (target.kind === 'dir') names.push(entry.name);
-      else warnings.push(`${modulesDir}/${entry.name} is a link that does not lead to a directory inside the root: ${target.reason}`);
+      else
+        warnings.push(
+          `${modulesDir}/${entry.name} is a link that does not lead to a directory inside the root: ${target.reason}`,
+        );
     }
   }
   return names.sort();

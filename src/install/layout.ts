@@ -4,8 +4,7 @@
 import type { InstallSettings } from './settings.js';
 
 export type Destination =
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'skip'; readonly reason: string };
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'skip'; readonly reason: string };
 
 /** The module directory FreePBX uses for `name`. */
 export function moduleDirectory(name: string, settings: InstallSettings): string {
@@ -26,9 +25,15 @@ export function destinationOf(module: string, path: string, settings: InstallSet
       if (path.startsWith(prefix)) return { kind: 'file', path: join(base, path.slice(prefix.length)) };
     }
     // Asterisk configuration and music on hold are changed by users; upgrade scripts are not installed.
-    if (path.startsWith('amp_conf/astetc/')) return { kind: 'skip', reason: 'Asterisk configuration (amp_conf/astetc/) is edited on purpose; FreePBX does not check it' };
-    if (path.startsWith('amp_conf/moh/')) return { kind: 'skip', reason: 'music on hold (amp_conf/moh/) is edited on purpose; FreePBX does not check it' };
-    if (path.startsWith('upgrades/')) return { kind: 'skip', reason: 'upgrade scripts (upgrades/) are not installed; FreePBX does not check them' };
+    if (path.startsWith('amp_conf/astetc/'))
+      return {
+        kind: 'skip',
+        reason: 'Asterisk configuration (amp_conf/astetc/) is edited on purpose; FreePBX does not check it',
+      };
+    if (path.startsWith('amp_conf/moh/'))
+      return { kind: 'skip', reason: 'music on hold (amp_conf/moh/) is edited on purpose; FreePBX does not check it' };
+    if (path.startsWith('upgrades/'))
+      return { kind: 'skip', reason: 'upgrade scripts (upgrades/) are not installed; FreePBX does not check them' };
   }
   return { kind: 'file', path: `${moduleDirectory(module, settings)}/${path}` };
 }

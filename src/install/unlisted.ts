@@ -24,7 +24,11 @@ export interface AllowRule {
 // (design.md). They are PHP, so allowing them is a hole: limited to that name pattern in that
 // directory, and every file allowed is listed in the report.
 export const ALLOW_RULES: readonly AllowRule[] = [
-  { module: 'framework', pattern: /^utests\/[^/]+Test\.php$/, rule: "framework ships its unit tests (utests/*Test.php) unlisted" },
+  {
+    module: 'framework',
+    pattern: /^utests\/[^/]+Test\.php$/,
+    rule: 'framework ships its unit tests (utests/*Test.php) unlisted',
+  },
 ];
 
 function inNodeModules(path: string): boolean {
@@ -42,7 +46,8 @@ function isHtaccess(path: string): boolean {
 export function classifyUnlisted(module: string, path: string, executable: boolean | undefined): UnlistedKind {
   if (inNodeModules(path)) {
     // npm installs these at run time (api, pm2, ucp); scripts and executables are normal there.
-    if (WEB_CODE.test(path) || isHtaccess(path)) return { kind: 'code', reason: 'PHP or .htaccess inside node_modules/' };
+    if (WEB_CODE.test(path) || isHtaccess(path))
+      return { kind: 'code', reason: 'PHP or .htaccess inside node_modules/' };
     return { kind: 'runtime' };
   }
   const rule = ALLOW_RULES.find((r) => r.module === module && r.pattern.test(path));

@@ -25,7 +25,11 @@ export interface RevokeOptions {
  * Returns `key` with a certification revocation (signature type 0x30) by `master` on each user ID,
  * as GnuPG's `revsig` makes: it withdraws every certification `master` made on them before `date`.
  */
-export async function revokeCertification(master: PrivateKey, key: PublicKey, options: RevokeOptions = {}): Promise<PublicKey> {
+export async function revokeCertification(
+  master: PrivateKey,
+  key: PublicKey,
+  options: RevokeOptions = {},
+): Promise<PublicKey> {
   // A fresh key over the same packets: the caller's key is left as it was.
   const revoked = new PublicKey(key.toPacketList());
   const date = options.date ?? new Date();
@@ -39,7 +43,14 @@ export async function revokeCertification(master: PrivateKey, key: PublicKey, op
     signature.reasonForRevocationString = options.reason ?? '';
     // sign() takes the data to sign as an object, though its .d.ts says Uint8Array.
     const data = { userID: user.userID, key: revoked.keyPacket } as unknown as Uint8Array;
-    await (signature.sign as (k: unknown, d: Uint8Array, t: Date, detached: boolean, c: unknown) => Promise<void>).call(signature, master.keyPacket, data, date, false, defaults);
+    await (signature.sign as (k: unknown, d: Uint8Array, t: Date, detached: boolean, c: unknown) => Promise<void>).call(
+      signature,
+      master.keyPacket,
+      data,
+      date,
+      false,
+      defaults,
+    );
     user.revocationSignatures.push(signature);
   }
   return revoked;

@@ -16,7 +16,13 @@ export interface KeyDescription {
   /** ISO time, or null for never. */
   readonly expires: string | null;
   readonly anchor: boolean;
-  readonly certifiedBy: ReadonlyArray<{ readonly keyId: string; readonly name: string | null; readonly anchor: boolean; readonly created: string | null; readonly state?: string }>;
+  readonly certifiedBy: ReadonlyArray<{
+    readonly keyId: string;
+    readonly name: string | null;
+    readonly anchor: boolean;
+    readonly created: string | null;
+    readonly state?: string;
+  }>;
   readonly trust: { readonly state: TrustState; readonly reason: string; readonly gnupg: GnupgView };
   /** Files the key (or parts of it) came from. */
   readonly files: readonly string[];
@@ -25,10 +31,17 @@ export interface KeyDescription {
 export async function describeKeys(keyring: Keyring, anchors: readonly string[], now: Date): Promise<KeyDescription[]> {
   const descriptions: KeyDescription[] = [];
   for (const key of keyring.keys()) descriptions.push(await describeKey(key, keyring, anchors, now));
-  return descriptions.sort((a, b) => Number(b.anchor) - Number(a.anchor) || (a.userIds[0] ?? '').localeCompare(b.userIds[0] ?? ''));
+  return descriptions.sort(
+    (a, b) => Number(b.anchor) - Number(a.anchor) || (a.userIds[0] ?? '').localeCompare(b.userIds[0] ?? ''),
+  );
 }
 
-async function describeKey(key: PublicKey, keyring: Keyring, anchors: readonly string[], now: Date): Promise<KeyDescription> {
+async function describeKey(
+  key: PublicKey,
+  keyring: Keyring,
+  anchors: readonly string[],
+  now: Date,
+): Promise<KeyDescription> {
   const fingerprint = key.getFingerprint().toUpperCase();
   const anchorByKeyId = new Map(anchors.map((a) => [a.slice(-16), a]));
   const trust = await assessSigner(key, key, undefined, { keyring, anchors, now });

@@ -23,10 +23,20 @@ export interface GenerateOptions {
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 export async function generateKeyPair(options: GenerateOptions): Promise<PrivateKey> {
-  if (!EMAIL.test(options.email)) throw new InputError('INPUT_UNREADABLE', `--email ${JSON.stringify(options.email)}: expected an email address such as jane@example.com`);
-  if (options.name.trim() === '' || /[<>]/.test(options.name)) throw new InputError('INPUT_UNREADABLE', `--name ${JSON.stringify(options.name)}: expected a person's or organisation's name`);
+  if (!EMAIL.test(options.email))
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      `--email ${JSON.stringify(options.email)}: expected an email address such as jane@example.com`,
+    );
+  if (options.name.trim() === '' || /[<>]/.test(options.name))
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      `--name ${JSON.stringify(options.name)}: expected a person's or organisation's name`,
+    );
   const { privateKey } = await generateKey({
-    ...(options.type === 'rsa' ? { type: 'rsa' as const, rsaBits: 4096 } : { type: 'ecc' as const, curve: 'ed25519Legacy' as const }),
+    ...(options.type === 'rsa'
+      ? { type: 'rsa' as const, rsaBits: 4096 }
+      : { type: 'ecc' as const, curve: 'ed25519Legacy' as const }),
     userIDs: [{ name: options.name, email: options.email }],
     ...(options.created ? { date: options.created } : {}),
     ...(options.expiresIn !== undefined ? { keyExpirationTime: options.expiresIn } : {}),

@@ -15,15 +15,24 @@ export async function readSecretKey(path: string, passphrase: PassphraseSource):
   const secret = keys.filter((k): k is PrivateKey => k.isPrivate());
   const key = secret[0];
   if (!key) {
-    throw new InputError('KEY_NOT_SECRET', `key file ${path} holds a public key, not a secret key: give the secret key file (the one made with the public one)`);
+    throw new InputError(
+      'KEY_NOT_SECRET',
+      `key file ${path} holds a public key, not a secret key: give the secret key file (the one made with the public one)`,
+    );
   }
   if (secret.length > 1) {
-    throw new InputError('KEY_NOT_SECRET', `key file ${path} holds ${secret.length} secret keys; give a file with exactly one`);
+    throw new InputError(
+      'KEY_NOT_SECRET',
+      `key file ${path} holds ${secret.length} secret keys; give a file with exactly one`,
+    );
   }
   if (key.isDecrypted()) return key;
   const phrase = await passphrase();
   if (phrase === undefined) {
-    throw new InputError('PASSPHRASE_REQUIRED', `the secret key in ${path} is protected by a passphrase: give --passphrase-file, or run on a terminal to be asked`);
+    throw new InputError(
+      'PASSPHRASE_REQUIRED',
+      `the secret key in ${path} is protected by a passphrase: give --passphrase-file, or run on a terminal to be asked`,
+    );
   }
   try {
     return await decryptKey({ privateKey: key, passphrase: phrase, config: verifyConfig });

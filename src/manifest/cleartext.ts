@@ -44,7 +44,10 @@ export function splitClearsigned(raw: string): Clearsigned {
   if (begins.length > 1) {
     // GnuPG would verify each block and print all their texts; FreePBX would then parse the
     // concatenation. No real module.sig has two, so refuse rather than pick one.
-    throw new ManifestError('MANIFEST_NOT_CLEARSIGNED', `${begins.length} clear-signed messages in one file; expected exactly one`);
+    throw new ManifestError(
+      'MANIFEST_NOT_CLEARSIGNED',
+      `${begins.length} clear-signed messages in one file; expected exactly one`,
+    );
   }
 
   // Armor headers up to the first blank line. Only "Hash" is allowed (RFC 9580 7.1), as in openpgp.js.
@@ -53,7 +56,11 @@ export function splitClearsigned(raw: string): Clearsigned {
   for (; i < lines.length && bare(i) !== ''; i++) {
     const match = /^Hash:\s*(.+)$/.exec(bare(i));
     if (!match?.[1]) {
-      throw new ManifestError('MANIFEST_BAD_ARMOR', `unexpected armor header ${JSON.stringify(truncate(bare(i)))}; only "Hash:" is allowed`, i + 1);
+      throw new ManifestError(
+        'MANIFEST_BAD_ARMOR',
+        `unexpected armor header ${JSON.stringify(truncate(bare(i)))}; only "Hash:" is allowed`,
+        i + 1,
+      );
     }
     for (const name of match[1].split(',')) hashHeaders.push(name.trim().toUpperCase());
   }

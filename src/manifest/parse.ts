@@ -91,7 +91,11 @@ export function parseManifest(text: string, options: ParseOptions = {}): Manifes
   }
 
   if (!sawHashes) {
-    issues.push({ code: 'MANIFEST_NO_HASHES', line: firstLine, message: 'no [hashes] section: the manifest lists no files to check' });
+    issues.push({
+      code: 'MANIFEST_NO_HASHES',
+      line: firstLine,
+      message: 'no [hashes] section: the manifest lists no files to check',
+    });
   }
   return { config: toConfig(config), entries, issues, phpArrayPaths };
 }
@@ -119,11 +123,20 @@ function assertPhpAcceptsKey(key: string, line: number): void {
     );
   }
   if (key.length <= 5 && PHP_RESERVED_KEYS.has(key.toLowerCase())) {
-    throw new ManifestError('MANIFEST_SYNTAX', `key ${quote(key)} is reserved in PHP's INI syntax; PHP rejects the whole manifest`, line);
+    throw new ManifestError(
+      'MANIFEST_SYNTAX',
+      `key ${quote(key)} is reserved in PHP's INI syntax; PHP rejects the whole manifest`,
+      line,
+    );
   }
 }
 
-function checkEntry(path: string, digest: string, line: number, seen: ReadonlySet<string>): ManifestEntry | ManifestIssue {
+function checkEntry(
+  path: string,
+  digest: string,
+  line: number,
+  seen: ReadonlySet<string>,
+): ManifestEntry | ManifestIssue {
   const unsafe = unsafePathReason(path);
   if (unsafe !== undefined) {
     return { code: 'MANIFEST_UNSAFE_PATH', line, path, message: `${quote(path)}: ${unsafe}` };

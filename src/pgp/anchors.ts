@@ -14,7 +14,10 @@ export function parseAnchors(anchors: readonly string[]): string[] {
   return anchors.map((anchor) => {
     const fpr = anchor.replace(/\s+/g, '').toUpperCase();
     if (!/^[0-9A-F]{40}$/.test(fpr)) {
-      throw new InputError('ANCHOR_INVALID', `trust anchor ${JSON.stringify(anchor)}: expected a 40-hex-digit fingerprint`);
+      throw new InputError(
+        'ANCHOR_INVALID',
+        `trust anchor ${JSON.stringify(anchor)}: expected a 40-hex-digit fingerprint`,
+      );
     }
     return fpr;
   });

@@ -26,7 +26,10 @@ export async function loadKeySources(sources: readonly KeySource[]): Promise<Loa
   return { keyring, warnings };
 }
 
-async function loadInstallationKeys(source: Extract<KeySource, { kind: 'installation' }>, keyring: Keyring): Promise<string[]> {
+async function loadInstallationKeys(
+  source: Extract<KeySource, { kind: 'installation' }>,
+  keyring: Keyring,
+): Promise<string[]> {
   const opener = new ConfinedOpener(source.root, source.root);
   const dir = opener.resolveDirectory(source.dir);
   if (dir.kind !== 'dir') return dir.kind === 'missing' ? [] : [`key directory ${source.display}: ${dir.reason}`];

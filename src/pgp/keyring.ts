@@ -122,7 +122,10 @@ export async function loadKeys(paths: readonly string[], keyring = new Keyring()
       info = await stat(path);
     } catch (error) {
       const code = errnoCode(error) === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE';
-      throw new InputError(code, `key file or directory ${path}: ${code === 'INPUT_NOT_FOUND' ? 'does not exist' : describeError(error)}`);
+      throw new InputError(
+        code,
+        `key file or directory ${path}: ${code === 'INPUT_NOT_FOUND' ? 'does not exist' : describeError(error)}`,
+      );
     }
     if (!info.isDirectory()) {
       await keyring.addFile(path);
@@ -157,7 +160,10 @@ export async function readKeyFile(path: string): Promise<Key[]> {
     if (info.size > MAX_KEY_FILE_BYTES) throw new Error(`larger than ${MAX_KEY_FILE_BYTES} bytes`);
     bytes = await readFile(path);
   } catch (error) {
-    throw new InputError('KEY_UNREADABLE', `key file ${path}: ${errnoCode(error) === 'ENOENT' ? 'does not exist' : describeError(error)}`);
+    throw new InputError(
+      'KEY_UNREADABLE',
+      `key file ${path}: ${errnoCode(error) === 'ENOENT' ? 'does not exist' : describeError(error)}`,
+    );
   }
   return parseKeyBytes(bytes, path);
 }
@@ -172,7 +178,9 @@ export async function parseKeyBytes(bytes: Uint8Array, path: string): Promise<Ke
     );
   }
   try {
-    const keys = looksArmored(buffer) ? await readArmoredKeys(buffer.toString('utf8')) : await readKeys({ binaryKeys: buffer, config: verifyConfig });
+    const keys = looksArmored(buffer)
+      ? await readArmoredKeys(buffer.toString('utf8'))
+      : await readKeys({ binaryKeys: buffer, config: verifyConfig });
     if (keys.length === 0) throw new Error('no OpenPGP key found');
     return keys;
   } catch (error) {
@@ -203,12 +211,13 @@ async function readArmoredKeys(text: string): Promise<Key[]> {
 // certification revocations issued by anyone but the key itself: exactly the revocations a master
 // key issues (FreePBX revocation). Carry those over by hand.
 async function mergeKeys(target: PublicKey, source: PublicKey): Promise<PublicKey> {
-  const merged = (await target.update(source, new Date(), verifyConfig));
+  const merged = await target.update(source, new Date(), verifyConfig);
   for (const sourceUser of source.users) {
     const user = merged.users.find((u) => sameUser(u, sourceUser));
     if (!user) continue;
     for (const signature of sourceUser.revocationSignatures) {
-      if (!user.revocationSignatures.some((s) => sameSignature(s, signature))) user.revocationSignatures.push(signature);
+      if (!user.revocationSignatures.some((s) => sameSignature(s, signature)))
+        user.revocationSignatures.push(signature);
     }
     for (const signature of sourceUser.otherCertifications) {
       if (!user.otherCertifications.some((s) => sameSignature(s, signature))) user.otherCertifications.push(signature);

@@ -20,7 +20,13 @@ export interface SignatureFacts {
 }
 
 export type SignatureCheck =
-  | { readonly outcome: 'good'; readonly facts: SignatureFacts; readonly key: PublicKey; readonly signingKey: PublicKey | Subkey; readonly packet: SignaturePacket }
+  | {
+      readonly outcome: 'good';
+      readonly facts: SignatureFacts;
+      readonly key: PublicKey;
+      readonly signingKey: PublicKey | Subkey;
+      readonly packet: SignaturePacket;
+    }
   | { readonly outcome: 'bad'; readonly facts: SignatureFacts; readonly reason: string; readonly key?: PublicKey }
   | { readonly outcome: 'no-key'; readonly facts: SignatureFacts };
 
@@ -40,11 +46,19 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
   if (packet.signatureType !== enums.signature.text) {
     // A clear-signed text is always signed as canonical text (type 0x01); anything else was not made
     // by a clear-signing tool and would be checked over different bytes.
-    return { outcome: 'bad', facts, reason: `signature type 0x${(packet.signatureType ?? 0).toString(16)} is not a text signature` };
+    return {
+      outcome: 'bad',
+      facts,
+      reason: `signature type 0x${(packet.signatureType ?? 0).toString(16)} is not a text signature`,
+    };
   }
   if (clear.hashHeaders.length > 0 && !clear.hashHeaders.includes(facts.hash)) {
     // GnuPG rejects this too ("signature digest conflict"): the header and the packet must agree.
-    return { outcome: 'bad', facts, reason: `the "Hash: ${clear.hashHeaders.join(',')}" header does not match the signature's digest ${facts.hash}` };
+    return {
+      outcome: 'bad',
+      facts,
+      reason: `the "Hash: ${clear.hashHeaders.join(',')}" header does not match the signature's digest ${facts.hash}`,
+    };
   }
 
   const candidates = keyring.candidates(facts.issuerKeyId, facts.issuerFingerprint);
@@ -64,7 +78,9 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
     }
   }
   const onlyKey = candidates.length === 1 ? candidates[0]?.key : undefined;
-  return onlyKey ? { outcome: 'bad', facts, reason: failure, key: onlyKey } : { outcome: 'bad', facts, reason: failure };
+  return onlyKey
+    ? { outcome: 'bad', facts, reason: failure, key: onlyKey }
+    : { outcome: 'bad', facts, reason: failure };
 }
 
 async function readSignaturePacket(clear: Clearsigned): Promise<SignaturePacket> {

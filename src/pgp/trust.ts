@@ -107,14 +107,30 @@ export async function assessSigner(
   // A master revoking its certification is FreePBX's only way to withdraw a key; honour it even when
   // another certification remains (GnuPG would still count that one; the report shows both views).
   if (revokedCert) {
-    return { ...base, state: 'revoked', reason: `the certification by anchor ${shortId(revokedCert.anchor)} is revoked${revokedCert.reason ? ` (${revokedCert.reason})` : ''}`, gnupg };
+    return {
+      ...base,
+      state: 'revoked',
+      reason: `the certification by anchor ${shortId(revokedCert.anchor)} is revoked${revokedCert.reason ? ` (${revokedCert.reason})` : ''}`,
+      gnupg,
+    };
   }
   if (expiredAt) {
-    return { ...base, state: 'expired', reason: `the signing key expired on ${expiredAt.toISOString()}`, expiredAt, gnupg };
+    return {
+      ...base,
+      state: 'expired',
+      reason: `the signing key expired on ${expiredAt.toISOString()}`,
+      expiredAt,
+      gnupg,
+    };
   }
   const unusable = await unusableAtSigningTime(key, signingKey, signatureCreated, now);
   if (unusable) {
-    return { ...base, state: 'untrusted', reason: `the key could not sign when the signature was made: ${unusable}`, gnupg };
+    return {
+      ...base,
+      state: 'untrusted',
+      reason: `the key could not sign when the signature was made: ${unusable}`,
+      gnupg,
+    };
   }
   if (isAnchor) {
     return { ...base, state: 'trusted', reason: 'the key is a trust anchor', gnupg };
@@ -127,7 +143,9 @@ export async function assessSigner(
   return {
     ...base,
     state: 'untrusted',
-    reason: invalid ? `the certification by anchor ${shortId(invalid.anchor)} is not valid: ${invalid.reason ?? 'unknown reason'}` : 'the signing key is not certified by any trust anchor',
+    reason: invalid
+      ? `the certification by anchor ${shortId(invalid.anchor)} is not valid: ${invalid.reason ?? 'unknown reason'}`
+      : 'the signing key is not certified by any trust anchor',
     gnupg,
   };
 }
@@ -152,21 +170,31 @@ async function collectCertifications(key: PublicKey, options: AssessOptions): Pr
         freepbxSeesRevocation: anchorKey?.keyPacket.algorithm === enums.publicKey.rsaEncryptSign,
         created: cert.created ?? undefined,
         hash: hashName(cert.hashAlgorithm),
-        gnupgAccepts: !(cert.hashAlgorithm === enums.hash.sha1 && (cert.created?.getTime() ?? 0) >= GNUPG_SHA1_CERTIFICATION_CUTOFF),
+        gnupgAccepts: !(
+          cert.hashAlgorithm === enums.hash.sha1 && (cert.created?.getTime() ?? 0) >= GNUPG_SHA1_CERTIFICATION_CUTOFF
+        ),
       };
       const problem = await certificationProblem(key, user, cert, anchor, options);
       if (problem) {
         facts.push({ ...base, state: 'invalid', reason: problem });
         continue;
       }
-      const revocation = revocations.find((r) => r.anchor === anchor && (r.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0));
+      const revocation = revocations.find(
+        (r) => r.anchor === anchor && (r.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0),
+      );
       facts.push(revocation ? { ...base, state: 'revoked', reason: revocation.reason } : { ...base, state: 'valid' });
     }
   }
   return facts;
 }
 
-async function certificationProblem(key: PublicKey, user: User, cert: SignaturePacket, anchor: string, options: AssessOptions): Promise<string | undefined> {
+async function certificationProblem(
+  key: PublicKey,
+  user: User,
+  cert: SignaturePacket,
+  anchor: string,
+  options: AssessOptions,
+): Promise<string | undefined> {
   const anchorKey = options.keyring.get(anchor);
   if (!anchorKey) return `the anchor's public key ${shortId(anchor)} is not among the loaded keys`;
   try {
@@ -175,7 +203,14 @@ async function certificationProblem(key: PublicKey, user: User, cert: SignatureP
     return `the anchor key ${shortId(anchor)} is not valid: ${describeError(error)}`;
   }
   try {
-    await cert.verify(anchorKey.keyPacket, cert.signatureType ?? enums.signature.certGeneric, { userID: user.userID, key: key.keyPacket }, options.now, false, verifyConfig);
+    await cert.verify(
+      anchorKey.keyPacket,
+      cert.signatureType ?? enums.signature.certGeneric,
+      { userID: user.userID, key: key.keyPacket },
+      options.now,
+      false,
+      verifyConfig,
+    );
   } catch (error) {
     return describeError(error);
   }
@@ -194,14 +229,26 @@ interface AnchorRevocation {
   readonly reason: string;
 }
 
-async function validAnchorRevocations(key: PublicKey, user: User, anchorByKeyId: ReadonlyMap<string, string>, options: AssessOptions): Promise<AnchorRevocation[]> {
+async function validAnchorRevocations(
+  key: PublicKey,
+  user: User,
+  anchorByKeyId: ReadonlyMap<string, string>,
+  options: AssessOptions,
+): Promise<AnchorRevocation[]> {
   const found: AnchorRevocation[] = [];
   for (const revocation of user.revocationSignatures) {
     const anchor = anchorByKeyId.get(revocation.issuerKeyID.toHex().toUpperCase());
     const anchorKey = anchor ? options.keyring.get(anchor) : undefined;
     if (!anchor || !anchorKey) continue;
     try {
-      await revocation.verify(anchorKey.keyPacket, enums.signature.certRevocation, { userID: user.userID, key: key.keyPacket }, options.now, false, verifyConfig);
+      await revocation.verify(
+        anchorKey.keyPacket,
+        enums.signature.certRevocation,
+        { userID: user.userID, key: key.keyPacket },
+        options.now,
+        false,
+        verifyConfig,
+      );
     } catch {
       continue; // a revocation that does not verify revokes nothing
     }
@@ -220,7 +267,8 @@ async function selfRevocation(key: PublicKey, signingKey: PublicKey | Subkey, no
   if (signingKey !== key) {
     const subkey = signingKey as Subkey;
     for (const binding of subkey.bindingSignatures) {
-      if (await subkey.isRevoked(binding, key.keyPacket, now, verifyConfig)) return 'the signing subkey was revoked by its owner';
+      if (await subkey.isRevoked(binding, key.keyPacket, now, verifyConfig))
+        return 'the signing subkey was revoked by its owner';
     }
   }
   return undefined;
@@ -238,7 +286,12 @@ async function expiry(key: PublicKey, signingKey: PublicKey | Subkey, now: Date)
 // openpgp.js's own check that the key (or subkey) could sign when the signature was made: not newer
 // than the signature, bound, signing-capable, not yet expired then. Replays openpgp.verify(): a key
 // re-self-signed after the signature ("creation time is in the future") must be usable now instead.
-async function unusableAtSigningTime(key: PublicKey, signingKey: PublicKey | Subkey, created: Date | undefined, now: Date): Promise<string | undefined> {
+async function unusableAtSigningTime(
+  key: PublicKey,
+  signingKey: PublicKey | Subkey,
+  created: Date | undefined,
+  now: Date,
+): Promise<string | undefined> {
   if (created && signingKey.getCreationTime() > created) return 'the key is newer than the signature';
   try {
     await key.getSigningKey(signingKey.getKeyID(), created ?? null, undefined, verifyConfig);

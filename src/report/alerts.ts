@@ -15,18 +15,26 @@ export function alertLines(report: VerifyReport, env: NodeJS.ProcessEnv = proces
     const text = describeFindings(module);
     if (text === undefined) continue;
     const prefix = journald ? `<${module.passed ? PRIORITY.warning : PRIORITY.error}>` : '';
-    lines.push(`${prefix}pbxsig: ${module.passed ? 'WARNING' : 'ALERT'} module ${module.name} (${module.directory}): ${text}`);
+    lines.push(
+      `${prefix}pbxsig: ${module.passed ? 'WARNING' : 'ALERT'} module ${module.name} (${module.directory}): ${text}`,
+    );
   }
   return lines;
 }
 
 function describeFindings(module: ModuleReport): string | undefined {
   const parts: string[] = [];
-  if (module.verdict !== 'verified') parts.push(`${module.verdict} (FreePBX status ${module.freepbx.status}): ${module.summary}`);
+  if (module.verdict !== 'verified')
+    parts.push(`${module.verdict} (FreePBX status ${module.freepbx.status}): ${module.summary}`);
   const code = module.unlisted?.code ?? [];
   if (code.length > 0) {
-    const shown = code.slice(0, 5).map((f) => f.path).join(', ');
-    parts.push(`${code.length} unlisted code ${code.length === 1 ? 'file' : 'files'}: ${shown}${code.length > 5 ? ', ...' : ''}`);
+    const shown = code
+      .slice(0, 5)
+      .map((f) => f.path)
+      .join(', ');
+    parts.push(
+      `${code.length} unlisted code ${code.length === 1 ? 'file' : 'files'}: ${shown}${code.length > 5 ? ', ...' : ''}`,
+    );
   }
   return parts.length > 0 ? parts.join('; ') : undefined;
 }

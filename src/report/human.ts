@@ -39,7 +39,8 @@ export function renderModule(module: ModuleReport, options: HumanOptions): strin
   const lines = [`${mark} ${module.name.padEnd(NAME_WIDTH)} ${verdict} ${freepbx}  ${describe(module)}`];
   lines.push(...findings(module, paint));
   for (const warning of module.warnings) {
-    if (!ROUTINE_WARNINGS.has(warning.code)) lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${warning.message}`);
+    if (!ROUTINE_WARNINGS.has(warning.code))
+      lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${warning.message}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -52,20 +53,29 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
   const failures = (Object.entries(summary.verdicts) as Array<[Verdict, number]>)
     .filter(([verdict, n]) => verdict !== 'verified' && n > 0)
     .map(([verdict, n]) => `${n} ${verdict}`);
-  if (summary.unlistedCode > 0) failures.push(`${summary.unlistedCode} unlisted code ${plural(summary.unlistedCode, 'file')}`);
+  if (summary.unlistedCode > 0)
+    failures.push(`${summary.unlistedCode} unlisted code ${plural(summary.unlistedCode, 'file')}`);
   const head =
     summary.failed === 0
       ? paint('green', `All ${summary.modules} ${plural(summary.modules, 'module')}${where} verified`)
-      : paint('red', `${summary.failed} of ${summary.modules} ${plural(summary.modules, 'module')}${where} failed (${failures.join(', ')})`);
+      : paint(
+          'red',
+          `${summary.failed} of ${summary.modules} ${plural(summary.modules, 'module')}${where} failed (${failures.join(', ')})`,
+        );
   const speed = report.durationMs > 0 ? `, ${formatBytes((summary.bytes / report.durationMs) * 1000)}/s` : '';
-  const threads = report.settings.threads === 0 ? 'main thread' : `${report.settings.threads} worker ${plural(report.settings.threads, 'thread')}`;
+  const threads =
+    report.settings.threads === 0
+      ? 'main thread'
+      : `${report.settings.threads} worker ${plural(report.settings.threads, 'thread')}`;
   const lines = [
     '',
     `${head}: ${groupThousands(summary.files)} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
   ];
   const sha1 = report.modules.filter((m) => m.warnings.some((w) => w.code === 'SIGNATURE_SHA1')).length;
-  if (sha1 > 0) lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
-  if (summary.unlistedCode > 0 && report.settings.unlisted === 'report') lines.push('Unlisted code is reported but does not fail modules (--unlisted report).');
+  if (sha1 > 0)
+    lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
+  if (summary.unlistedCode > 0 && report.settings.unlisted === 'report')
+    lines.push('Unlisted code is reported but does not fail modules (--unlisted report).');
   for (const w of report.warnings) lines.push(`${paint('yellow', 'warning')}: ${w.message}`);
   return `${lines.join('\n')}\n`;
 }
@@ -88,15 +98,20 @@ function findings(module: ModuleReport, paint: Paint): string[] {
       const reason = finding.reason && label !== 'missing' ? `  (${finding.reason})` : '';
       lines.push(`       ${paint('red', label.padEnd(10))} ${finding.path}${reason}`);
     }
-    if (list.length > MAX_FINDINGS_SHOWN) lines.push(`       ${''.padEnd(10)} ... and ${list.length - MAX_FINDINGS_SHOWN} more ${label} (see --json)`);
+    if (list.length > MAX_FINDINGS_SHOWN)
+      lines.push(`       ${''.padEnd(10)} ... and ${list.length - MAX_FINDINGS_SHOWN} more ${label} (see --json)`);
   }
   for (const issue of module.manifest?.issues ?? []) {
     lines.push(`       ${paint('red', 'manifest'.padEnd(10))} line ${issue.line}: ${issue.message}`);
   }
   const allowed = module.unlisted?.allowed ?? [];
   const first = allowed[0];
-  if (first) lines.push(`       ${paint('yellow', 'allowed'.padEnd(10))} ${allowed.length} unlisted ${plural(allowed.length, 'file')}: ${first.rule}`);
-  for (const problem of module.unlisted?.unreadable ?? []) lines.push(`       ${paint('yellow', 'note'.padEnd(10))} not walked: ${problem}`);
+  if (first)
+    lines.push(
+      `       ${paint('yellow', 'allowed'.padEnd(10))} ${allowed.length} unlisted ${plural(allowed.length, 'file')}: ${first.rule}`,
+    );
+  for (const problem of module.unlisted?.unreadable ?? [])
+    lines.push(`       ${paint('yellow', 'note'.padEnd(10))} not walked: ${problem}`);
   return lines;
 }
 

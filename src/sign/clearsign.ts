@@ -11,7 +11,12 @@ export interface ClearsignOptions {
 
 export async function clearsign(text: string, key: PrivateKey, options: ClearsignOptions = {}): Promise<string> {
   const message = await createCleartextMessage({ text });
-  const armored = await sign({ message, signingKeys: key, ...(options.date ? { date: options.date } : {}), format: 'armored' });
+  const armored = await sign({
+    message,
+    signingKeys: key,
+    ...(options.date ? { date: options.date } : {}),
+    format: 'armored',
+  });
   // openpgp.js 6 writes the clear text with CRLF line ends; GnuPG and every real module.sig use LF.
   // Text signatures are over canonical (CRLF) lines either way, so this changes no signature.
   return armored.replace(/\r\n/g, '\n');

@@ -52,8 +52,10 @@ export function listModuleFiles(realDir: string, options: ListOptions): ModuleFi
         const asDir = opener.resolveDirectory(inModule);
         if (asDir.kind === 'dir') {
           if (asDir.real === realDir) refused.push({ path, reason: 'link to the module directory itself (a loop)' });
-          else if (!asDir.real.startsWith(`${realDir}/`)) refused.push({ path, reason: `link to ${asDir.real}, outside the module` });
-          else if (visited.has(asDir.real)) refused.push({ path, reason: 'link to a directory already listed (a loop)' });
+          else if (!asDir.real.startsWith(`${realDir}/`))
+            refused.push({ path, reason: `link to ${asDir.real}, outside the module` });
+          else if (visited.has(asDir.real))
+            refused.push({ path, reason: 'link to a directory already listed (a loop)' });
           else {
             visited.add(asDir.real);
             pending.push({ rel: path, real: asDir.real });

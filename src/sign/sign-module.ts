@@ -62,7 +62,10 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
     signingKey = await options.key.getSigningKey(undefined, options.date ?? new Date());
   } catch (error) {
     const when = options.date ? `at ${options.date.toISOString()}` : 'now';
-    throw new InputError('KEY_UNUSABLE', `the secret key ${options.key.getKeyID().toHex().toUpperCase()} cannot sign ${when}: ${describeError(error)}`);
+    throw new InputError(
+      'KEY_UNUSABLE',
+      `the secret key ${options.key.getKeyID().toHex().toUpperCase()} cannot sign ${when}: ${describeError(error)}`,
+    );
   }
   const signedWith = signingKey.getKeyID().toHex().toUpperCase();
   const config: BodyConfig = {
@@ -80,16 +83,25 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
   } catch (error) {
     throw new InputError('OUTPUT_READ_ONLY', `cannot write ${target}: ${describeError(error)}`);
   }
-  return { path: target, files: entries.list.length, bytes: entries.bytes, signedWith, fingerprint: options.key.getFingerprint().toUpperCase(), digest };
+  return {
+    path: target,
+    files: entries.list.length,
+    bytes: entries.bytes,
+    signedWith,
+    fingerprint: options.key.getFingerprint().toUpperCase(),
+    digest,
+  };
 }
 
 async function moduleDirectory(directory: string, named: string): Promise<string> {
   try {
-    if (!(await stat(directory)).isDirectory()) throw new InputError('INPUT_NOT_DIRECTORY', `module directory ${named}: not a directory`);
+    if (!(await stat(directory)).isDirectory())
+      throw new InputError('INPUT_NOT_DIRECTORY', `module directory ${named}: not a directory`);
     return await realpath(directory);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (errnoCode(error) === 'ENOENT') throw new InputError('INPUT_NOT_FOUND', `module directory ${named}: does not exist`);
+    if (errnoCode(error) === 'ENOENT')
+      throw new InputError('INPUT_NOT_FOUND', `module directory ${named}: does not exist`);
     throw new InputError('INPUT_UNREADABLE', `module directory ${named}: ${describeError(error)}`);
   }
 }
@@ -103,20 +115,29 @@ function assertFreepbxCanRead(body: string, count: number, named: string): void 
     const manifest = parseManifest(body);
     problems = [
       ...manifest.issues.map((i) => ({ path: i.path ?? `line ${i.line}`, reason: i.message })),
-      ...manifest.phpArrayPaths.map((path) => ({ path, reason: 'contains "[": FreePBX would read it as an array and could not check it' })),
+      ...manifest.phpArrayPaths.map((path) => ({
+        path,
+        reason: 'contains "[": FreePBX would read it as an array and could not check it',
+      })),
     ];
-    if (problems.length === 0 && manifest.entries.length !== count) problems.push({ path: '(manifest)', reason: `lists ${manifest.entries.length} files, expected ${count}` });
+    if (problems.length === 0 && manifest.entries.length !== count)
+      problems.push({ path: '(manifest)', reason: `lists ${manifest.entries.length} files, expected ${count}` });
   } catch (error) {
     problems = [{ path: '(manifest)', reason: describeError(error) }];
   }
-  if (problems.length > 0) throw unsafeTree(named, problems.map((p) => ({ path: p.path, reason: `file name FreePBX cannot list: ${p.reason}` })));
+  if (problems.length > 0)
+    throw unsafeTree(
+      named,
+      problems.map((p) => ({ path: p.path, reason: `file name FreePBX cannot list: ${p.reason}` })),
+    );
 }
 
 // A module.sig someone made read-only is a decision we do not override silently (rename() would).
 async function assertReplaceable(path: string): Promise<void> {
   try {
     const info = await stat(path);
-    if ((info.mode & 0o222) === 0) throw new InputError('OUTPUT_READ_ONLY', `${path} is read-only; make it writable to replace it`);
+    if ((info.mode & 0o222) === 0)
+      throw new InputError('OUTPUT_READ_ONLY', `${path} is read-only; make it writable to replace it`);
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (errnoCode(error) !== 'ENOENT') throw new InputError('INPUT_UNREADABLE', `${path}: ${describeError(error)}`);
@@ -126,13 +147,29 @@ async function assertReplaceable(path: string): Promise<void> {
 function unsafeTree(named: string, refused: ReadonlyArray<{ path: string; reason: string }>): InputError {
   const shown = refused.slice(0, 10).map((r) => `  ${r.path}: ${r.reason}`);
   if (refused.length > 10) shown.push(`  ... and ${refused.length - 10} more`);
-  return new InputError('TREE_UNSAFE', `refusing to sign ${named}: it holds what is not part of the module\n${shown.join('\n')}`);
+  return new InputError(
+    'TREE_UNSAFE',
+    `refusing to sign ${named}: it holds what is not part of the module\n${shown.join('\n')}`,
+  );
 }
 
-async function hashFiles(real: string, files: readonly string[], options: SignModuleOptions): Promise<{ list: BodyEntry[]; bytes: number }> {
-  const jobs: HashJob[] = files.map((path) => ({ root: '/', confine: real, path: `${real.slice(1)}/${path}`, expected: '' }));
+async function hashFiles(
+  real: string,
+  files: readonly string[],
+  options: SignModuleOptions,
+): Promise<{ list: BodyEntry[]; bytes: number }> {
+  const jobs: HashJob[] = files.map((path) => ({
+    root: '/',
+    confine: real,
+    path: `${real.slice(1)}/${path}`,
+    expected: '',
+  }));
   const threads = typeof options.threads === 'number' ? options.threads : chooseThreads(jobs);
-  const pool = new HashPool({ threads, engine: resolveEngine(options.engine ?? 'auto', 'sha256'), algorithm: 'sha256' });
+  const pool = new HashPool({
+    threads,
+    engine: resolveEngine(options.engine ?? 'auto', 'sha256'),
+    algorithm: 'sha256',
+  });
   try {
     const results = await pool.run(jobs);
     const list: BodyEntry[] = [];
@@ -160,7 +197,16 @@ async function hashFiles(real: string, files: readonly string[], options: SignMo
 function digestOf(armored: string): string {
   const header = /^Hash: (.+)$/m.exec(armored)?.[1]?.trim().toUpperCase();
   if (!header) throw new InternalError('the clear-signed module.sig has no Hash header');
-  const bytes: Record<string, number> = { SHA256: 32, SHA384: 48, SHA512: 64, SHA3_256: 32, SHA3_512: 64, SHA224: 28, SHA1: 20 };
-  if ((bytes[header] ?? 0) < MINIMUM_DIGEST_BYTES) throw new InternalError(`openpgp.js signed with ${header}, weaker than SHA-256`);
+  const bytes: Record<string, number> = {
+    SHA256: 32,
+    SHA384: 48,
+    SHA512: 64,
+    SHA3_256: 32,
+    SHA3_512: 64,
+    SHA224: 28,
+    SHA1: 20,
+  };
+  if ((bytes[header] ?? 0) < MINIMUM_DIGEST_BYTES)
+    throw new InternalError(`openpgp.js signed with ${header}, weaker than SHA-256`);
   return header;
 }

@@ -41,13 +41,20 @@ export async function judgeSignature(clear: Clearsigned, context: JudgeContext):
     if (error instanceof ManifestError) return { kind: 'unreadable', error };
     throw error;
   }
-  const trust = check.outcome === 'good' ? await assessSigner(check.key, check.signingKey, check.facts.created, context) : undefined;
+  const trust =
+    check.outcome === 'good'
+      ? await assessSigner(check.key, check.signingKey, check.facts.created, context)
+      : undefined;
   const key = check.outcome === 'no-key' ? undefined : check.key;
   const userId = key ? await primaryUserId(key) : null;
 
   const warnings: Notice[] = [];
   if (check.outcome === 'good' && check.facts.hash === 'SHA1') {
-    warnings.push({ code: 'SIGNATURE_SHA1', message: 'signed with a SHA-1 digest (as every official FreePBX module is); accepted, but SHA-1 is collision-prone' });
+    warnings.push({
+      code: 'SIGNATURE_SHA1',
+      message:
+        'signed with a SHA-1 digest (as every official FreePBX module is); accepted, but SHA-1 is collision-prone',
+    });
   }
   for (const w of trust?.warnings ?? []) warnings.push(w);
 

@@ -10,7 +10,14 @@ import type { HashResults } from '../hash/results.js';
 import type { WalkResult } from '../hash/walk.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import type { Manifest } from '../manifest/types.js';
-import type { FileFinding, FilesReport, ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
+import type {
+  FileFinding,
+  FilesReport,
+  ModuleReport,
+  Notice,
+  UnlistedPolicy,
+  UnlistedReport,
+} from '../report/types.js';
 import type { Judgement } from './judge-signature.js';
 import { locationOf } from './plan.js';
 import type { ModulePlan } from './plan.js';
@@ -19,8 +26,13 @@ import { decideVerdict } from './verdict.js';
 export type SigState =
   | { readonly state: 'missing' }
   | { readonly state: 'unreadable'; readonly error: ManifestError }
-  | { readonly state: 'read'; readonly sigDigest: string; readonly clear: Clearsigned; readonly manifest?: Manifest; readonly manifestError?: ManifestError };
-
+  | {
+      readonly state: 'read';
+      readonly sigDigest: string;
+      readonly clear: Clearsigned;
+      readonly manifest?: Manifest;
+      readonly manifestError?: ManifestError;
+    };
 
 export interface ModuleEvidence {
   readonly plan: ModulePlan;
@@ -39,10 +51,13 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
   const read = plan.sig.state === 'read' ? plan.sig : undefined;
   const manifest = read?.manifest;
   const checked = judgement?.kind === 'checked' ? judgement : undefined;
-  const unreadable = plan.sig.state === 'unreadable' ? plan.sig.error : judgement?.kind === 'unreadable' ? judgement.error : undefined;
+  const unreadable =
+    plan.sig.state === 'unreadable' ? plan.sig.error : judgement?.kind === 'unreadable' ? judgement.error : undefined;
 
-  const expiresAfter = manifest && Number.parseFloat(manifest.config.version ?? '1') > 1 ? manifest.config.expiresAfter : undefined;
-  const expired = expiresAfter !== undefined && expiresAfter * 1000 < now.getTime() ? new Date(expiresAfter * 1000) : undefined;
+  const expiresAfter =
+    manifest && Number.parseFloat(manifest.config.version ?? '1') > 1 ? manifest.config.expiresAfter : undefined;
+  const expired =
+    expiresAfter !== undefined && expiresAfter * 1000 < now.getTime() ? new Date(expiresAfter * 1000) : undefined;
 
   const decision = decideVerdict({
     signed: plan.sig.state !== 'missing',
@@ -63,7 +78,9 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
   const freepbx = freepbxStatus({
     signed: plan.sig.state !== 'missing',
     signature: gnupg,
-    ini: manifest ? { version: manifest.config.version, type: manifest.config.type, expiresAfter: manifest.config.expiresAfter } : undefined,
+    ini: manifest
+      ? { version: manifest.config.version, type: manifest.config.type, expiresAfter: manifest.config.expiresAfter }
+      : undefined,
     fileDetails: manifest ? files.freepbxDetails : [],
     now,
   });
@@ -73,7 +90,10 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
     name: plan.name,
     directory: plan.directory,
     verdict: decision.verdict,
-    summary: unlistedCode > 0 ? `${decision.summary}; but ${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found` : decision.summary,
+    summary:
+      unlistedCode > 0
+        ? `${decision.summary}; but ${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found`
+        : decision.summary,
     freepbx,
     signer: checked?.signer ?? null,
     manifest: manifest
@@ -83,14 +103,18 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
           repo: manifest.config.repo ?? null,
           signedWith: manifest.config.signedWith ?? null,
           signedBy: manifest.config.signedBy ?? null,
-          expiresAfter: manifest.config.expiresAfter !== undefined ? new Date(manifest.config.expiresAfter * 1000).toISOString() : null,
+          expiresAfter:
+            manifest.config.expiresAfter !== undefined
+              ? new Date(manifest.config.expiresAfter * 1000).toISOString()
+              : null,
           entries: manifest.entries.length + manifest.issues.length,
           issues: manifest.issues,
         }
       : null,
     files: files.report,
     unlisted: unlisted,
-    passed: decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && (unlisted?.code.length ?? 0) > 0),
+    passed:
+      decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && (unlisted?.code.length ?? 0) > 0),
     warnings: moduleWarnings(read, checked),
   };
 }
@@ -110,7 +134,10 @@ function unlistedReport(plan: ModulePlan, walk: WalkResult | undefined): Unliste
 function signatureFailure(checked: Extract<Judgement, { kind: 'checked' }>): { signatureFailure?: string } {
   const { check } = checked;
   if (check.outcome === 'bad') return { signatureFailure: check.reason };
-  if (check.outcome === 'no-key') return { signatureFailure: `no key with ID ${check.facts.issuerKeyId} among the loaded keys (pass it with --keys)` };
+  if (check.outcome === 'no-key')
+    return {
+      signatureFailure: `no key with ID ${check.facts.issuerKeyId} among the loaded keys (pass it with --keys)`,
+    };
   return {};
 }
 
@@ -121,7 +148,9 @@ function manifestProblem(read: Extract<SigState, { state: 'read' }> | undefined)
   const first = issues[0];
   if (!first) return {};
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return { manifestProblem: `the signed manifest has entries pbxsig refuses: line ${first.line}: ${first.message}${more}` };
+  return {
+    manifestProblem: `the signed manifest has entries pbxsig refuses: line ${first.line}: ${first.message}${more}`,
+  };
 }
 
 interface CollectedFiles {
@@ -153,14 +182,20 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
         bytes += outcome.size;
         if (outcome.viaLink) viaSymlink++;
         // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
-        if (phpArray.has(entry.path)) details.push({ line: entry.line, text: `${locationOf(plan, entry.path)} altered` });
+        if (phpArray.has(entry.path))
+          details.push({ line: entry.line, text: `${locationOf(plan, entry.path)} altered` });
         break;
       case 'mismatch': {
         checked++;
         bytes += outcome.size;
         if (outcome.viaLink) viaSymlink++;
         const location = locationOf(plan, entry.path);
-        altered.push({ path: entry.path, location, expected: entry.digest, ...(outcome.actual ? { actual: outcome.actual } : {}) });
+        altered.push({
+          path: entry.path,
+          location,
+          expected: entry.digest,
+          ...(outcome.actual ? { actual: outcome.actual } : {}),
+        });
         details.push({ line: entry.line, text: `${location} altered` });
         break;
       }
@@ -174,7 +209,11 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
       case 'unreadable': {
         // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
         const location = locationOf(plan, entry.path);
-        (outcome.status === 'unsafe' ? unsafe : unreadable).push({ path: entry.path, location, reason: outcome.reason });
+        (outcome.status === 'unsafe' ? unsafe : unreadable).push({
+          path: entry.path,
+          location,
+          reason: outcome.reason,
+        });
         details.push({ line: entry.line, text: `${location} altered` });
         break;
       }
@@ -192,12 +231,26 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
   details.sort((a, b) => a.line - b.line);
 
   return {
-    report: { listed: plan.entries.length, skipped: plan.skipped.length, checked, matched, bytes, viaSymlink, altered, missing, unreadable, unsafe },
+    report: {
+      listed: plan.entries.length,
+      skipped: plan.skipped.length,
+      checked,
+      matched,
+      bytes,
+      viaSymlink,
+      altered,
+      missing,
+      unreadable,
+      unsafe,
+    },
     freepbxDetails: details.map((d) => d.text),
   };
 }
 
-function moduleWarnings(read: Extract<SigState, { state: 'read' }> | undefined, checked: Extract<Judgement, { kind: 'checked' }> | undefined): Notice[] {
+function moduleWarnings(
+  read: Extract<SigState, { state: 'read' }> | undefined,
+  checked: Extract<Judgement, { kind: 'checked' }> | undefined,
+): Notice[] {
   const warnings: Notice[] = [...(checked?.warnings ?? [])];
   if (!read) return warnings;
   if (read.clear.linesOutside > 0) {
@@ -211,12 +264,16 @@ function moduleWarnings(read: Extract<SigState, { state: 'read' }> | undefined, 
     warnings.push({ code: 'MANIFEST_EMPTY', message: 'the manifest lists no files' });
   }
   for (const path of manifest?.phpArrayPaths ?? []) {
-    warnings.push({ code: 'MANIFEST_PHP_ARRAY_PATH', message: `${JSON.stringify(path)} contains "[": FreePBX's INI parser cannot check it and reports it altered` });
+    warnings.push({
+      code: 'MANIFEST_PHP_ARRAY_PATH',
+      message: `${JSON.stringify(path)} contains "[": FreePBX's INI parser cannot check it and reports it altered`,
+    });
   }
   if (manifest && manifest.config.type === 'local' && Number.parseFloat(manifest.config.version ?? '1') > 1) {
     warnings.push({
       code: 'LOCAL_SIGNATURE',
-      message: 'type=local: FreePBX would take the file list from /etc/freepbx.secure and check neither signature; pbxsig checks this module.sig as written',
+      message:
+        'type=local: FreePBX would take the file list from /etc/freepbx.secure and check neither signature; pbxsig checks this module.sig as written',
     });
   }
   return warnings;

@@ -60,7 +60,13 @@ export function planModule(spec: ModuleSpec, opener: ConfinedOpener, limits: Man
     else entries.push(entry);
   }
   const walk = manifest
-    ? { root: spec.root, confine: spec.confine, module: spec.name, dir: spec.dir, listed: manifest.entries.map((e) => e.path) }
+    ? {
+        root: spec.root,
+        confine: spec.confine,
+        module: spec.name,
+        dir: spec.dir,
+        listed: manifest.entries.map((e) => e.path),
+      }
     : undefined;
   return { name: spec.name, directory: spec.directory, sig, entries, spec, skipped, walk };
 }
@@ -97,7 +103,12 @@ function readSig(spec: ModuleSpec, opener: ConfinedOpener, limits: ManifestLimit
     // framework's is over a megabyte, and an audit sees the same one on every installation.
     const sigDigest = createHash('sha256').update(read.text).digest('hex');
     try {
-      return { state: 'read', sigDigest, clear, manifest: parseManifest(clear.text, { firstLine: clear.firstLine, limits }) };
+      return {
+        state: 'read',
+        sigDigest,
+        clear,
+        manifest: parseManifest(clear.text, { firstLine: clear.firstLine, limits }),
+      };
     } catch (error) {
       if (error instanceof ManifestError) return { state: 'read', sigDigest, clear, manifestError: error };
       throw error;

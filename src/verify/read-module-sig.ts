@@ -15,6 +15,10 @@ export type ModuleSigRead = { readonly state: 'missing' } | { readonly state: 'r
 export function readModuleSig(opener: ConfinedOpener, path: string, maxBytes: number): ModuleSigRead {
   const read = readConfined(opener, path, maxBytes);
   if (read.state === 'missing') return read;
-  if (read.state === 'failed') throw new ManifestError(read.tooLarge ? 'MANIFEST_TOO_LARGE' : 'MANIFEST_UNREADABLE', `${MODULE_SIG}: ${read.reason}`);
+  if (read.state === 'failed')
+    throw new ManifestError(
+      read.tooLarge ? 'MANIFEST_TOO_LARGE' : 'MANIFEST_UNREADABLE',
+      `${MODULE_SIG}: ${read.reason}`,
+    );
   return { state: 'read', text: read.bytes.toString('utf8') };
 }

@@ -26,7 +26,14 @@ import type { WalkResult } from '../hash/walk.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from '../report/types.js';
-import type { InstallationReport, ModuleReport, Notice, UnlistedPolicy, Verdict, VerifyReport } from '../report/types.js';
+import type {
+  InstallationReport,
+  ModuleReport,
+  Notice,
+  UnlistedPolicy,
+  Verdict,
+  VerifyReport,
+} from '../report/types.js';
 import { VERSION } from '../version.js';
 import type { Judgement } from './judge-signature.js';
 import { buildModuleReport } from './module-report.js';
@@ -122,7 +129,14 @@ export class VerificationSession {
 
   /** Verifies one group of modules; resolves with its report when every module is done. */
   async verify(group: Group): Promise<VerifyReport> {
-    const state: GroupState = { group, run: undefined, owner: [], unfinished: group.modules.length, resolve: () => undefined, reject: () => undefined };
+    const state: GroupState = {
+      group,
+      run: undefined,
+      owner: [],
+      unfinished: group.modules.length,
+      resolve: () => undefined,
+      reject: () => undefined,
+    };
     const finished = new Promise<void>((resolve, reject) => {
       state.resolve = resolve;
       state.reject = reject;
@@ -168,7 +182,11 @@ export class VerificationSession {
       // The first group decides the pool's size, now that the work is known (unless started early).
       const jobs = tracked.flatMap((m) => (m.plan ? jobsOf(m.plan) : []));
       const threads = typeof this.#options.threads === 'number' ? this.#options.threads : chooseThreads(jobs);
-      this.#pool ??= new HashPool({ threads, engine: resolveEngine(this.#options.engine, 'sha256'), algorithm: 'sha256' });
+      this.#pool ??= new HashPool({
+        threads,
+        engine: resolveEngine(this.#options.engine, 'sha256'),
+        algorithm: 'sha256',
+      });
       this.#start(state, this.#pool);
       for (const module of tracked) {
         const judged = this.#judge(module, keys);
@@ -185,14 +203,23 @@ export class VerificationSession {
     await state.run?.done;
 
     const modules = tracked.map((m) => m.report).filter((r): r is ModuleReport => r !== undefined);
-    const warnings: Notice[] = [...(group.warnings ?? []), ...keyWarnings.map((message) => ({ code: 'KEY_FILE_SKIPPED', message }))];
+    const warnings: Notice[] = [
+      ...(group.warnings ?? []),
+      ...keyWarnings.map((message) => ({ code: 'KEY_FILE_SKIPPED', message })),
+    ];
     return {
       schema: REPORT_SCHEMA,
       version: REPORT_VERSION,
       tool: { name: 'pbxsig', version: VERSION },
       startedAt: group.startedAt.toISOString(),
       durationMs: Date.now() - group.startedAt.getTime(),
-      settings: { engine: resolveEngine(this.#options.engine, 'sha256'), threads: this.threads, anchors: this.#options.anchors, keyFiles, unlisted: this.#options.unlisted },
+      settings: {
+        engine: resolveEngine(this.#options.engine, 'sha256'),
+        threads: this.threads,
+        anchors: this.#options.anchors,
+        keyFiles,
+        unlisted: this.#options.unlisted,
+      },
       installation: group.installation,
       summary: summarize(modules),
       modules,
@@ -260,7 +287,8 @@ export class VerificationSession {
       const jobs = jobsOf(plan, start, Math.min(count, start + SUBMIT_CHUNK_JOBS));
       const first = run.add(jobs);
       if (start === 0) module.firstJob = first;
-      else if (first !== module.firstJob + start) throw new InternalError(`the jobs of module ${plan.name} are not numbered in a row`);
+      else if (first !== module.firstJob + start)
+        throw new InternalError(`the jobs of module ${plan.name} are not numbered in a row`);
       for (let k = 0; k < jobs.length; k++) module.group.owner[first + k] = module;
     }
     if (!module.walked && plan.walk) {

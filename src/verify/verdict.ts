@@ -30,14 +30,23 @@ export interface Decision {
 export function decideVerdict(e: Evidence): Decision {
   if (!e.signed) return { verdict: 'unsigned', summary: 'no module.sig' };
   if (e.unreadable !== undefined) return { verdict: 'invalid-manifest', summary: e.unreadable };
-  if (e.signature === 'bad') return { verdict: 'bad-signature', summary: `the signature does not match module.sig: ${e.signatureFailure ?? 'bad signature'}` };
-  if (e.signature === 'no-key') return { verdict: 'unknown-signer', summary: e.signatureFailure ?? 'the signing key is not among the loaded keys' };
+  if (e.signature === 'bad')
+    return {
+      verdict: 'bad-signature',
+      summary: `the signature does not match module.sig: ${e.signatureFailure ?? 'bad signature'}`,
+    };
+  if (e.signature === 'no-key')
+    return { verdict: 'unknown-signer', summary: e.signatureFailure ?? 'the signing key is not among the loaded keys' };
   if (e.trust === 'revoked') return { verdict: 'revoked', summary: e.trustReason ?? 'the signer is revoked' };
   if (e.expiredSignature) {
-    return { verdict: 'revoked', summary: `the manifest's expiresafter (${e.expiredSignature.toISOString()}) has passed; FreePBX treats it as revoked` };
+    return {
+      verdict: 'revoked',
+      summary: `the manifest's expiresafter (${e.expiredSignature.toISOString()}) has passed; FreePBX treats it as revoked`,
+    };
   }
   if (e.trust === 'expired') return { verdict: 'expired', summary: e.trustReason ?? 'the signing key has expired' };
-  if (e.trust !== 'trusted') return { verdict: 'untrusted-signer', summary: e.trustReason ?? 'the signer is not trusted' };
+  if (e.trust !== 'trusted')
+    return { verdict: 'untrusted-signer', summary: e.trustReason ?? 'the signer is not trusted' };
   if (e.manifestProblem !== undefined) return { verdict: 'invalid-manifest', summary: e.manifestProblem };
   const problems = e.altered + e.missing + e.unreadableFiles + e.unsafe;
   if (problems > 0) {
@@ -47,7 +56,10 @@ export function decideVerdict(e: Evidence): Decision {
       count(e.unreadableFiles, 'unreadable'),
       count(e.unsafe, 'unsafe'),
     ].filter((p) => p !== '');
-    return { verdict: 'tampered', summary: `${problems} ${problems === 1 ? 'file' : 'files'} not as signed: ${parts.join(', ')}` };
+    return {
+      verdict: 'tampered',
+      summary: `${problems} ${problems === 1 ? 'file' : 'files'} not as signed: ${parts.join(', ')}`,
+    };
   }
   return { verdict: 'verified', summary: 'good signature by a trusted key; every listed file matches' };
 }

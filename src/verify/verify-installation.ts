@@ -48,10 +48,19 @@ function earlyPool(options: InstallationOptions): HashPool | undefined {
   if (options.modules !== undefined) return undefined;
   const count = threads === 'auto' ? Math.max(1, availableParallelism()) : threads;
   if (count < 2 && threads === 'auto') return undefined;
-  return new HashPool({ threads: count, engine: resolveEngine(options.engine ?? 'auto', 'sha256'), algorithm: 'sha256' });
+  return new HashPool({
+    threads: count,
+    engine: resolveEngine(options.engine ?? 'auto', 'sha256'),
+    algorithm: 'sha256',
+  });
 }
 
-async function verify(options: InstallationOptions, startedAt: Date, anchors: string[], pool: HashPool | undefined): Promise<VerifyReport> {
+async function verify(
+  options: InstallationOptions,
+  startedAt: Date,
+  anchors: string[],
+  pool: HashPool | undefined,
+): Promise<VerifyReport> {
   const planned = await planInstallation(options);
   return runVerification({
     ...planned,
@@ -75,8 +84,13 @@ export interface PlannedInstallation {
 }
 
 /** Finds the installation under `root` and describes what to check: its modules, where their files are, its keys. */
-export async function planInstallation(options: Pick<InstallationOptions, 'root' | 'settings' | 'modules' | 'keys'>): Promise<PlannedInstallation> {
-  const install = await discoverInstallation({ root: options.root ?? '/', ...(options.settings ? { overrides: options.settings } : {}) });
+export async function planInstallation(
+  options: Pick<InstallationOptions, 'root' | 'settings' | 'modules' | 'keys'>,
+): Promise<PlannedInstallation> {
+  const install = await discoverInstallation({
+    root: options.root ?? '/',
+    ...(options.settings ? { overrides: options.settings } : {}),
+  });
   const wanted = options.modules ?? install.modules;
   const absent = wanted.filter((name) => !install.modules.includes(name));
   if (absent.length > 0) throw new UsageError(`no such module in ${install.modulesDir}: ${absent.join(', ')}`);
@@ -91,7 +105,9 @@ export async function planInstallation(options: Pick<InstallationOptions, 'root'
       dir: directory.slice(1),
       locate: (path: string) => {
         const destination = destinationOf(name, path, install.settings);
-        return destination.kind === 'skip' ? { skip: destination.reason } : { location: destination.path, jobPath: destination.path.slice(1) };
+        return destination.kind === 'skip'
+          ? { skip: destination.reason }
+          : { location: destination.path, jobPath: destination.path.slice(1) };
       },
     };
   });
@@ -104,9 +120,17 @@ export async function planInstallation(options: Pick<InstallationOptions, 'root'
   const installation: InstallationReport = {
     root: install.root,
     settings: Object.fromEntries(
-      (Object.keys(SETTING_KEYS) as SettingName[]).map((name) => [SETTING_KEYS[name], { value: install.settings[name], source: install.sources[name] }]),
+      (Object.keys(SETTING_KEYS) as SettingName[]).map((name) => [
+        SETTING_KEYS[name],
+        { value: install.settings[name], source: install.sources[name] },
+      ]),
     ),
     modulesDirectory: install.modulesDir,
   };
-  return { modules, keySources, installation, warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })) };
+  return {
+    modules,
+    keySources,
+    installation,
+    warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })),
+  };
 }

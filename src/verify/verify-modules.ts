@@ -50,11 +50,17 @@ export async function verifyModules(options: VerifyOptions): Promise<VerifyRepor
       root: '/',
       confine: target.real,
       dir,
-      locate: (path: string) => ({ location: `${target.directory}/${path}`, jobPath: dir === '' ? path : `${dir}/${path}` }),
+      locate: (path: string) => ({
+        location: `${target.directory}/${path}`,
+        jobPath: dir === '' ? path : `${dir}/${path}`,
+      }),
     };
   });
 
-  const keySources: KeySource[] = [...(options.keys ?? []), ...(await installationKeyDirs(targets))].map((path) => ({ kind: 'path', path }));
+  const keySources: KeySource[] = [...(options.keys ?? []), ...(await installationKeyDirs(targets))].map((path) => ({
+    kind: 'path',
+    path,
+  }));
   return runVerification({
     modules,
     limits,
@@ -84,7 +90,8 @@ async function resolveModuleDir(dir: string): Promise<ModuleDir> {
     return { name: basename(directory), directory, real: await realpath(directory) };
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (errnoCode(error) === 'ENOENT') throw new InputError('INPUT_NOT_FOUND', `module directory ${dir}: does not exist`);
+    if (errnoCode(error) === 'ENOENT')
+      throw new InputError('INPUT_NOT_FOUND', `module directory ${dir}: does not exist`);
     throw new InputError('INPUT_UNREADABLE', `module directory ${dir}: ${describeError(error)}`);
   }
 }

@@ -17,7 +17,7 @@ import { makeTempDir } from '../helpers/modules.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const MARKUP = '<img src=x onerror="document.title=1">';
-const skip = CHROMIUM ? false : 'Chromium is not installed (.ci/run installs Debian\'s chromium): skipped';
+const skip = CHROMIUM ? false : "Chromium is not installed (.ci/run installs Debian's chromium): skipped";
 
 describe('the HTML audit report in Chromium', { skip }, () => {
   let browser: Browser;
@@ -31,18 +31,37 @@ describe('the HTML audit report in Chromium', { skip }, () => {
     const anchor = await makeKey('HTML Master');
     const developer = await certified(anchor, await makeKey('HTML Dev'));
     const snapshots = join(temp.path, 'snapshots');
-    await buildInstallation(join(snapshots, 'pbx-clean'), { anchor, developer, modules: { core: { 'module.xml': 'core\n', 'Core.class.php': '<?php\n' } } });
-    await cp(join(snapshots, 'pbx-clean'), join(snapshots, 'pbx-tampered'), { recursive: true, verbatimSymlinks: true });
+    await buildInstallation(join(snapshots, 'pbx-clean'), {
+      anchor,
+      developer,
+      modules: { core: { 'module.xml': 'core\n', 'Core.class.php': '<?php\n' } },
+    });
+    await cp(join(snapshots, 'pbx-clean'), join(snapshots, 'pbx-tampered'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     await appendFile(join(snapshots, 'pbx-tampered', 'var/www/html/admin/modules/core/Core.class.php'), 'evil();\n');
     // Names come from the audited systems: one shaped like markup must stay text.
     await mkdir(join(snapshots, MARKUP));
-    const report = await auditInstallations({ roots: [join(snapshots, 'pbx-clean'), join(snapshots, 'pbx-tampered'), join(snapshots, MARKUP)], anchors: [anchor.fingerprint] });
+    const report = await auditInstallations({
+      roots: [join(snapshots, 'pbx-clean'), join(snapshots, 'pbx-tampered'), join(snapshots, MARKUP)],
+      anchors: [anchor.fingerprint],
+    });
     const file = join(temp.path, 'audit.html');
     await writeFile(file, renderAuditHtml(report));
 
     browser = await chromium.launch({
       executablePath: CHROMIUM as string,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('request', (r) => requests.push(r.url()));
@@ -54,12 +73,16 @@ describe('the HTML audit report in Chromium', { skip }, () => {
     await cleanup();
   });
 
-  const count = async (card: string): Promise<string> => (await page.locator(`[data-card="${card}"] .n`).textContent()) ?? '';
+  const count = async (card: string): Promise<string> =>
+    (await page.locator(`[data-card="${card}"] .n`).textContent()) ?? '';
   const visibleInstallations = async (): Promise<number> => page.locator('article.installation:visible').count();
 
   it('opens with the summary first: one clean, one with findings, one unreadable', async () => {
     assert.match(await page.title(), /pbxsig audit: 3 installations, 2 needing attention/);
-    assert.deepEqual([await count('installations'), await count('clean'), await count('findings'), await count('unreadable')], ['3', '1', '1', '1']);
+    assert.deepEqual(
+      [await count('installations'), await count('clean'), await count('findings'), await count('unreadable')],
+      ['3', '1', '1', '1'],
+    );
   });
 
   it('shows only installations needing attention at first, and all when asked', async () => {
@@ -72,7 +95,10 @@ describe('the HTML audit report in Chromium', { skip }, () => {
   it('names the tampered module and its altered file', async () => {
     const row = page.locator('article.findings tr.module');
     assert.equal(await row.count(), 1);
-    assert.match((await row.textContent()) ?? '', /core.*tampered.*130.*\/var\/www\/html\/admin\/modules\/core\/Core\.class\.php/s);
+    assert.match(
+      (await row.textContent()) ?? '',
+      /core.*tampered.*130.*\/var\/www\/html\/admin\/modules\/core\/Core\.class\.php/s,
+    );
   });
 
   it('filters by text: a verdict, then a file name, then nothing', async () => {
@@ -93,6 +119,9 @@ describe('the HTML audit report in Chromium', { skip }, () => {
 
   it('needs nothing but its own file: no network request', () => {
     assert.ok(requests.length >= 1);
-    assert.deepEqual(requests.filter((url) => !url.startsWith('file://')), []);
+    assert.deepEqual(
+      requests.filter((url) => !url.startsWith('file://')),
+      [],
+    );
   });
 });

@@ -32,7 +32,11 @@ before(async () => {
   anchor = await makeKey('Audit Master', { rsa: true });
   const developer = await certified(anchor, await makeKey('FreePBX Mirror'));
   const modules = {
-    core: { 'module.xml': '<module>core</module>\n', 'Core.class.php': '<?php class Core {}\n', 'views/main.php': '<?php echo 1;\n' },
+    core: {
+      'module.xml': '<module>core</module>\n',
+      'Core.class.php': '<?php class Core {}\n',
+      'views/main.php': '<?php echo 1;\n',
+    },
     dashboard: { 'module.xml': '<module>dashboard</module>\n', 'assets/js/dashboard.js': 'dashboard();\n' },
   };
   await buildInstallation(join(snapshots, 'a-clean'), { anchor, developer, modules });
@@ -60,7 +64,10 @@ function roots(...names: string[]): string[] {
 describe('auditInstallations', () => {
   let report: AuditReport;
   before(async () => {
-    report = await auditInstallations({ roots: roots('a-clean', 'b-copy', 'c-tampered', 'd-shell', 'e-not-freepbx'), anchors: [anchor.fingerprint] });
+    report = await auditInstallations({
+      roots: roots('a-clean', 'b-copy', 'c-tampered', 'd-shell', 'e-not-freepbx'),
+      anchors: [anchor.fingerprint],
+    });
   });
 
   it('gives every installation its status, in the order given', () => {
@@ -79,9 +86,15 @@ describe('auditInstallations', () => {
   it('names what is wrong in each installation with findings', () => {
     const tampered = report.installations[2]?.report?.modules.find((m) => m.name === 'core');
     assert.equal(tampered?.verdict, 'tampered');
-    assert.deepEqual(tampered?.files.altered.map((f) => f.path), ['Core.class.php']);
+    assert.deepEqual(
+      tampered?.files.altered.map((f) => f.path),
+      ['Core.class.php'],
+    );
     const shell = report.installations[3]?.report?.modules.find((m) => m.name === 'dashboard');
-    assert.deepEqual(shell?.unlisted?.code.map((f) => f.path), ['shell.php']);
+    assert.deepEqual(
+      shell?.unlisted?.code.map((f) => f.path),
+      ['shell.php'],
+    );
     assert.match(report.installations[4]?.error?.message ?? '', /no FreePBX installation/);
     assert.equal(report.installations[4]?.error?.code, 'INSTALLATION_NOT_FOUND');
   });
@@ -93,7 +106,10 @@ describe('auditInstallations', () => {
 
   it('sums up the audit', () => {
     const s = report.summary;
-    assert.deepEqual([s.installations, s.clean, s.withFindings, s.unreadable, s.modules, s.failedModules, s.unlistedCode], [5, 2, 2, 1, 12, 2, 1]);
+    assert.deepEqual(
+      [s.installations, s.clean, s.withFindings, s.unreadable, s.modules, s.failedModules, s.unlistedCode],
+      [5, 2, 2, 1, 12, 2, 1],
+    );
   });
 
   it('carries a full verify report for each installation, so one reader handles both', () => {
@@ -118,7 +134,10 @@ describe('auditInstallations', () => {
       },
     });
     assert.equal(removed, true);
-    assert.deepEqual(result.installations.map((i) => i.status), ['clean', 'clean', 'unreadable']);
+    assert.deepEqual(
+      result.installations.map((i) => i.status),
+      ['clean', 'clean', 'unreadable'],
+    );
     assert.match(result.installations[2]?.error?.message ?? '', /does not exist/);
   });
 });
@@ -152,15 +171,23 @@ describe('pbxsig audit', () => {
 
   it('streams one NDJSON line per module as it finishes, then each installation, then the audit', () => {
     const r = pbxsig('audit', ...roots('a-clean', 'd-shell'), '--anchor', anchor.fingerprint, '--ndjson');
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; installation?: string; module?: { name: string; passed: boolean } });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; installation?: string; module?: { name: string; passed: boolean } });
     assert.equal(lines.filter((l) => l.type === 'module').length, 6);
     assert.equal(lines.filter((l) => l.type === 'installation').length, 2);
     assert.equal(lines.at(-1)?.type, 'audit');
-    const shell = lines.find((l) => l.type === 'module' && l.installation?.endsWith('d-shell') && l.module?.name === 'dashboard');
+    const shell = lines.find(
+      (l) => l.type === 'module' && l.installation?.endsWith('d-shell') && l.module?.name === 'dashboard',
+    );
     assert.equal(shell?.module?.passed, false);
     // A module's line comes before its installation's line.
     const index = (pred: (l: (typeof lines)[number]) => boolean): number => lines.findIndex(pred);
-    assert.ok(index((l) => l === shell) < index((l) => l.type === 'installation' && (l.installation?.endsWith('d-shell') ?? false)));
+    assert.ok(
+      index((l) => l === shell) <
+        index((l) => l.type === 'installation' && (l.installation?.endsWith('d-shell') ?? false)),
+    );
   });
 
   it('refuses to write a report into an installation being audited', () => {
@@ -178,33 +205,63 @@ describe('pbxsig audit', () => {
 
 describe('diff', () => {
   it('finds what newly fails, what was fixed, and new unlisted code', async () => {
-    const before = await auditInstallations({ roots: roots('a-clean', 'c-tampered', 'd-shell'), anchors: [anchor.fingerprint] });
+    const before = await auditInstallations({
+      roots: roots('a-clean', 'c-tampered', 'd-shell'),
+      anchors: [anchor.fingerprint],
+    });
     const later = join(temp, 'later');
     await cp(snapshots, later, { recursive: true, verbatimSymlinks: true });
     await writeFile(join(later, 'a-clean', MODULES, 'core/new.php'), '<?php // dropped\n');
-    await cp(join(snapshots, 'a-clean', MODULES, 'core/Core.class.php'), join(later, 'c-tampered', MODULES, 'core/Core.class.php'));
-    const after = await auditInstallations({ roots: [join(later, 'a-clean'), join(later, 'c-tampered'), join(later, 'd-shell')], anchors: [anchor.fingerprint] });
+    await cp(
+      join(snapshots, 'a-clean', MODULES, 'core/Core.class.php'),
+      join(later, 'c-tampered', MODULES, 'core/Core.class.php'),
+    );
+    const after = await auditInstallations({
+      roots: [join(later, 'a-clean'), join(later, 'c-tampered'), join(later, 'd-shell')],
+      anchors: [anchor.fingerprint],
+    });
     // Same installations, moved: compare by name, as an auditor comparing two snapshot dates would.
-    const rename = (r: AuditReport): AuditReport => ({ ...r, installations: r.installations.map((i) => ({ ...i, root: i.root.split('/').pop() ?? i.root })) });
+    const rename = (r: AuditReport): AuditReport => ({
+      ...r,
+      installations: r.installations.map((i) => ({ ...i, root: i.root.split('/').pop() ?? i.root })),
+    });
     const diff = diffAudits(rename(before), rename(after));
-    assert.deepEqual(diff.installations.newlyFailing.map((i) => i.root), ['a-clean']);
-    assert.deepEqual(diff.installations.fixed.map((i) => i.root), ['c-tampered']);
+    assert.deepEqual(
+      diff.installations.newlyFailing.map((i) => i.root),
+      ['a-clean'],
+    );
+    assert.deepEqual(
+      diff.installations.fixed.map((i) => i.root),
+      ['c-tampered'],
+    );
     assert.deepEqual(diff.unlisted.added, [{ installation: 'a-clean', module: 'core', path: 'new.php' }]);
-    assert.deepEqual(diff.modules.fixed.map((m) => [m.installation, m.module, m.was]), [['c-tampered', 'core', 'tampered']]);
+    assert.deepEqual(
+      diff.modules.fixed.map((m) => [m.installation, m.module, m.was]),
+      [['c-tampered', 'core', 'tampered']],
+    );
     assert.equal(diff.noRegression, false);
   });
 
   it('compares two JSON reports from the command line, exit 1 when something got worse', async () => {
     const a = join(temp, 'a.json');
     const b = join(temp, 'b.json');
-    const run = (out: string, ...names: string[]): void => void spawnSync(process.execPath, [CLI, 'audit', ...roots(...names), '--anchor', anchor.fingerprint, '--json', out], { encoding: 'utf8' });
+    const run = (out: string, ...names: string[]): void =>
+      void spawnSync(
+        process.execPath,
+        [CLI, 'audit', ...roots(...names), '--anchor', anchor.fingerprint, '--json', out],
+        { encoding: 'utf8' },
+      );
     run(a, 'a-clean');
     run(b, 'a-clean');
     const same = spawnSync(process.execPath, [CLI, 'diff', a, b], { encoding: 'utf8' });
     assert.equal(same.status, 0, same.stderr);
     assert.match(same.stdout, /Nothing got worse/);
     const verify = join(temp, 'verify.json');
-    spawnSync(process.execPath, [CLI, 'verify', '--root', join(snapshots, 'a-clean'), '--anchor', anchor.fingerprint, '--report', verify], { encoding: 'utf8' });
+    spawnSync(
+      process.execPath,
+      [CLI, 'verify', '--root', join(snapshots, 'a-clean'), '--anchor', anchor.fingerprint, '--report', verify],
+      { encoding: 'utf8' },
+    );
     const mixed = spawnSync(process.execPath, [CLI, 'diff', verify, a, '--json'], { encoding: 'utf8' });
     assert.equal(mixed.status, 0, mixed.stderr);
     assert.equal((JSON.parse(mixed.stdout) as { schema: string }).schema, 'pbxsig/diff');

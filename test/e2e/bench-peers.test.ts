@@ -45,7 +45,11 @@ describe('bench peers', () => {
     for (const peer of peers) {
       const outcome = runOnce(peer, REPO, true);
       assert.equal(outcome.status, 0, `${peer.shown}: ${outcome.stderr}`);
-      assert.match(outcome.stdout.trim(), new RegExp(`: ${tree.modules.length} modules, ${tree.files} files checked: OK$`), peer.shown);
+      assert.match(
+        outcome.stdout.trim(),
+        new RegExp(`: ${tree.modules.length} modules, ${tree.files} files checked: OK$`),
+        peer.shown,
+      );
       assert.equal(outcome.stderr, '', peer.shown);
     }
   });
@@ -63,7 +67,10 @@ describe('bench peers', () => {
           assert.equal(outcome.status, 1, `${peer.shown}: ${outcome.stdout}${outcome.stderr}`);
           assert.match(outcome.stdout.trim(), /files checked: FAILED$/, peer.shown);
           assert.ok(outcome.stderr.includes(`${file}: FAILED`), `${peer.shown} names the file: ${outcome.stderr}`);
-          assert.ok(outcome.stderr.includes(`${module}: some listed file is missing or altered`), `${peer.shown} names the module: ${outcome.stderr}`);
+          assert.ok(
+            outcome.stderr.includes(`${module}: some listed file is missing or altered`),
+            `${peer.shown} names the module: ${outcome.stderr}`,
+          );
           // Only that module fails.
           assert.equal(outcome.stderr.match(/: some listed file/g)?.length, 1, `${peer.shown}: ${outcome.stderr}`);
         }
@@ -78,8 +85,14 @@ describe('bench peers', () => {
       for (const peer of peers) {
         const outcome = runOnce(peer, REPO, true);
         assert.equal(outcome.status, 1, `${peer.shown}: ${outcome.stdout}${outcome.stderr}`);
-        assert.ok(outcome.stderr.includes(`${file}: FAILED open or read`), `${peer.shown} names the file: ${outcome.stderr}`);
-        assert.ok(outcome.stderr.includes('core: some listed file is missing or altered'), `${peer.shown}: ${outcome.stderr}`);
+        assert.ok(
+          outcome.stderr.includes(`${file}: FAILED open or read`),
+          `${peer.shown} names the file: ${outcome.stderr}`,
+        );
+        assert.ok(
+          outcome.stderr.includes('core: some listed file is missing or altered'),
+          `${peer.shown}: ${outcome.stderr}`,
+        );
       }
     } finally {
       await rename(`${file}.moved`, file);
@@ -89,7 +102,11 @@ describe('bench peers', () => {
   it('exit 2 on a usage error', () => {
     for (const peer of peers) {
       const missing = join(tree.root, 'no such dir');
-      const outcome = runOnce({ ...peer, args: peer.args.map((arg) => (arg === tree.root ? missing : arg)) }, REPO, true);
+      const outcome = runOnce(
+        { ...peer, args: peer.args.map((arg) => (arg === tree.root ? missing : arg)) },
+        REPO,
+        true,
+      );
       assert.equal(outcome.status, 2, `${peer.shown}: ${outcome.stderr}`);
       assert.match(outcome.stderr, /usage/, peer.shown);
     }

@@ -69,16 +69,29 @@ describe('pbxsig verify', () => {
     assert.equal(report.schema, 'pbxsig/report');
     assert.equal(report.version, 1);
     assert.equal(report.settings.threads, 0);
-    assert.deepEqual(report.modules.map((m) => [m.name, m.verdict, m.freepbx.status]), [
-      ['good', 'verified', 129],
-      ['tampered', 'tampered', 130],
-    ]);
-    assert.deepEqual(report.summary, { modules: 2, verified: 1, failed: 1, unlistedCode: 0, files: 4, bytes: report.summary.bytes, verdicts: report.summary.verdicts });
+    assert.deepEqual(
+      report.modules.map((m) => [m.name, m.verdict, m.freepbx.status]),
+      [
+        ['good', 'verified', 129],
+        ['tampered', 'tampered', 130],
+      ],
+    );
+    assert.deepEqual(report.summary, {
+      modules: 2,
+      verified: 1,
+      failed: 1,
+      unlistedCode: 0,
+      files: 4,
+      bytes: report.summary.bytes,
+      verdicts: report.summary.verdicts,
+    });
     assert.equal(report.modules[1]?.files.altered[0]?.path, 'Good.class.php');
   });
 
   it('accepts an anchor given as a fingerprint', () => {
-    const report = JSON.parse(pbxsig('verify', good, '--keys', keys, '--anchor', anchorFile, '--json').stdout) as { settings: { anchors: string[] } };
+    const report = JSON.parse(pbxsig('verify', good, '--keys', keys, '--anchor', anchorFile, '--json').stdout) as {
+      settings: { anchors: string[] };
+    };
     const fingerprint = report.settings.anchors[0] as string;
     const r = pbxsig('verify', good, '--keys', keys, '--anchor', fingerprint.replace(/(.{4})/g, '$1 ').trim());
     assert.equal(r.status, 0, r.stderr);
@@ -92,14 +105,30 @@ describe('pbxsig verify', () => {
 
   describe('when the input is wrong', () => {
     for (const [what, args, message] of [
-      ['a missing module directory', ['verify', '/nonexistent/module'], /module directory \/nonexistent\/module: does not exist/],
+      [
+        'a missing module directory',
+        ['verify', '/nonexistent/module'],
+        /module directory \/nonexistent\/module: does not exist/,
+      ],
       ['a file instead of a directory', ['verify', CLI], /not a directory/],
-      ['no module directory where there is no installation', ['verify', '--root', CLI.replace(/\/bin\/pbxsig\.js$/, '')], /no FreePBX installation at .*admin\/modules does not exist/],
-      ['module directories with installation options', ['verify', '.', '--root', '/'], /--root apply to an installation/],
+      [
+        'no module directory where there is no installation',
+        ['verify', '--root', CLI.replace(/\/bin\/pbxsig\.js$/, '')],
+        /no FreePBX installation at .*admin\/modules does not exist/,
+      ],
+      [
+        'module directories with installation options',
+        ['verify', '.', '--root', '/'],
+        /--root apply to an installation/,
+      ],
       ['an unknown option', ['verify', '.', '--frobnicate'], /Unknown argument: frobnicate/],
       ['a bad --threads', ['verify', '.', '--threads', 'many'], /--threads: expected a number or "auto"/],
       ['a bad --engine', ['verify', '.', '--engine', 'gpu'], /Invalid values/],
-      ['a malformed --anchor', ['verify', '.', '--anchor', 'abc123'], /trust anchor "abc123": expected a 40-hex-digit fingerprint/],
+      [
+        'a malformed --anchor',
+        ['verify', '.', '--anchor', 'abc123'],
+        /trust anchor "abc123": expected a 40-hex-digit fingerprint/,
+      ],
       ['a key file that is not a key', ['verify', '.', '--keys', CLI], /key file .*pbxsig\.js: not an OpenPGP key/],
       ['no command', [], /name a command/],
     ] as const) {
@@ -116,6 +145,7 @@ describe('pbxsig verify', () => {
   it('prints help that names the command, the options and the exit codes', () => {
     const r = pbxsig('verify', '--help');
     assert.equal(r.status, 0);
-    for (const word of ['--keys', '--anchor', '--engine', '--threads', '--json', 'Exit status']) assert.ok(r.stdout.includes(word), word);
+    for (const word of ['--keys', '--anchor', '--engine', '--threads', '--json', 'Exit status'])
+      assert.ok(r.stdout.includes(word), word);
   });
 });

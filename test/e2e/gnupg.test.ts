@@ -24,7 +24,10 @@ let anchor: TestKey;
 let cleanup: () => Promise<void> = () => Promise.resolve();
 
 function gpg(args: readonly string[], input?: string): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('gpg', ['--homedir', gnupgHome, '--no-permission-warning', '--no-tty', '--batch', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync('gpg', ['--homedir', gnupgHome, '--no-permission-warning', '--no-tty', '--batch', ...args], {
+    encoding: 'utf8',
+    ...(input !== undefined ? { input } : {}),
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -76,10 +79,31 @@ before(async () => {
 after(async () => cleanup());
 
 describe('agreement with GnuPG', { skip }, () => {
-  const scenarios: Array<{ name: string; verdict: string; make: () => Promise<{ signer: TestKey; known: boolean; published?: TestKey; edit?: (dir: string) => Promise<void> }> }> = [
-    { name: 'a certified developer', verdict: 'verified', make: async () => ({ signer: await certified(anchor, await makeKey('Dev Good')), known: true }) },
-    { name: 'an uncertified key', verdict: 'untrusted-signer', make: async () => ({ signer: await makeKey('Dev Unknown To Master'), known: true }) },
-    { name: 'a key nobody has', verdict: 'unknown-signer', make: async () => ({ signer: await makeKey('Dev Absent'), known: false }) },
+  const scenarios: Array<{
+    name: string;
+    verdict: string;
+    make: () => Promise<{
+      signer: TestKey;
+      known: boolean;
+      published?: TestKey;
+      edit?: (dir: string) => Promise<void>;
+    }>;
+  }> = [
+    {
+      name: 'a certified developer',
+      verdict: 'verified',
+      make: async () => ({ signer: await certified(anchor, await makeKey('Dev Good')), known: true }),
+    },
+    {
+      name: 'an uncertified key',
+      verdict: 'untrusted-signer',
+      make: async () => ({ signer: await makeKey('Dev Unknown To Master'), known: true }),
+    },
+    {
+      name: 'a key nobody has',
+      verdict: 'unknown-signer',
+      make: async () => ({ signer: await makeKey('Dev Absent'), known: false }),
+    },
     {
       name: 'an edited module.sig',
       verdict: 'bad-signature',
@@ -89,17 +113,36 @@ describe('agreement with GnuPG', { skip }, () => {
         edit: async (dir) => {
           const sig = join(dir, 'module.sig');
           const digest = sha256(FILES['module.xml']);
-          await writeFile(sig, (await readFile(sig, 'utf8')).replace(digest, digest.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))));
+          await writeFile(
+            sig,
+            (await readFile(sig, 'utf8')).replace(
+              digest,
+              digest.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+            ),
+          );
         },
       }),
     },
-    { name: 'a revoked certification', verdict: 'revoked', make: async () => ({ signer: await revoked(anchor, await certified(anchor, await makeKey('Dev Revoked'), new Date(Date.now() - 86_400_000))), known: true }) },
+    {
+      name: 'a revoked certification',
+      verdict: 'revoked',
+      make: async () => ({
+        signer: await revoked(
+          anchor,
+          await certified(anchor, await makeKey('Dev Revoked'), new Date(Date.now() - 86_400_000)),
+        ),
+        known: true,
+      }),
+    },
     {
       name: 'an expired key',
       verdict: 'expired',
       make: async () => {
         const created = new Date(Date.now() - 2 * 86_400_000);
-        return { signer: await certified(anchor, await makeKey('Dev Expired', { date: created, expiresIn: 3600 }), created), known: true };
+        return {
+          signer: await certified(anchor, await makeKey('Dev Expired', { date: created, expiresIn: 3600 }), created),
+          known: true,
+        };
       },
     },
     {
@@ -122,7 +165,10 @@ describe('agreement with GnuPG', { skip }, () => {
       if (edit) await edit(dir);
 
       const keys = join(keysDir, scenario.name.replace(/\W+/g, '-'));
-      await writeKeys(keys, known ? { anchor: anchor.publicKey, signer: published.publicKey } : { anchor: anchor.publicKey });
+      await writeKeys(
+        keys,
+        known ? { anchor: anchor.publicKey, signer: published.publicKey } : { anchor: anchor.publicKey },
+      );
       gpg(['--import'], anchor.publicKey.armor());
       if (known) gpg(['--import'], published.publicKey.armor());
       gpg(['--import-ownertrust'], `${anchor.fingerprint}:6:\n`);
@@ -139,11 +185,15 @@ describe('agreement with GnuPG', { skip }, () => {
     await mkdir(home, { mode: 0o700 });
     await writeFile(join(home, 'pubring.gpg'), ''); // its presence makes gpg keep this format
     const keys = [anchor, await makeKey('Legacy One'), await makeKey('Legacy Two')];
-    for (const key of keys) spawnSync('gpg', ['--homedir', home, '--batch', '--import'], { input: key.publicKey.armor() });
+    for (const key of keys)
+      spawnSync('gpg', ['--homedir', home, '--batch', '--import'], { input: key.publicKey.armor() });
     spawnSync('gpg', ['--homedir', home, '--batch', '--import-ownertrust'], { input: `${anchor.fingerprint}:6:\n` });
     const { keyring, warnings } = await loadKeys([join(home, 'pubring.gpg')]);
     assert.deepEqual(warnings, []);
-    assert.deepEqual([...keyring.keys()].map((k) => k.getFingerprint().toUpperCase()).sort(), keys.map((k) => k.fingerprint).sort());
+    assert.deepEqual(
+      [...keyring.keys()].map((k) => k.getFingerprint().toUpperCase()).sort(),
+      keys.map((k) => k.fingerprint).sort(),
+    );
   });
 
   it('accepts with gpg --verify and gpgv a module.sig that pbxsig signed, and rejects it once edited', async () => {

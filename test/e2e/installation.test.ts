@@ -35,7 +35,12 @@ before(async () => {
     anchor,
     developer,
     modules: {
-      core: { 'module.xml': '<module>core</module>\n', 'Core.class.php': '<?php class Core {}\n', 'views/real.php': REAL_VIEW, 'assets/spinner.gif': 'GIF89a spinner' },
+      core: {
+        'module.xml': '<module>core</module>\n',
+        'Core.class.php': '<?php class Core {}\n',
+        'views/real.php': REAL_VIEW,
+        'assets/spinner.gif': 'GIF89a spinner',
+      },
       dashboard: { 'module.xml': '<module>dashboard</module>\n', 'assets/js/dashboard.js': 'dashboard();\n' },
       api: { 'module.xml': '<module>api</module>\n', 'Api.class.php': '<?php class Api {}\n' },
     },
@@ -43,7 +48,11 @@ before(async () => {
 
   // core: a listed view that is an absolute link, as installed systems hold them, and a dropped shell.
   const core = join(modulesDir, 'core');
-  await absoluteLink(root, `${WEBROOT}/admin/modules/core/views/link.php`, `${WEBROOT}/admin/modules/core/views/real.php`);
+  await absoluteLink(
+    root,
+    `${WEBROOT}/admin/modules/core/views/link.php`,
+    `${WEBROOT}/admin/modules/core/views/real.php`,
+  );
   await signModule(core, developer, {
     entries: [
       { path: 'module.xml', digest: sha256('<module>core</module>\n') },
@@ -101,7 +110,10 @@ describe('verifyInstallation', () => {
   it('finds the settings in etc/amportal.conf and every module, skipping _cache', () => {
     assert.deepEqual(report.installation?.settings['AMPWEBROOT'], { value: WEBROOT, source: 'amportal.conf' });
     assert.deepEqual(report.installation?.settings['AMPSBIN'], { value: '/usr/sbin', source: 'default' });
-    assert.deepEqual(report.modules.map((m) => m.name), ['api', 'core', 'dashboard', 'framework']);
+    assert.deepEqual(
+      report.modules.map((m) => m.name),
+      ['api', 'core', 'dashboard', 'framework'],
+    );
   });
 
   it("uses the installation's own keys from admin/libraries/BMO", () => {
@@ -114,8 +126,15 @@ describe('verifyInstallation', () => {
     assert.equal(framework.verdict, 'verified', framework.summary);
     assert.equal(framework.files.matched, FRAMEWORK_FILES.filter((f) => f.installed !== null).length);
     assert.equal(framework.files.skipped, 3);
-    assert.equal(framework.files.viaSymlink, 1, 'admin/images/spinner.gif is an absolute link resolved inside the snapshot');
-    assert.deepEqual(framework.unlisted?.allowed.map((a) => a.path), ['utests/ConfigTest.php']);
+    assert.equal(
+      framework.files.viaSymlink,
+      1,
+      'admin/images/spinner.gif is an absolute link resolved inside the snapshot',
+    );
+    assert.deepEqual(
+      framework.unlisted?.allowed.map((a) => a.path),
+      ['utests/ConfigTest.php'],
+    );
     assert.equal(framework.unlisted?.code.length, 0);
     assert.equal(framework.passed, true);
   });
@@ -124,7 +143,10 @@ describe('verifyInstallation', () => {
     const core = module(report, 'core');
     assert.equal(core.verdict, 'verified', core.summary);
     assert.equal(core.freepbx.status, 129, 'FreePBX would see nothing wrong');
-    assert.deepEqual(core.unlisted?.code.map((f) => [f.path, f.location]), [['shell.php', `${WEBROOT}/admin/modules/core/shell.php`]]);
+    assert.deepEqual(
+      core.unlisted?.code.map((f) => [f.path, f.location]),
+      [['shell.php', `${WEBROOT}/admin/modules/core/shell.php`]],
+    );
     assert.equal(core.passed, false);
     assert.equal(core.files.viaSymlink, 1);
   });
@@ -132,7 +154,10 @@ describe('verifyInstallation', () => {
   it('reports a link that climbs out of the snapshot as unsafe, without following it', () => {
     const dashboard = module(report, 'dashboard');
     assert.equal(dashboard.verdict, 'tampered');
-    assert.deepEqual(dashboard.files.unsafe.map((f) => f.path), ['escape.js']);
+    assert.deepEqual(
+      dashboard.files.unsafe.map((f) => f.path),
+      ['escape.js'],
+    );
     assert.match(dashboard.files.unsafe[0]?.reason ?? '', /above the root/);
     assert.equal(dashboard.freepbx.status, 130);
   });
@@ -155,24 +180,42 @@ describe('verifyInstallation', () => {
     const lenient = await verifyInstallation({ root, anchors: [anchor.fingerprint], unlisted: 'report' });
     assert.equal(module(lenient, 'core').passed, true);
     assert.equal(lenient.summary.failed, 1);
-    const ignoring = await verifyInstallation({ root, anchors: [anchor.fingerprint], unlisted: 'ignore', modules: ['core'] });
+    const ignoring = await verifyInstallation({
+      root,
+      anchors: [anchor.fingerprint],
+      unlisted: 'ignore',
+      modules: ['core'],
+    });
     assert.equal(module(ignoring, 'core').unlisted, null);
-    assert.deepEqual(ignoring.modules.map((m) => m.name), ['core']);
+    assert.deepEqual(
+      ignoring.modules.map((m) => m.name),
+      ['core'],
+    );
   });
 
-  it('gives FreePBX status 7 to every module when FreePBX\'s own master keys are the anchors', async () => {
+  it("gives FreePBX status 7 to every module when FreePBX's own master keys are the anchors", async () => {
     const foreign = await verifyInstallation({ root, modules: ['api'] });
     assert.equal(module(foreign, 'api').verdict, 'untrusted-signer');
     assert.equal(module(foreign, 'api').freepbx.status, 7);
   });
 
   it('says clearly when there is no installation at the root', async () => {
-    await assert.rejects(verifyInstallation({ root: temp }), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'INSTALLATION_NOT_FOUND' && /\/var\/www\/html\/admin\/modules does not exist/.test(e.message));
+    await assert.rejects(
+      verifyInstallation({ root: temp }),
+      (e: unknown) =>
+        e instanceof Error &&
+        'code' in e &&
+        e.code === 'INSTALLATION_NOT_FOUND' &&
+        /\/var\/www\/html\/admin\/modules does not exist/.test(e.message),
+    );
   });
 });
 
 describe('pbxsig verify --root', () => {
-  function pbxsig(args: readonly string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  function pbxsig(
+    args: readonly string[],
+    env: Record<string, string> = {},
+  ): { status: number; stdout: string; stderr: string } {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
@@ -189,10 +232,15 @@ describe('pbxsig verify --root', () => {
   });
 
   it('prints one alert line per module with findings on stderr, with syslog priorities under systemd', () => {
-    const r = pbxsig(['verify', '--root', root, '--anchor', anchor.fingerprint, '--json'], { JOURNAL_STREAM: '8:12345' });
+    const r = pbxsig(['verify', '--root', root, '--anchor', anchor.fingerprint, '--json'], {
+      JOURNAL_STREAM: '8:12345',
+    });
     const alerts = r.stderr.trim().split('\n');
     assert.equal(alerts.length, 2, r.stderr);
-    assert.match(alerts[0] ?? '', /^<3>pbxsig: ALERT module core \(\/srv\/www\/admin\/modules\/core\): 1 unlisted code file: shell\.php$/);
+    assert.match(
+      alerts[0] ?? '',
+      /^<3>pbxsig: ALERT module core \(\/srv\/www\/admin\/modules\/core\): 1 unlisted code file: shell\.php$/,
+    );
     assert.match(alerts[1] ?? '', /^<3>pbxsig: ALERT module dashboard .*tampered \(FreePBX status 130\)/);
   });
 

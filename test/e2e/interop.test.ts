@@ -39,7 +39,10 @@ function pbxsig(...args: string[]): Run {
 
 /** gpg with the test's home, as FreePBX runs it: no tty, batch, no permission warning. */
 function gpg(args: readonly string[], input?: string): Run {
-  const r = spawnSync('gpg', ['--homedir', gnupgHome, '--no-permission-warning', '--no-tty', '--batch', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync('gpg', ['--homedir', gnupgHome, '--no-permission-warning', '--no-tty', '--batch', ...args], {
+    encoding: 'utf8',
+    ...(input !== undefined ? { input } : {}),
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -56,20 +59,45 @@ function gpgBinary(args: readonly string[]): Buffer {
 }
 
 /** A key made by gpg itself, without a passphrase, optionally dated back with --faked-system-time. */
-function gpgKey(userId: string, algo: string, usage: string, createdAt?: number): { fingerprint: string; keyId: string } {
-  ok(gpg(['--passphrase', '', ...(createdAt !== undefined ? ['--faked-system-time', String(createdAt)] : []), '--quick-gen-key', userId, algo, usage, 'never']), `gpg --quick-gen-key ${userId}`);
+function gpgKey(
+  userId: string,
+  algo: string,
+  usage: string,
+  createdAt?: number,
+): { fingerprint: string; keyId: string } {
+  ok(
+    gpg([
+      '--passphrase',
+      '',
+      ...(createdAt !== undefined ? ['--faked-system-time', String(createdAt)] : []),
+      '--quick-gen-key',
+      userId,
+      algo,
+      usage,
+      'never',
+    ]),
+    `gpg --quick-gen-key ${userId}`,
+  );
   const email = /<([^>]+)>/.exec(userId)?.[1] ?? userId;
-  const fingerprint = /^fpr:(?:[^:]*:){8}([0-9A-F]{40}):/m.exec(ok(gpg(['--with-colons', '--list-keys', `<${email}>`])).stdout)?.[1];
+  const fingerprint = /^fpr:(?:[^:]*:){8}([0-9A-F]{40}):/m.exec(
+    ok(gpg(['--with-colons', '--list-keys', `<${email}>`])).stdout,
+  )?.[1];
   assert.ok(fingerprint, `no fingerprint for ${userId}`);
   return { fingerprint, keyId: fingerprint.slice(-16) };
 }
 
 /** gpg's view of a key's signatures (--check-sigs --with-colons): one line per sig or rev packet. */
 function checkSigs(fingerprint: string): string[] {
-  return ok(gpg(['--with-colons', '--check-sigs', fingerprint])).stdout.split('\n').filter((l) => /^(sig|rev):/.test(l));
+  return ok(gpg(['--with-colons', '--check-sigs', fingerprint]))
+    .stdout.split('\n')
+    .filter((l) => /^(sig|rev):/.test(l));
 }
 
-function pbxsigKey(name: string, out: string, ...extra: string[]): { fingerprint: string; keyId: string; pub: string; secret: string } {
+function pbxsigKey(
+  name: string,
+  out: string,
+  ...extra: string[]
+): { fingerprint: string; keyId: string; pub: string; secret: string } {
   const prefix = join(root, out);
   const r = ok(pbxsig('keys', 'generate', '--name', name, '--email', `${out}@example.test`, '--out', prefix, ...extra));
   const fingerprint = /^([0-9A-F]{40}) /.exec(r.stdout)?.[1];
@@ -93,11 +121,18 @@ async function makeModule(name: string): Promise<string> {
 }
 
 /** FreePBX's body over the module's real files, clear-signed by gpg with the given key. */
-async function gpgSignModule(dir: string, key: { fingerprint: string; keyId: string }, ...extra: string[]): Promise<void> {
+async function gpgSignModule(
+  dir: string,
+  key: { fingerprint: string; keyId: string },
+  ...extra: string[]
+): Promise<void> {
   const entries = Object.entries(FILES).map(([path, content]) => ({ path, digest: sha256(content) }));
   const body = join(root, `${key.keyId}-${Date.now()}.body`);
   await writeFile(body, formatBody({ signedWith: key.keyId, signedBy: 'sign.php' }, entries));
-  ok(gpg(['--yes', '--local-user', key.fingerprint, ...extra, '--clearsign', '--output', join(dir, 'module.sig'), body]), 'gpg --clearsign');
+  ok(
+    gpg(['--yes', '--local-user', key.fingerprint, ...extra, '--clearsign', '--output', join(dir, 'module.sig'), body]),
+    'gpg --clearsign',
+  );
 }
 
 /** The armored public key as gpg exports it, written to a file for --keys. */
@@ -155,18 +190,22 @@ describe('pbxsig and GnuPG', { skip }, () => {
       assert.match(text, /^;# End\r?$/m);
     });
 
-    it('verifies with gpgv and a keyring exported by gpg, and gpgv notices an edit', { skip: HAVE_GPGV ? false : 'gpgv is not installed' }, async () => {
-      // gpgv looks a keyring name without a slash up in its home: give a path.
-      const keyring = join(root, 'exported.gpg');
-      await writeFile(keyring, gpgBinary(['--export', dev.fingerprint]));
-      const r = spawnSync('gpgv', ['--keyring', keyring, sig], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stderr, /Good signature/);
+    it(
+      'verifies with gpgv and a keyring exported by gpg, and gpgv notices an edit',
+      { skip: HAVE_GPGV ? false : 'gpgv is not installed' },
+      async () => {
+        // gpgv looks a keyring name without a slash up in its home: give a path.
+        const keyring = join(root, 'exported.gpg');
+        await writeFile(keyring, gpgBinary(['--export', dev.fingerprint]));
+        const r = spawnSync('gpgv', ['--keyring', keyring, sig], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /Good signature/);
 
-      const edited = join(root, 'edited.sig');
-      await writeFile(edited, (await readFile(sig, 'utf8')).replace('repo=manual', 'repo=manuaI'));
-      assert.equal(spawnSync('gpgv', ['--keyring', keyring, edited]).status, 1);
-    });
+        const edited = join(root, 'edited.sig');
+        await writeFile(edited, (await readFile(sig, 'utf8')).replace('repo=manual', 'repo=manuaI'));
+        assert.equal(spawnSync('gpgv', ['--keyring', keyring, edited]).status, 1);
+      },
+    );
   });
 
   describe('a FreePBX body clear-signed by gpg --clearsign', () => {
@@ -178,7 +217,10 @@ describe('pbxsig and GnuPG', { skip }, () => {
 
       const human = pbxsig('verify', dir, '--keys', keys, '--anchor', key.fingerprint);
       assert.equal(human.status, 0, human.stdout + human.stderr);
-      assert.match(human.stdout, /^ok +gpg-ed25519 +verified +FreePBX 129 +5 files match; GPG Dev <gpgdev@example\.test>/m);
+      assert.match(
+        human.stdout,
+        /^ok +gpg-ed25519 +verified +FreePBX 129 +5 files match; GPG Dev <gpgdev@example\.test>/m,
+      );
       const { report } = verifyJson(dir, '--keys', keys, '--anchor', key.fingerprint);
       const m = report.modules[0];
       assert.equal(m?.signer?.fingerprint, key.fingerprint);
@@ -199,7 +241,10 @@ describe('pbxsig and GnuPG', { skip }, () => {
       const m = report.modules[0];
       assert.equal(m?.verdict, 'verified');
       assert.equal(m?.signer?.digest, 'SHA1');
-      assert.ok(m?.warnings.some((w) => w.code === 'SIGNATURE_SHA1'), JSON.stringify(m?.warnings));
+      assert.ok(
+        m?.warnings.some((w) => w.code === 'SIGNATURE_SHA1'),
+        JSON.stringify(m?.warnings),
+      );
     });
   });
 
@@ -220,34 +265,72 @@ describe('pbxsig and GnuPG', { skip }, () => {
       assert.equal(uncertified.status, 1);
       assert.equal(uncertified.report.modules[0]?.verdict, 'untrusted-signer');
 
-      ok(gpg(['--yes', '--faked-system-time', String(now - DAY), '--default-key', masterKey.fingerprint, '--quick-sign-key', devKey.fingerprint]), 'gpg --quick-sign-key');
+      ok(
+        gpg([
+          '--yes',
+          '--faked-system-time',
+          String(now - DAY),
+          '--default-key',
+          masterKey.fingerprint,
+          '--quick-sign-key',
+          devKey.fingerprint,
+        ]),
+        'gpg --quick-sign-key',
+      );
       const certified = await gpgExport(devKey.fingerprint, 'gpgcertdev.certified.asc');
       const trusted = verifyJson(dir, '--keys', certified, ...anchorArgs);
       assert.equal(trusted.status, 0, trusted.report.modules[0]?.summary);
       assert.equal(trusted.report.modules[0]?.verdict, 'verified');
       assert.equal(trusted.report.modules[0]?.signer?.trust?.reason, `certified by anchor ${masterKey.keyId}`);
-      const listed = JSON.parse(ok(pbxsig('keys', 'list', '--json', '--keys', certified, ...anchorArgs)).stdout) as { keys: KeyDescription[] };
+      const listed = JSON.parse(ok(pbxsig('keys', 'list', '--json', '--keys', certified, ...anchorArgs)).stdout) as {
+        keys: KeyDescription[];
+      };
       const described = listed.keys.find((k) => k.fingerprint === devKey.fingerprint);
-      assert.deepEqual(described?.certifiedBy.map((c) => [c.keyId, c.anchor, c.state]), [[masterKey.keyId, true, 'valid']]);
+      assert.deepEqual(
+        described?.certifiedBy.map((c) => [c.keyId, c.anchor, c.state]),
+        [[masterKey.keyId, true, 'valid']],
+      );
 
-      ok(gpg(['--yes', '--default-key', masterKey.fingerprint, '--quick-revoke-sig', devKey.fingerprint, masterKey.fingerprint]), 'gpg --quick-revoke-sig');
+      ok(
+        gpg([
+          '--yes',
+          '--default-key',
+          masterKey.fingerprint,
+          '--quick-revoke-sig',
+          devKey.fingerprint,
+          masterKey.fingerprint,
+        ]),
+        'gpg --quick-revoke-sig',
+      );
       const revokedFile = await gpgExport(devKey.fingerprint, 'gpgcertdev.revoked.asc');
       const revoked = verifyJson(dir, '--keys', revokedFile, ...anchorArgs);
       assert.equal(revoked.status, 1);
       assert.equal(revoked.report.modules[0]?.verdict, 'revoked');
       assert.equal(revoked.report.modules[0]?.freepbx.status, 64);
-      assert.match(revoked.report.modules[0]?.summary ?? '', new RegExp(`certification by anchor ${masterKey.keyId} is revoked`));
+      assert.match(
+        revoked.report.modules[0]?.summary ?? '',
+        new RegExp(`certification by anchor ${masterKey.keyId} is revoked`),
+      );
     });
   });
 
   describe('a certification and its revocation made by pbxsig', () => {
     it('are understood by gpg: --check-sigs shows a good sig, then a good rev, by the master', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const master = pbxsigKey('Interop Master', 'pmaster', '--created', String(now - 2 * DAY), '--passphrase-file', passFile);
+      const master = pbxsigKey(
+        'Interop Master',
+        'pmaster',
+        '--created',
+        String(now - 2 * DAY),
+        '--passphrase-file',
+        passFile,
+      );
       const dev = pbxsigKey('Interop Developer', 'pdev', '--created', String(now - 2 * DAY));
       const withMaster = ['--master', master.secret, '--passphrase-file', passFile];
       const certifiedFile = join(root, 'pdev.certified.asc');
-      ok(pbxsig('keys', 'certify', ...withMaster, '--key', dev.pub, '--out', certifiedFile, '--date', String(now - DAY)));
+      ok(
+        pbxsig('keys', 'certify', ...withMaster, '--key', dev.pub, '--out', certifiedFile, '--date', String(now - DAY)),
+      );
       const dir = await makeModule('pbxsig-certified');
       ok(pbxsig('sign', dir, '--key', dev.secret));
 
@@ -255,9 +338,16 @@ describe('pbxsig and GnuPG', { skip }, () => {
       ok(gpg(['--import', certifiedFile]));
       // Human --check-sigs: "sig!" is a signature gpg checked and found good.
       const human = ok(gpg(['--check-sigs', dev.fingerprint])).stdout;
-      assert.match(human, new RegExp(`^sig!.* ${master.keyId} \\d{4}-\\d\\d-\\d\\d +Interop Master <pmaster@example\\.test>$`, 'm'), human);
+      assert.match(
+        human,
+        new RegExp(`^sig!.* ${master.keyId} \\d{4}-\\d\\d-\\d\\d +Interop Master <pmaster@example\\.test>$`, 'm'),
+        human,
+      );
       const certifiedSigs = checkSigs(dev.fingerprint);
-      assert.ok(certifiedSigs.some((l) => l.startsWith('sig:!:') && l.split(':')[4] === master.keyId), certifiedSigs.join('\n'));
+      assert.ok(
+        certifiedSigs.some((l) => l.startsWith('sig:!:') && l.split(':')[4] === master.keyId),
+        certifiedSigs.join('\n'),
+      );
       assert.ok(!certifiedSigs.some((l) => l.startsWith('rev:')));
 
       // As FreePBX runs it: the master at ultimate ownertrust makes the pbxsig-signed module trusted.
@@ -273,8 +363,14 @@ describe('pbxsig and GnuPG', { skip }, () => {
       const rev = revokedSigs.find((l) => l.startsWith('rev:!:') && l.split(':')[4] === master.keyId);
       assert.ok(rev, revokedSigs.join('\n'));
       assert.match(rev, /:30x,/, 'a certification revocation (class 0x30)');
-      assert.ok(revokedSigs.some((l) => l.startsWith('sig:!:') && l.split(':')[4] === master.keyId), 'the certification is still listed, and good');
-      assert.match(ok(gpg(['--check-sigs', dev.fingerprint])).stdout, new RegExp(`^rev!.* ${master.keyId} \\d{4}-\\d\\d-\\d\\d +Interop Master`, 'm'));
+      assert.ok(
+        revokedSigs.some((l) => l.startsWith('sig:!:') && l.split(':')[4] === master.keyId),
+        'the certification is still listed, and good',
+      );
+      assert.match(
+        ok(gpg(['--check-sigs', dev.fingerprint])).stdout,
+        new RegExp(`^rev!.* ${master.keyId} \\d{4}-\\d\\d-\\d\\d +Interop Master`, 'm'),
+      );
 
       // GnuPG no longer trusts the signer: FreePBX would not give the module 129 any more.
       ok(gpg(['--check-trustdb']));

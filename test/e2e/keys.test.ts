@@ -22,7 +22,12 @@ function run(args: readonly string[], cwd?: string): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '' };
   delete env['PBXSIG_DEBUG'];
   // stdin is a pipe, never a terminal: no passphrase prompt.
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, input: '', ...(cwd !== undefined ? { cwd } : {}) });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env,
+    input: '',
+    ...(cwd !== undefined ? { cwd } : {}),
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -92,7 +97,10 @@ function modeOf(path: string): Promise<number> {
 
 async function makeModule(name: string): Promise<string> {
   const dir = join(root, 'modules', name);
-  await writeFiles(dir, { 'module.xml': `<module><rawname>${name}</rawname></module>\n`, [`${name}.class.php`]: '<?php\n' });
+  await writeFiles(dir, {
+    'module.xml': `<module><rawname>${name}</rawname></module>\n`,
+    [`${name}.class.php`]: '<?php\n',
+  });
   return dir;
 }
 
@@ -122,7 +130,21 @@ describe('pbxsig keys generate', () => {
   it('writes NAME.pub.asc (mode 0644) and NAME.secret.asc (mode 0600), named after --name by default', async () => {
     const dir = join(root, 'generate-default');
     await mkdir(dir);
-    const r = ok(run(['keys', 'generate', '--name', 'Jane Q. Developer', '--email', 'jane@example.test', '--passphrase-file', passFile], dir));
+    const r = ok(
+      run(
+        [
+          'keys',
+          'generate',
+          '--name',
+          'Jane Q. Developer',
+          '--email',
+          'jane@example.test',
+          '--passphrase-file',
+          passFile,
+        ],
+        dir,
+      ),
+    );
     const fingerprint = /^([0-9A-F]{40}) {2}Jane Q\. Developer <jane@example\.test>\n/.exec(r.stdout)?.[1];
     assert.ok(fingerprint, r.stdout);
     assert.match(r.stdout, /^ {2}public: jane-q-developer\.pub\.asc$/m);
@@ -153,9 +175,23 @@ describe('pbxsig keys generate', () => {
 
   it('leaves the secret key unprotected when no passphrase can be had (no file, no terminal), and says so', async () => {
     const key = generate('Open Developer', 'open');
-    const r = ok(pbxsig('keys', 'generate', '--name', 'Open Developer', '--email', 'open@example.test', '--out', join(root, 'open2')));
+    const r = ok(
+      pbxsig(
+        'keys',
+        'generate',
+        '--name',
+        'Open Developer',
+        '--email',
+        'open@example.test',
+        '--out',
+        join(root, 'open2'),
+      ),
+    );
     assert.match(r.stdout, /secret: .*open2\.secret\.asc \(mode 0600, NOT protected by a passphrase\)/);
-    assert.equal(r.stderr, `warning: ${join(root, 'open2')}.secret.asc is not protected by a passphrase; give --passphrase-file (or run on a terminal) to protect it\n`);
+    assert.equal(
+      r.stderr,
+      `warning: ${join(root, 'open2')}.secret.asc is not protected by a passphrase; give --passphrase-file (or run on a terminal) to protect it\n`,
+    );
     const module = await makeModule('open');
     ok(pbxsig('sign', module, '--key', key.secret));
     ok(pbxsig('verify', module, '--keys', key.pub, '--anchor', key.fingerprint));
@@ -177,7 +213,16 @@ describe('pbxsig keys generate', () => {
     const first = generate('Twice', 'twice');
     const pubBefore = await readFile(first.pub, 'utf8');
     const secretBefore = await readFile(first.secret, 'utf8');
-    const again = pbxsig('keys', 'generate', '--name', 'Twice', '--email', 'twice@example.test', '--out', join(root, 'twice'));
+    const again = pbxsig(
+      'keys',
+      'generate',
+      '--name',
+      'Twice',
+      '--email',
+      'twice@example.test',
+      '--out',
+      join(root, 'twice'),
+    );
     refused(again, new RegExp(`^pbxsig: ${escape(first.pub)} already exists; use --force to replace it$`));
     assert.equal(await readFile(first.pub, 'utf8'), pubBefore);
     assert.equal(await readFile(first.secret, 'utf8'), secretBefore);
@@ -197,7 +242,10 @@ describe('pbxsig keys generate', () => {
     const first = generate('Pair', 'pair');
     await rm(first.pub);
     const secretBefore = await readFile(first.secret, 'utf8');
-    refused(pbxsig('keys', 'generate', '--name', 'Other Pair', '--email', 'other@example.test', '--out', join(root, 'pair')), new RegExp(`^pbxsig: ${escape(first.secret)} already exists`));
+    refused(
+      pbxsig('keys', 'generate', '--name', 'Other Pair', '--email', 'other@example.test', '--out', join(root, 'pair')),
+      new RegExp(`^pbxsig: ${escape(first.secret)} already exists`),
+    );
     assert.equal(existsSync(first.pub), false);
     assert.equal(await readFile(first.secret, 'utf8'), secretBefore);
   });
@@ -208,16 +256,45 @@ describe('pbxsig keys generate', () => {
     assert.ok(described.expires !== null);
     assert.equal(Date.parse(described.expires) - Date.parse(described.created), 2 * 365 * 86_400_000);
     const human = ok(pbxsig('keys', 'list', '--keys', key.pub)).stdout;
-    assert.match(human, new RegExp(`^ {2}created +${described.created.slice(0, 10)}, expires ${described.expires.slice(0, 10)}$`, 'm'));
+    assert.match(
+      human,
+      new RegExp(`^ {2}created +${described.created.slice(0, 10)}, expires ${described.expires.slice(0, 10)}$`, 'm'),
+    );
   });
 
   it('rejects a bad --email, a bad --name and an expiry before creation, writing nothing', () => {
     const out = join(root, 'rejected');
-    refused(pbxsig('keys', 'generate', '--name', 'Bad Email', '--email', 'not-an-email', '--out', out), /^pbxsig: --email "not-an-email": expected an email address/);
-    refused(pbxsig('keys', 'generate', '--name', 'Bad <Name>', '--email', 'bad@example.test', '--out', out), /^pbxsig: --name "Bad <Name>"/);
-    refused(pbxsig('keys', 'generate', '--name', 'Past', '--email', 'past@example.test', '--out', out, '--expires', '2020-01-01'), /^pbxsig: --expires 2020-01-01: that is not after the key's creation$/);
-    refused(pbxsig('keys', 'generate', '--name', 'Soon', '--email', 'soon@example.test', '--out', out, '--expires', 'soon'), /^pbxsig: --expires: expected a date/);
-    refused(pbxsig('keys', 'generate', '--email', 'noname@example.test', '--out', out), /^pbxsig: Missing required argument: name$/);
+    refused(
+      pbxsig('keys', 'generate', '--name', 'Bad Email', '--email', 'not-an-email', '--out', out),
+      /^pbxsig: --email "not-an-email": expected an email address/,
+    );
+    refused(
+      pbxsig('keys', 'generate', '--name', 'Bad <Name>', '--email', 'bad@example.test', '--out', out),
+      /^pbxsig: --name "Bad <Name>"/,
+    );
+    refused(
+      pbxsig(
+        'keys',
+        'generate',
+        '--name',
+        'Past',
+        '--email',
+        'past@example.test',
+        '--out',
+        out,
+        '--expires',
+        '2020-01-01',
+      ),
+      /^pbxsig: --expires 2020-01-01: that is not after the key's creation$/,
+    );
+    refused(
+      pbxsig('keys', 'generate', '--name', 'Soon', '--email', 'soon@example.test', '--out', out, '--expires', 'soon'),
+      /^pbxsig: --expires: expected a date/,
+    );
+    refused(
+      pbxsig('keys', 'generate', '--email', 'noname@example.test', '--out', out),
+      /^pbxsig: Missing required argument: name$/,
+    );
     assert.equal(existsSync(`${out}.pub.asc`), false);
     assert.equal(existsSync(`${out}.secret.asc`), false);
   });
@@ -309,15 +386,35 @@ describe('pbxsig keys certify and keys revoke', () => {
 
   it("rejects a wrong passphrase, or none, for the master's secret key", () => {
     const out = join(root, 'certdev.never2.asc');
-    refused(pbxsig('keys', 'certify', '--master', master.secret, '--passphrase-file', wrongPassFile, '--key', dev.pub, '--out', out), new RegExp(`^pbxsig: wrong passphrase for the secret key in ${escape(master.secret)}$`));
-    refused(pbxsig('keys', 'revoke', '--master', master.secret, '--key', dev.pub, '--out', out), new RegExp(`^pbxsig: the secret key in ${escape(master.secret)} is protected by a passphrase`));
+    refused(
+      pbxsig(
+        'keys',
+        'certify',
+        '--master',
+        master.secret,
+        '--passphrase-file',
+        wrongPassFile,
+        '--key',
+        dev.pub,
+        '--out',
+        out,
+      ),
+      new RegExp(`^pbxsig: wrong passphrase for the secret key in ${escape(master.secret)}$`),
+    );
+    refused(
+      pbxsig('keys', 'revoke', '--master', master.secret, '--key', dev.pub, '--out', out),
+      new RegExp(`^pbxsig: the secret key in ${escape(master.secret)} is protected by a passphrase`),
+    );
     assert.equal(existsSync(out), false);
   });
 
   it('refuses to replace an existing --out file without --force', async () => {
     const out = join(root, 'certdev.existing.asc');
     await writeFile(out, 'keep me\n');
-    refused(pbxsig(...masterArgs('certify', dev.pub, '--out', out)), new RegExp(`^pbxsig: ${escape(out)} already exists; use --force to replace it$`));
+    refused(
+      pbxsig(...masterArgs('certify', dev.pub, '--out', out)),
+      new RegExp(`^pbxsig: ${escape(out)} already exists; use --force to replace it$`),
+    );
     assert.equal(await readFile(out, 'utf8'), 'keep me\n');
     ok(pbxsig(...masterArgs('certify', dev.pub, '--out', out, '--force')));
     assert.match(await readFile(out, 'utf8'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
@@ -326,7 +423,10 @@ describe('pbxsig keys certify and keys revoke', () => {
   it('rejects a --key file holding more than one key', async () => {
     const two = join(root, 'two-keys.asc');
     await writeFile(two, (await readFile(dev.pub, 'utf8')) + (await readFile(master.pub, 'utf8')));
-    refused(pbxsig(...masterArgs('certify', two)), new RegExp(`^pbxsig: key file ${escape(two)}: expected exactly one key, found 2$`));
+    refused(
+      pbxsig(...masterArgs('certify', two)),
+      new RegExp(`^pbxsig: key file ${escape(two)}: expected exactly one key, found 2$`),
+    );
   });
 });
 
@@ -364,11 +464,34 @@ describe('pbxsig keys list', () => {
     ok(pbxsig('keys', 'certify', ...withMaster, '--key', trusted.pub, '--out', files['trusted']));
     files['untrusted'] = untrusted.pub;
     files['otherCertified'] = join(root, 'list-othercert.certified.asc');
-    ok(pbxsig('keys', 'certify', '--master', other.secret, '--key', otherCertified.pub, '--out', files['otherCertified']));
+    ok(
+      pbxsig(
+        'keys',
+        'certify',
+        '--master',
+        other.secret,
+        '--key',
+        otherCertified.pub,
+        '--out',
+        files['otherCertified'],
+      ),
+    );
     const revokedCertified = join(root, 'list-revoked.certified.asc');
     ok(pbxsig('keys', 'certify', ...withMaster, '--key', revoked.pub, '--out', revokedCertified));
     files['revoked'] = join(root, 'list-revoked.revoked.asc');
-    ok(pbxsig('keys', 'revoke', ...withMaster, '--key', revokedCertified, '--out', files['revoked'], '--reason', 'left the project'));
+    ok(
+      pbxsig(
+        'keys',
+        'revoke',
+        ...withMaster,
+        '--key',
+        revokedCertified,
+        '--out',
+        files['revoked'],
+        '--reason',
+        'left the project',
+      ),
+    );
     files['expired'] = join(root, 'list-expired.certified.asc');
     ok(pbxsig('keys', 'certify', ...withMaster, '--key', expired.pub, '--out', files['expired']));
   });
@@ -397,7 +520,16 @@ describe('pbxsig keys list', () => {
     assert.equal(good.keyId, trusted.keyId);
     assert.deepEqual(good.userIds, ['List Trusted <list-trusted@example.test>']);
     assert.equal(good.certifiedBy.length, 1);
-    assert.deepEqual({ ...good.certifiedBy[0], created: undefined }, { keyId: master.keyId, name: 'Keys Test Master <master@example.test>', anchor: true, created: undefined, state: 'valid' });
+    assert.deepEqual(
+      { ...good.certifiedBy[0], created: undefined },
+      {
+        keyId: master.keyId,
+        name: 'Keys Test Master <master@example.test>',
+        anchor: true,
+        created: undefined,
+        state: 'valid',
+      },
+    );
     assert.equal(good.trust.state, 'trusted');
     assert.equal(good.trust.reason, `certified by anchor ${master.keyId}`);
     assert.deepEqual(good.files, [files['trusted']]);
@@ -418,7 +550,12 @@ describe('pbxsig keys list', () => {
     assert.equal(gone.certifiedBy[0]?.anchor, true);
     assert.equal(gone.certifiedBy[0]?.state, 'revoked');
     assert.equal(gone.trust.state, 'revoked');
-    assert.match(gone.trust.reason, new RegExp(`^the certification by anchor ${master.keyId} is revoked \\(revoked on \\d{4}-\\d\\d-\\d\\d: left the project\\)$`));
+    assert.match(
+      gone.trust.reason,
+      new RegExp(
+        `^the certification by anchor ${master.keyId} is revoked \\(revoked on \\d{4}-\\d\\d-\\d\\d: left the project\\)$`,
+      ),
+    );
 
     const old = describedKey(list, expired.fingerprint);
     assert.equal(old.created, '2024-01-01T00:00:00.000Z');
@@ -435,13 +572,33 @@ describe('pbxsig keys list', () => {
       assert.ok(found, `${fingerprint} not in:\n${out}`);
       return found;
     };
-    assert.match(block(master.fingerprint), /^[0-9A-F]{40} {2}RSA 4096 {2}\[trust anchor\]\n {2}user ID {4}Keys Test Master <master@example\.test>\n {2}created {4}\d{4}-\d\d-\d\d, never expires\n {2}trust {6}trusted: the key is a trust anchor$/);
-    assert.match(block(trusted.fingerprint), new RegExp(`\\n {2}certified {2}by ${master.keyId} \\(Keys Test Master <master@example\\.test>\\) \\[anchor\\] on \\d{4}-\\d\\d-\\d\\d: valid\\n {2}trust {6}trusted: certified by anchor ${master.keyId}$`));
-    assert.match(block(untrusted.fingerprint), /\n {2}trust {6}untrusted: the signing key is not certified by any trust anchor$/);
-    assert.match(block(otherCertified.fingerprint), new RegExp(`\\n {2}certified {2}by ${other.keyId} \\(Other Certifier <list-other@example\\.test>\\) on `));
+    assert.match(
+      block(master.fingerprint),
+      /^[0-9A-F]{40} {2}RSA 4096 {2}\[trust anchor\]\n {2}user ID {4}Keys Test Master <master@example\.test>\n {2}created {4}\d{4}-\d\d-\d\d, never expires\n {2}trust {6}trusted: the key is a trust anchor$/,
+    );
+    assert.match(
+      block(trusted.fingerprint),
+      new RegExp(
+        `\\n {2}certified {2}by ${master.keyId} \\(Keys Test Master <master@example\\.test>\\) \\[anchor\\] on \\d{4}-\\d\\d-\\d\\d: valid\\n {2}trust {6}trusted: certified by anchor ${master.keyId}$`,
+      ),
+    );
+    assert.match(
+      block(untrusted.fingerprint),
+      /\n {2}trust {6}untrusted: the signing key is not certified by any trust anchor$/,
+    );
+    assert.match(
+      block(otherCertified.fingerprint),
+      new RegExp(`\\n {2}certified {2}by ${other.keyId} \\(Other Certifier <list-other@example\\.test>\\) on `),
+    );
     assert.doesNotMatch(block(otherCertified.fingerprint), /\[anchor\]/);
-    assert.match(block(revoked.fingerprint), /: revoked\n {2}trust {6}revoked: the certification by anchor .* left the project\)$/);
-    assert.match(block(expired.fingerprint), /\n {2}created {4}2024-01-01, expires 2024-01-31\n[\s\S]*\n {2}trust {6}expired: the signing key expired on 2024-01-31/);
+    assert.match(
+      block(revoked.fingerprint),
+      /: revoked\n {2}trust {6}revoked: the certification by anchor .* left the project\)$/,
+    );
+    assert.match(
+      block(expired.fingerprint),
+      /\n {2}created {4}2024-01-01, expires 2024-01-31\n[\s\S]*\n {2}trust {6}expired: the signing key expired on 2024-01-31/,
+    );
   });
 
   it("uses FreePBX's master keys as anchors by default: a demo master is then just another key", () => {
@@ -465,13 +622,19 @@ describe('pbxsig keys list', () => {
 
   it('an expired key cannot sign now: exit 2, naming the key', async () => {
     const module = await makeModule('expired-now');
-    refused(pbxsig('sign', module, '--key', expired.secret), new RegExp(`^pbxsig: the secret key ${expired.keyId} cannot sign now: .*expired`));
+    refused(
+      pbxsig('sign', module, '--key', expired.secret),
+      new RegExp(`^pbxsig: the secret key ${expired.keyId} cannot sign now: .*expired`),
+    );
     assert.equal(existsSync(join(module, 'module.sig')), false);
   });
 
   it('rejects a missing key file and a missing --keys', () => {
     const missing = join(root, 'no-such-key.asc');
-    refused(pbxsig('keys', 'list', '--keys', missing), new RegExp(`^pbxsig: key file or directory ${escape(missing)}: does not exist$`));
+    refused(
+      pbxsig('keys', 'list', '--keys', missing),
+      new RegExp(`^pbxsig: key file or directory ${escape(missing)}: does not exist$`),
+    );
     refused(pbxsig('keys', 'list'), /^pbxsig: Missing required argument: keys$/);
   });
 });
@@ -485,17 +648,49 @@ describe('pbxsig keys export', () => {
   before(async () => {
     dev = generate('Exported Developer', 'export-dev');
     certifiedFile = join(root, 'export-dev.certified.asc');
-    ok(pbxsig('keys', 'certify', '--master', master.secret, '--passphrase-file', passFile, '--key', dev.pub, '--out', certifiedFile));
+    ok(
+      pbxsig(
+        'keys',
+        'certify',
+        '--master',
+        master.secret,
+        '--passphrase-file',
+        passFile,
+        '--key',
+        dev.pub,
+        '--out',
+        certifiedFile,
+      ),
+    );
     // The revocation made from the bare public key: a second file carrying only the withdrawal.
     revocationFile = join(root, 'export-dev.revocation.asc');
-    ok(pbxsig('keys', 'revoke', '--master', master.secret, '--passphrase-file', passFile, '--key', dev.pub, '--out', revocationFile));
+    ok(
+      pbxsig(
+        'keys',
+        'revoke',
+        '--master',
+        master.secret,
+        '--passphrase-file',
+        passFile,
+        '--key',
+        dev.pub,
+        '--out',
+        revocationFile,
+      ),
+    );
     module = await makeModule('exported');
     ok(pbxsig('sign', module, '--key', dev.secret));
   });
 
   it('each file alone: the certification makes the module trusted, the revocation alone certifies nothing', () => {
-    assert.equal(verifyJson(module, '--keys', certifiedFile, '--anchor', master.pub).report.modules[0]?.verdict, 'verified');
-    assert.equal(verifyJson(module, '--keys', revocationFile, '--anchor', master.pub).report.modules[0]?.verdict, 'untrusted-signer');
+    assert.equal(
+      verifyJson(module, '--keys', certifiedFile, '--anchor', master.pub).report.modules[0]?.verdict,
+      'verified',
+    );
+    assert.equal(
+      verifyJson(module, '--keys', revocationFile, '--anchor', master.pub).report.modules[0]?.verdict,
+      'untrusted-signer',
+    );
   });
 
   it('merges a key and its revocation from two files into one armored key, which pbxsig reads as revoked', async () => {
@@ -506,7 +701,10 @@ describe('pbxsig keys export', () => {
     await writeFile(merged, r.stdout);
 
     const key = describedKey(listJson('--keys', merged, '--anchor', master.pub), dev.fingerprint);
-    assert.deepEqual(key.certifiedBy.map((c) => [c.keyId, c.anchor, c.state]), [[master.keyId, true, 'revoked']]);
+    assert.deepEqual(
+      key.certifiedBy.map((c) => [c.keyId, c.anchor, c.state]),
+      [[master.keyId, true, 'revoked']],
+    );
     assert.equal(key.trust.state, 'revoked');
     const { status, report } = verifyJson(module, '--keys', merged, '--anchor', master.pub);
     assert.equal(status, 1);
@@ -520,7 +718,10 @@ describe('pbxsig keys export', () => {
     assert.equal(await modeOf(out), 0o644);
     const text = await readFile(out, 'utf8');
     assert.equal(text.match(/-----BEGIN PGP PUBLIC KEY BLOCK-----/g)?.length, 2);
-    refused(pbxsig('keys', 'export', '--keys', certifiedFile, '--out', out), new RegExp(`^pbxsig: ${escape(out)} already exists; use --force to replace it$`));
+    refused(
+      pbxsig('keys', 'export', '--keys', certifiedFile, '--out', out),
+      new RegExp(`^pbxsig: ${escape(out)} already exists; use --force to replace it$`),
+    );
     assert.equal(await readFile(out, 'utf8'), text);
     ok(pbxsig('keys', 'export', '--keys', certifiedFile, '--out', out, '--force'));
     assert.equal((await readFile(out, 'utf8')).match(/-----BEGIN PGP PUBLIC KEY BLOCK-----/g)?.length, 1);
@@ -534,14 +735,20 @@ describe('pbxsig keys export', () => {
 
   it('rejects a missing key file', () => {
     const missing = join(root, 'no-such-export.asc');
-    refused(pbxsig('keys', 'export', '--keys', missing), new RegExp(`^pbxsig: key file or directory ${escape(missing)}: does not exist$`));
+    refused(
+      pbxsig('keys', 'export', '--keys', missing),
+      new RegExp(`^pbxsig: key file or directory ${escape(missing)}: does not exist$`),
+    );
   });
 
   it('gives gpg a key it imports with the certification and its revocation', { skip: HAVE_GPG_SKIP }, async () => {
     const home = join(root, 'gnupg-export');
     await mkdir(home, { mode: 0o700 });
     const gpg = (args: readonly string[], input?: string): Run => {
-      const r = spawnSync('gpg', ['--homedir', home, '--no-permission-warning', '--no-tty', '--batch', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+      const r = spawnSync('gpg', ['--homedir', home, '--no-permission-warning', '--no-tty', '--batch', ...args], {
+        encoding: 'utf8',
+        ...(input !== undefined ? { input } : {}),
+      });
       return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     };
     try {

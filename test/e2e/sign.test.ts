@@ -99,7 +99,17 @@ let devKeyId: string;
 let smallSig: string;
 
 function generate(name: string, out: string, ...extra: string[]): string {
-  const r = pbxsig('keys', 'generate', '--name', name, '--email', `${out}@example.test`, '--out', join(root, out), ...extra);
+  const r = pbxsig(
+    'keys',
+    'generate',
+    '--name',
+    name,
+    '--email',
+    `${out}@example.test`,
+    '--out',
+    join(root, out),
+    ...extra,
+  );
   assert.equal(r.status, 0, r.stderr);
   const fingerprint = /^([0-9A-F]{40}) /.exec(r.stdout)?.[1];
   assert.ok(fingerprint, r.stdout);
@@ -131,7 +141,10 @@ interface Signed {
 /** Reads a clear-signed module.sig back: its Hash header and the signed body's lines. */
 async function readSig(dir: string): Promise<Signed> {
   const text = await readFile(join(dir, 'module.sig'), 'utf8');
-  const match = /^-----BEGIN PGP SIGNED MESSAGE-----\nHash: ([A-Z0-9]+)\n\n([\s\S]*?)\n-----BEGIN PGP SIGNATURE-----\n[\s\S]+\n-----END PGP SIGNATURE-----\n?$/.exec(text);
+  const match =
+    /^-----BEGIN PGP SIGNED MESSAGE-----\nHash: ([A-Z0-9]+)\n\n([\s\S]*?)\n-----BEGIN PGP SIGNATURE-----\n[\s\S]+\n-----END PGP SIGNATURE-----\n?$/.exec(
+      text,
+    );
   assert.ok(match?.[1] && match[2] !== undefined, `not a clear-signed message:\n${text}`);
   // openpgp.js (before v7) writes the signed text with CRLF line ends inside LF framing; gpg, gpgv
   // and FreePBX accept both, so either is read here.
@@ -212,7 +225,12 @@ describe('pbxsig sign', () => {
     const dir = await makeModule('demo');
     const r = sign(dir);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^Signed ${LISTED.length} files \\(\\d[^)]*\\) of ${escape(dir)} with ${devKeyId} \\(SHA(256|384|512)\\): ${escape(join(dir, 'module.sig'))}\\n$`));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Signed ${LISTED.length} files \\(\\d[^)]*\\) of ${escape(dir)} with ${devKeyId} \\(SHA(256|384|512)\\): ${escape(join(dir, 'module.sig'))}\\n$`,
+      ),
+    );
     assert.equal(r.stderr, '');
 
     const sig = await readSig(dir);
@@ -220,7 +238,8 @@ describe('pbxsig sign', () => {
       sig.hashes.map((h) => h.path),
       LISTED,
     );
-    for (const { path, digest } of sig.hashes) assert.equal(digest, sha256(CONTENT[path] ?? 'not a file of the module'), path);
+    for (const { path, digest } of sig.hashes)
+      assert.equal(digest, sha256(CONTENT[path] ?? 'not a file of the module'), path);
   });
 
   it('writes the FreePBX body: banner, [config] version 2, [hashes] byte-wise, ";# End", Hash SHA-256 or stronger', async () => {
@@ -229,9 +248,19 @@ describe('pbxsig sign', () => {
     const sig = await readSig(dir);
     assert.match(sig.hash, /^SHA(256|384|512)$/);
     assert.deepEqual(sig.lines.slice(0, 9), [...BANNER, '', '[config]']);
-    assert.deepEqual(sig.config, ['version=2', 'hash=sha256', `signedwith=${devKeyId}`, 'signedby=pbxsig', 'repo=manual', 'type=public']);
+    assert.deepEqual(sig.config, [
+      'version=2',
+      'hash=sha256',
+      `signedwith=${devKeyId}`,
+      'signedby=pbxsig',
+      'repo=manual',
+      'type=public',
+    ]);
     const paths = sig.hashes.map((h) => h.path);
-    assert.deepEqual(paths, [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    assert.deepEqual(
+      paths,
+      [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
     assert.ok(!paths.includes('module.sig'));
     // The body ends with ";# End" and a newline, and nothing else is signed.
     assert.deepEqual(sig.lines.slice(-2), [';# End', '']);
@@ -264,17 +293,27 @@ describe('pbxsig sign', () => {
     const r = sign(dir, '--no-dotfiles');
     assert.equal(r.status, 0, r.stderr);
     const paths = (await readSig(dir)).hashes.map((h) => h.path);
-    assert.deepEqual(paths, LISTED.filter((p) => !p.split('/').some((c) => c.startsWith('.'))));
+    assert.deepEqual(
+      paths,
+      LISTED.filter((p) => !p.split('/').some((c) => c.startsWith('.'))),
+    );
     // The signature holds; the .htaccess it left out is unlisted code, which verify reports.
     const report = verifyJson(dir, '--unlisted', 'report');
     assert.equal(report.modules[0]?.verdict, 'verified');
-    assert.deepEqual(report.modules[0]?.unlisted?.code.map((f) => f.path), ['.htaccess']);
+    assert.deepEqual(
+      report.modules[0]?.unlisted?.code.map((f) => f.path),
+      ['.htaccess'],
+    );
   });
 
   it('hashes the same whatever the engine and the number of threads', async () => {
     const dir = await makeModule('engines');
     const listings: string[] = [];
-    for (const options of [['--engine', 'node', '--threads', '0'], ['--engine', 'wasm', '--threads', '2'], ['--engine', 'auto', '--threads', 'auto']]) {
+    for (const options of [
+      ['--engine', 'node', '--threads', '0'],
+      ['--engine', 'wasm', '--threads', '2'],
+      ['--engine', 'auto', '--threads', 'auto'],
+    ]) {
       const r = sign(dir, ...options);
       assert.equal(r.status, 0, r.stderr);
       listings.push(JSON.stringify((await readSig(dir)).hashes));
@@ -349,9 +388,29 @@ describe('pbxsig sign', () => {
     it('counts a duration from --date, the signature time', async () => {
       const dir = await makeModule('expires-from-date', SMALL);
       const old = join(root, 'old-signer');
-      const made = pbxsig('keys', 'generate', '--name', 'Old Signer', '--email', 'old@example.test', '--out', old, '--created', '2024-01-01');
+      const made = pbxsig(
+        'keys',
+        'generate',
+        '--name',
+        'Old Signer',
+        '--email',
+        'old@example.test',
+        '--out',
+        old,
+        '--created',
+        '2024-01-01',
+      );
       assert.equal(made.status, 0, made.stderr);
-      const r = pbxsig('sign', dir, '--key', `${old}.secret.asc`, '--date', '2024-01-05T00:00:00Z', '--expires-after', '30d');
+      const r = pbxsig(
+        'sign',
+        dir,
+        '--key',
+        `${old}.secret.asc`,
+        '--date',
+        '2024-01-05T00:00:00Z',
+        '--expires-after',
+        '30d',
+      );
       assert.equal(r.status, 0, r.stderr);
       // 2024-01-05 is 1704412800; 30 days later is 1707004800.
       assert.ok((await readSig(dir)).config.includes('expiresafter=1707004800'));
@@ -378,12 +437,17 @@ describe('pbxsig sign', () => {
     assert.deepEqual(Object.keys(result).sort(), ['bytes', 'digest', 'files', 'fingerprint', 'path', 'signedWith']);
     assert.equal(result['path'], join(dir, 'module.sig'));
     assert.equal(result['files'], LISTED.length);
-    assert.equal(result['bytes'], LISTED.reduce((sum, p) => sum + Buffer.byteLength(CONTENT[p] ?? ''), 0));
+    assert.equal(
+      result['bytes'],
+      LISTED.reduce((sum, p) => sum + Buffer.byteLength(CONTENT[p] ?? ''), 0),
+    );
     assert.equal(result['signedWith'], devKeyId);
     assert.equal(result['fingerprint'], devFingerprint);
     assert.equal(result['digest'], (await readSig(dir)).hash);
 
-    const checked = JSON.parse(sign(dir, '--json', '--check', '--keys', devCertified, '--anchor', masterPublic).stdout) as { check?: VerifyReport };
+    const checked = JSON.parse(
+      sign(dir, '--json', '--check', '--keys', devCertified, '--anchor', masterPublic).stdout,
+    ) as { check?: VerifyReport };
     assert.equal(checked.check?.schema, 'pbxsig/report');
     assert.equal(checked.check?.modules[0]?.verdict, 'verified');
     assert.equal(checked.check?.summary.failed, 0);
@@ -433,12 +497,18 @@ describe('pbxsig sign', () => {
       {
         what: 'a protected key, no --passphrase-file and no terminal',
         args: (dir) => ['sign', dir, '--key', devSecret],
-        lines: () => [new RegExp(`^pbxsig: the secret key in ${escape(devSecret)} is protected by a passphrase: give --passphrase-file`)],
+        lines: () => [
+          new RegExp(
+            `^pbxsig: the secret key in ${escape(devSecret)} is protected by a passphrase: give --passphrase-file`,
+          ),
+        ],
       },
       {
         what: 'a passphrase file that does not exist',
         args: (dir) => ['sign', dir, '--key', devSecret, '--passphrase-file', join(root, 'no-such-passphrase')],
-        lines: () => [new RegExp(`^pbxsig: passphrase file ${escape(join(root, 'no-such-passphrase'))}: .*no such file`)],
+        lines: () => [
+          new RegExp(`^pbxsig: passphrase file ${escape(join(root, 'no-such-passphrase'))}: .*no such file`),
+        ],
       },
       {
         what: 'a public key given as --key',
@@ -448,7 +518,9 @@ describe('pbxsig sign', () => {
       {
         what: 'a missing module directory',
         args: (dir) => ['sign', join(dir, 'no-such-module'), '--key', masterSecret],
-        lines: (dir) => [new RegExp(`^pbxsig: module directory ${escape(join(dir, 'no-such-module'))}: does not exist$`)],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: module directory ${escape(join(dir, 'no-such-module'))}: does not exist$`),
+        ],
       },
       {
         what: 'a file given as the module directory',
@@ -468,7 +540,9 @@ describe('pbxsig sign', () => {
         what: 'a read-only module.sig (mode 0444)',
         setup: (dir) => chmod(join(dir, 'module.sig'), 0o444),
         args: (dir) => ['sign', dir, '--key', masterSecret],
-        lines: (dir) => [new RegExp(`^pbxsig: ${escape(join(dir, 'module.sig'))} is read-only; make it writable to replace it$`)],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: ${escape(join(dir, 'module.sig'))} is read-only; make it writable to replace it$`),
+        ],
       },
       {
         what: 'a FIFO in the module',
@@ -478,7 +552,10 @@ describe('pbxsig sign', () => {
           assert.equal(spawnSync('mkfifo', [join(dir, 'run', 'events.fifo')]).status, 0);
         },
         args: (dir) => ['sign', dir, '--key', masterSecret],
-        lines: (dir) => [new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `), /^ {2}run\/events\.fifo: not a regular file/],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `),
+          /^ {2}run\/events\.fifo: not a regular file/,
+        ],
       },
       {
         what: 'a link to a file outside the module',
@@ -487,7 +564,10 @@ describe('pbxsig sign', () => {
           await symlink(join(root, 'outside.php'), join(dir, 'escape.php'));
         },
         args: (dir) => ['sign', dir, '--key', masterSecret],
-        lines: (dir) => [new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `), /^ {2}escape\.php: .*outside\.php.*outside/],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `),
+          /^ {2}escape\.php: .*outside\.php.*outside/,
+        ],
       },
       {
         what: 'a link to a directory outside the module',
@@ -496,7 +576,10 @@ describe('pbxsig sign', () => {
           await symlink('../../outside-dir', join(dir, 'shared'));
         },
         args: (dir) => ['sign', dir, '--key', masterSecret],
-        lines: (dir) => [new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `), /^ {2}shared: link to .*outside-dir, outside the module$/],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `),
+          /^ {2}shared: link to .*outside-dir, outside the module$/,
+        ],
       },
       {
         what: 'a dangling link',
@@ -512,7 +595,10 @@ describe('pbxsig sign', () => {
           await chmod(join(dir, 'secret.php'), 0);
         },
         args: (dir) => ['sign', dir, '--key', masterSecret],
-        lines: (dir) => [new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `), /^ {2}secret\.php: .*(EACCES|permission denied)/],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `),
+          /^ {2}secret\.php: .*(EACCES|permission denied)/,
+        ],
       },
       {
         what: 'an unknown option',

@@ -39,9 +39,16 @@ before(async () => {
   const anchor = await makeKey('Test Master', { rsa: true });
   const developer = await certified(anchor, await makeKey('Developer'));
   const stranger = await makeKey('Stranger');
-  const revokedDeveloper = await revoked(anchor, await certified(anchor, await makeKey('Revoked Developer'), new Date(Date.now() - 86_400_000)));
+  const revokedDeveloper = await revoked(
+    anchor,
+    await certified(anchor, await makeKey('Revoked Developer'), new Date(Date.now() - 86_400_000)),
+  );
   const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-  const expiredDeveloper = await certified(anchor, await makeKey('Expired Developer', { date: twoDaysAgo, expiresIn: 3600 }), twoDaysAgo);
+  const expiredDeveloper = await certified(
+    anchor,
+    await makeKey('Expired Developer', { date: twoDaysAgo, expiresIn: 3600 }),
+    twoDaysAgo,
+  );
   const keys = join(temp.path, 'keys');
   await writeKeys(keys, {
     anchor: anchor.publicKey,
@@ -57,7 +64,10 @@ after(async () => cleanup());
 
 let counter = 0;
 /** A fresh signed module directory; `prepare` may change it after signing. */
-async function module(sign: (dir: string) => Promise<unknown>, prepare?: (dir: string) => Promise<void>): Promise<string> {
+async function module(
+  sign: (dir: string) => Promise<unknown>,
+  prepare?: (dir: string) => Promise<void>,
+): Promise<string> {
   const dir = join(world.dir, 'modules', `demo${++counter}`);
   await writeFiles(dir, FILES);
   await sign(dir);
@@ -66,7 +76,12 @@ async function module(sign: (dir: string) => Promise<unknown>, prepare?: (dir: s
 }
 
 async function verifyOne(dir: string, options: Partial<VerifyOptions> = {}): Promise<ModuleReport> {
-  const report = await verifyModules({ modules: [dir], keys: [world.keys], anchors: [world.anchor.fingerprint], ...options });
+  const report = await verifyModules({
+    modules: [dir],
+    keys: [world.keys],
+    anchors: [world.anchor.fingerprint],
+    ...options,
+  });
   const [only] = report.modules;
   assert.ok(only);
   return only;
@@ -90,7 +105,12 @@ describe('verifyModules', () => {
 
     it('gives the same result hashing on the main thread, on one thread, with either engine', async () => {
       const dir = await module(signedByDeveloper);
-      for (const options of [{ threads: 0 }, { threads: 1 }, { threads: 2, engine: 'wasm' as const }, { threads: 0, engine: 'node' as const }]) {
+      for (const options of [
+        { threads: 0 },
+        { threads: 1 },
+        { threads: 2, engine: 'wasm' as const },
+        { threads: 0, engine: 'node' as const },
+      ]) {
         const m = await verifyOne(dir, options);
         assert.equal(m.verdict, 'verified', JSON.stringify(options));
       }
@@ -113,7 +133,10 @@ describe('verifyModules', () => {
       const dir = join(webroot, 'admin/modules/demo');
       await writeFiles(dir, FILES);
       await signModule(dir, world.developer);
-      await writeKeys(join(webroot, 'admin/libraries/BMO'), { master: world.anchor.publicKey, dev: world.developer.publicKey });
+      await writeKeys(join(webroot, 'admin/libraries/BMO'), {
+        master: world.anchor.publicKey,
+        dev: world.developer.publicKey,
+      });
       const report = await verifyModules({ modules: [dir], anchors: [world.anchor.fingerprint] });
       assert.equal(report.modules[0]?.verdict, 'verified');
       assert.equal(report.settings.keyFiles.length, 2);
@@ -140,7 +163,10 @@ describe('verifyModules', () => {
       const dir = await module(signedByDeveloper, (d) => rm(join(d, 'views/main view.php')));
       const m = await verifyOne(dir);
       assert.equal(m.verdict, 'tampered');
-      assert.deepEqual(m.files.missing.map((f) => f.path), ['views/main view.php']);
+      assert.deepEqual(
+        m.files.missing.map((f) => f.path),
+        ['views/main view.php'],
+      );
       assert.deepEqual(m.freepbx.details, [`${dir}/views/main view.php missing`]);
     });
   });
@@ -151,7 +177,10 @@ describe('verifyModules', () => {
         const sig = await readFile(join(d, 'module.sig'), 'utf8');
         const hash = sha256(FILES['module.xml']);
         // One hex digit of a [hashes] line.
-        await writeFile(join(d, 'module.sig'), sig.replace(hash, `${hash.slice(0, -1)}${hash.endsWith('0') ? '1' : '0'}`));
+        await writeFile(
+          join(d, 'module.sig'),
+          sig.replace(hash, `${hash.slice(0, -1)}${hash.endsWith('0') ? '1' : '0'}`),
+        );
       });
       const m = await verifyOne(dir);
       assert.equal(m.verdict, 'bad-signature');
@@ -163,7 +192,10 @@ describe('verifyModules', () => {
 
   describe('when the signer is not certified by the anchor', () => {
     it('is untrusted-signer, FreePBX 7, files still checked', async () => {
-      const dir = await module((d) => signModule(d, world.stranger), (d) => rm(join(d, 'module.xml')));
+      const dir = await module(
+        (d) => signModule(d, world.stranger),
+        (d) => rm(join(d, 'module.xml')),
+      );
       const m = await verifyOne(dir);
       assert.equal(m.verdict, 'untrusted-signer');
       assert.equal(m.freepbx.status, 7);
@@ -174,7 +206,9 @@ describe('verifyModules', () => {
 
   describe('when the signing key is unknown', () => {
     it('is unknown-signer, FreePBX 4', async () => {
-      const m = await verifyOne(await module((d) => signModule(d, world.stranger)), { keys: [join(world.keys, 'anchor.asc')] });
+      const m = await verifyOne(await module((d) => signModule(d, world.stranger)), {
+        keys: [join(world.keys, 'anchor.asc')],
+      });
       assert.equal(m.verdict, 'unknown-signer');
       assert.equal(m.freepbx.status, 4);
       assert.equal(m.signer?.keyId, world.stranger.keyId);
@@ -194,7 +228,11 @@ describe('verifyModules', () => {
       const split = join(world.dir, 'split-keys');
       const developer = await certified(world.anchor, await makeKey('Split Developer'), new Date(Date.now() - 60_000));
       const withRevocation = await revoked(world.anchor, developer);
-      await writeKeys(split, { anchor: world.anchor.publicKey, certified: developer.publicKey, revocation: withRevocation.publicKey });
+      await writeKeys(split, {
+        anchor: world.anchor.publicKey,
+        certified: developer.publicKey,
+        revocation: withRevocation.publicKey,
+      });
       const m = await verifyOne(await module((d) => signModule(d, developer)), { keys: [split] });
       assert.equal(m.verdict, 'revoked', m.summary);
     });
@@ -202,7 +240,11 @@ describe('verifyModules', () => {
 
   describe('when the signing key has expired', () => {
     it('is expired, FreePBX 33', async () => {
-      const m = await verifyOne(await module((d) => signModule(d, world.expiredDeveloper, { date: new Date(Date.now() - 2 * 86_400_000 + 60_000) })));
+      const m = await verifyOne(
+        await module((d) =>
+          signModule(d, world.expiredDeveloper, { date: new Date(Date.now() - 2 * 86_400_000 + 60_000) }),
+        ),
+      );
       assert.equal(m.verdict, 'expired', m.summary);
       assert.equal(m.freepbx.status, 33);
     });
@@ -210,7 +252,11 @@ describe('verifyModules', () => {
 
   describe("when a version-2 manifest's expiresafter has passed", () => {
     it('is revoked, as FreePBX treats it', async () => {
-      const m = await verifyOne(await module((d) => signModule(d, world.developer, { config: { expiresAfter: Math.floor(Date.now() / 1000) - 60 } })));
+      const m = await verifyOne(
+        await module((d) =>
+          signModule(d, world.developer, { config: { expiresAfter: Math.floor(Date.now() / 1000) - 60 } }),
+        ),
+      );
       assert.equal(m.verdict, 'revoked');
       assert.equal(m.freepbx.status, 64);
     });
@@ -247,7 +293,10 @@ describe('verifyModules', () => {
       });
       const m = await verifyOne(dir);
       assert.equal(m.verdict, 'tampered');
-      assert.deepEqual(m.files.unsafe.map((f) => f.path), ['assets/js/demo.js']);
+      assert.deepEqual(
+        m.files.unsafe.map((f) => f.path),
+        ['assets/js/demo.js'],
+      );
       assert.match(m.files.unsafe[0]?.reason ?? '', /FIFO/);
     });
   });
@@ -265,7 +314,11 @@ describe('verifyModules', () => {
     it('fails closed as invalid-manifest, naming the line, and checks the other files', async () => {
       const secret = join(world.dir, 'modules', 'secret.txt');
       await writeFile(secret, 'outside');
-      const dir = await module((d) => signModule(d, world.developer, { editBody: (b) => b.replace('[hashes]\n', `[hashes]\n../secret.txt = ${sha256('outside')}\n`) }));
+      const dir = await module((d) =>
+        signModule(d, world.developer, {
+          editBody: (b) => b.replace('[hashes]\n', `[hashes]\n../secret.txt = ${sha256('outside')}\n`),
+        }),
+      );
       const m = await verifyOne(dir);
       assert.equal(m.verdict, 'invalid-manifest');
       const issue = m.manifest?.issues[0];
@@ -307,8 +360,16 @@ describe('verifyModules', () => {
       await writeFiles(copy, FILES);
       await writeFile(join(copy, 'module.sig'), await readFile(join(good, 'module.sig')));
       const seen: string[] = [];
-      const report = await verifyModules({ modules: [good, bad, copy], keys: [world.keys], anchors: [world.anchor.fingerprint], onModule: (m) => seen.push(m.name) });
-      assert.deepEqual(report.modules.map((m) => m.verdict), ['verified', 'tampered', 'verified']);
+      const report = await verifyModules({
+        modules: [good, bad, copy],
+        keys: [world.keys],
+        anchors: [world.anchor.fingerprint],
+        onModule: (m) => seen.push(m.name),
+      });
+      assert.deepEqual(
+        report.modules.map((m) => m.verdict),
+        ['verified', 'tampered', 'verified'],
+      );
       // onModule reports in completion order; the report keeps the order given.
       assert.deepEqual([...seen].sort(), report.modules.map((m) => m.name).sort());
       assert.equal(report.summary.failed, 1);
@@ -318,17 +379,27 @@ describe('verifyModules', () => {
 
   describe('when given bad input', () => {
     it('rejects a missing module directory with INPUT_NOT_FOUND naming it', async () => {
-      await assert.rejects(verifyModules({ modules: [join(world.dir, 'nope')] }), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'INPUT_NOT_FOUND' && e.message.includes('nope'));
+      await assert.rejects(
+        verifyModules({ modules: [join(world.dir, 'nope')] }),
+        (e: unknown) => e instanceof Error && 'code' in e && e.code === 'INPUT_NOT_FOUND' && e.message.includes('nope'),
+      );
     });
 
     it('rejects a key file that holds no key with KEY_UNREADABLE naming it', async () => {
       const junk = join(world.dir, 'junk.asc');
       await writeFile(junk, 'hello');
-      await assert.rejects(verifyModules({ modules: [await module(signedByDeveloper)], keys: [junk] }), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'KEY_UNREADABLE' && e.message.includes('junk.asc'));
+      await assert.rejects(
+        verifyModules({ modules: [await module(signedByDeveloper)], keys: [junk] }),
+        (e: unknown) =>
+          e instanceof Error && 'code' in e && e.code === 'KEY_UNREADABLE' && e.message.includes('junk.asc'),
+      );
     });
 
     it('rejects a malformed anchor with ANCHOR_INVALID', async () => {
-      await assert.rejects(verifyModules({ modules: [world.dir], anchors: ['1234'] }), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'ANCHOR_INVALID');
+      await assert.rejects(
+        verifyModules({ modules: [world.dir], anchors: ['1234'] }),
+        (e: unknown) => e instanceof Error && 'code' in e && e.code === 'ANCHOR_INVALID',
+      );
     });
   });
 });

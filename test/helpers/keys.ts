@@ -24,7 +24,9 @@ export interface MakeKeyOptions {
 
 export async function makeKey(name: string, options: MakeKeyOptions = {}): Promise<TestKey> {
   const { privateKey } = await generateKey({
-    ...(options.rsa ? { type: 'rsa' as const, rsaBits: 2048 } : { type: 'ecc' as const, curve: 'ed25519Legacy' as const }),
+    ...(options.rsa
+      ? { type: 'rsa' as const, rsaBits: 2048 }
+      : { type: 'ecc' as const, curve: 'ed25519Legacy' as const }),
     userIDs: [{ name, email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.test` }],
     date: options.date ?? new Date(Date.now() - 3 * 86_400_000),
     ...(options.expiresIn !== undefined ? { keyExpirationTime: options.expiresIn } : {}),
@@ -42,7 +44,7 @@ export async function certified(anchor: TestKey, key: TestKey, date?: Date): Pro
 export async function selfRevoked(key: TestKey): Promise<TestKey> {
   const { privateKey } = await revokeKey({ key: key.privateKey, format: 'object' });
   // Keep the certifications the public half carries: merge the revocation into it.
-  return toTestKey(privateKey, (await key.publicKey.update(privateKey.toPublic())));
+  return toTestKey(privateKey, await key.publicKey.update(privateKey.toPublic()));
 }
 
 /** `key` with `anchor`'s certification revoked. */
@@ -51,5 +53,10 @@ export async function revoked(anchor: TestKey, key: TestKey, reason = 'key compr
 }
 
 function toTestKey(privateKey: PrivateKey, publicKey: PublicKey): TestKey {
-  return { privateKey, publicKey, fingerprint: publicKey.getFingerprint().toUpperCase(), keyId: publicKey.getKeyID().toHex().toUpperCase() };
+  return {
+    privateKey,
+    publicKey,
+    fingerprint: publicKey.getFingerprint().toUpperCase(),
+    keyId: publicKey.getKeyID().toHex().toUpperCase(),
+  };
 }

@@ -55,7 +55,8 @@ async function hashTree(dir: string, prefix = ''): Promise<BodyEntry[]> {
     // Links are followed, as FreePBX's signer does.
     const info = item.isSymbolicLink() ? await stat(join(dir, path)) : item;
     if (info.isDirectory()) entries.push(...(await hashTree(dir, path)));
-    else if (info.isFile() && path !== 'module.sig') entries.push({ path, digest: sha256(await readFile(join(dir, path))) });
+    else if (info.isFile() && path !== 'module.sig')
+      entries.push({ path, digest: sha256(await readFile(join(dir, path))) });
   }
   return entries;
 }

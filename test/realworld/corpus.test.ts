@@ -26,7 +26,9 @@ interface IndexEntry {
 }
 
 const skip = HAVE_REALWORLD ? false : `the real-world corpus (${REALWORLD}) is not present: skipped`;
-const entries: IndexEntry[] = HAVE_REALWORLD ? (JSON.parse(readFileSync(join(REALWORLD, 'index.json'), 'utf8')) as IndexEntry[]) : [];
+const entries: IndexEntry[] = HAVE_REALWORLD
+  ? (JSON.parse(readFileSync(join(REALWORLD, 'index.json'), 'utf8')) as IndexEntry[])
+  : [];
 
 // What keys/KEYS.md says of each signer with FreePBX's master keys as anchors: our state, GnuPG's view.
 const SIGNERS: Record<string, { state: string; gnupg: string }> = {
@@ -42,7 +44,10 @@ function sigText(entry: IndexEntry): string {
 
 /** One hex digit of the first [hashes] entry changed. */
 function tamper(text: string): string {
-  return text.replace(/\[hashes\]\n([^\n]*? = )([0-9a-f])/, (_m, head: string, digit: string) => `[hashes]\n${head}${digit === '0' ? '1' : '0'}`);
+  return text.replace(
+    /\[hashes\]\n([^\n]*? = )([0-9a-f])/,
+    (_m, head: string, digit: string) => `[hashes]\n${head}${digit === '0' ? '1' : '0'}`,
+  );
 }
 
 describe('real-world FreePBX signatures', { skip }, () => {
@@ -63,7 +68,8 @@ describe('real-world FreePBX signatures', { skip }, () => {
     for (const entry of entries) {
       const check = await checkSignature(splitClearsigned(sigText(entry)), keyring, now);
       const expected = entry['gpg_2.2.40'].startsWith('Good') ? 'good' : 'no-key';
-      if (check.outcome !== expected) disagreements.push(`${entry.file}: gpg ${entry['gpg_2.2.40']}, pbxsig ${check.outcome}`);
+      if (check.outcome !== expected)
+        disagreements.push(`${entry.file}: gpg ${entry['gpg_2.2.40']}, pbxsig ${check.outcome}`);
     }
     assert.deepEqual(disagreements, []);
   });
@@ -103,7 +109,11 @@ describe('real-world FreePBX signatures', { skip }, () => {
     for (const entry of entries) {
       const check = await checkSignature(splitClearsigned(sigText(entry)), keyring, now);
       if (check.outcome !== 'good') continue;
-      const trust = await assessSigner(check.key, check.signingKey, check.facts.created, { keyring, anchors: FREEPBX_ANCHORS, now });
+      const trust = await assessSigner(check.key, check.signingKey, check.facts.created, {
+        keyring,
+        anchors: FREEPBX_ANCHORS,
+        now,
+      });
       const seen = { state: trust.state, gnupg: trust.gnupg };
       const previous = judged.get(check.facts.issuerKeyId);
       if (previous) assert.deepEqual(seen, previous, `${entry.file}: same signer, different judgement`);
@@ -133,7 +143,12 @@ describe('real-world FreePBX signatures', { skip }, () => {
       assert.equal(destination.kind, 'file', entry.path);
       if (destination.kind !== 'file') continue;
       assert.ok(!destination.path.includes('/../') && !destination.path.includes('//'), destination.path);
-      const area = ['/var/www/html/admin/modules/framework/', '/var/www/html/', '/var/lib/asterisk/bin/', '/var/lib/asterisk/agi-bin/'].find((p) => destination.path.startsWith(p));
+      const area = [
+        '/var/www/html/admin/modules/framework/',
+        '/var/www/html/',
+        '/var/lib/asterisk/bin/',
+        '/var/lib/asterisk/agi-bin/',
+      ].find((p) => destination.path.startsWith(p));
       assert.ok(area, `${entry.path} -> ${destination.path}`);
       where.set(area, (where.get(area) ?? 0) + 1);
     }

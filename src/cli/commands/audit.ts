@@ -37,7 +37,13 @@ export async function runAudit(args: AuditArgs): Promise<number> {
       onInstallation: (installation: AuditedInstallation) => {
         progress?.increment({ bytes });
         if (args.ndjson) {
-          emit({ type: 'installation', installation: installation.root, status: installation.status, error: installation.error, summary: installation.report?.summary ?? null });
+          emit({
+            type: 'installation',
+            installation: installation.root,
+            status: installation.status,
+            error: installation.error,
+            summary: installation.report?.summary ?? null,
+          });
         }
       },
     });
@@ -53,7 +59,9 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   return report.summary.clean === report.summary.installations ? 0 : 1;
 }
 
-async function startProgress(total: number): Promise<{ update(payload: object): void; increment(payload: object): void; stop(): void }> {
+async function startProgress(
+  total: number,
+): Promise<{ update(payload: object): void; increment(payload: object): void; stop(): void }> {
   const { default: progress } = await import('cli-progress');
   const started = Date.now();
   const bar = new progress.SingleBar(

@@ -35,13 +35,36 @@ export function renderDiff(diff: AuditDiff): string {
     if (items.length === 0) return;
     lines.push('', `${title} (${items.length}):`, ...items.map((i) => `  ${i}`));
   };
-  section('Installations newly failing', diff.installations.newlyFailing.map((i) => `${i.root}: ${i.was} -> ${i.now}`));
-  section('Modules newly failing', diff.modules.newlyFailing.map((m) => `${m.installation} ${m.module}: ${state(m.was, false)} -> ${state(m.now, true)}`));
-  section('New unlisted code', diff.unlisted.added.map((u) => `${u.installation} ${u.module}: ${u.path}`));
-  section('Modules failing differently', diff.modules.changed.map((m) => `${m.installation} ${m.module}: ${m.was ?? 'absent'} -> ${m.now ?? 'absent'}`));
-  section('Installations fixed', diff.installations.fixed.map((i) => `${i.root} (was ${i.was})`));
-  section('Modules fixed', diff.modules.fixed.map((m) => `${m.installation} ${m.module} (was ${state(m.was, true)})`));
-  section('Unlisted code gone', diff.unlisted.removed.map((u) => `${u.installation} ${u.module}: ${u.path}`));
+  section(
+    'Installations newly failing',
+    diff.installations.newlyFailing.map((i) => `${i.root}: ${i.was} -> ${i.now}`),
+  );
+  section(
+    'Modules newly failing',
+    diff.modules.newlyFailing.map(
+      (m) => `${m.installation} ${m.module}: ${state(m.was, false)} -> ${state(m.now, true)}`,
+    ),
+  );
+  section(
+    'New unlisted code',
+    diff.unlisted.added.map((u) => `${u.installation} ${u.module}: ${u.path}`),
+  );
+  section(
+    'Modules failing differently',
+    diff.modules.changed.map((m) => `${m.installation} ${m.module}: ${m.was ?? 'absent'} -> ${m.now ?? 'absent'}`),
+  );
+  section(
+    'Installations fixed',
+    diff.installations.fixed.map((i) => `${i.root} (was ${i.was})`),
+  );
+  section(
+    'Modules fixed',
+    diff.modules.fixed.map((m) => `${m.installation} ${m.module} (was ${state(m.was, true)})`),
+  );
+  section(
+    'Unlisted code gone',
+    diff.unlisted.removed.map((u) => `${u.installation} ${u.module}: ${u.path}`),
+  );
   section('Installations added', diff.installations.added);
   section('Installations removed', diff.installations.removed);
   lines.push('', diff.noRegression ? 'Nothing got worse.' : 'Something got worse (exit status 1).');

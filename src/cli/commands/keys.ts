@@ -32,19 +32,41 @@ async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): 
   const created = args.created !== undefined ? parseTime(args.created, '--created') : new Date();
   let expiresIn: number | undefined;
   if (args.expires !== undefined) {
-    expiresIn = durationSeconds(args.expires) ?? Math.floor((parseTime(args.expires, '--expires').getTime() - created.getTime()) / 1000);
-    if (expiresIn <= 0) throw new InputError('INPUT_UNREADABLE', `--expires ${args.expires}: that is not after the key's creation`);
+    expiresIn =
+      durationSeconds(args.expires) ??
+      Math.floor((parseTime(args.expires, '--expires').getTime() - created.getTime()) / 1000);
+    if (expiresIn <= 0)
+      throw new InputError('INPUT_UNREADABLE', `--expires ${args.expires}: that is not after the key's creation`);
   }
-  const passphrase = args.passphraseFile !== undefined ? await readPassphraseFile(args.passphraseFile) : canPrompt() ? await promptHidden('Passphrase for the new secret key (empty for none): ') : undefined;
-  const key = await generateKeyPair({ name: args.name, email: args.email, type: args.type, created, ...(expiresIn !== undefined ? { expiresIn } : {}), ...(passphrase ? { passphrase } : {}) });
+  const passphrase =
+    args.passphraseFile !== undefined
+      ? await readPassphraseFile(args.passphraseFile)
+      : canPrompt()
+        ? await promptHidden('Passphrase for the new secret key (empty for none): ')
+        : undefined;
+  const key = await generateKeyPair({
+    name: args.name,
+    email: args.email,
+    type: args.type,
+    created,
+    ...(expiresIn !== undefined ? { expiresIn } : {}),
+    ...(passphrase ? { passphrase } : {}),
+  });
   const publicFile = `${args.out}.pub.asc`;
   const secretFile = `${args.out}.secret.asc`;
   // Both or neither: a public file from one key beside a secret file from another is worse than none.
-  if (!args.force) for (const file of [publicFile, secretFile]) if (existsSync(file)) throw new InputError('OUTPUT_EXISTS', `${file} already exists; use --force to replace it`);
+  if (!args.force)
+    for (const file of [publicFile, secretFile])
+      if (existsSync(file)) throw new InputError('OUTPUT_EXISTS', `${file} already exists; use --force to replace it`);
   await writeNewFile(publicFile, key.toPublic().armor(), { force: args.force, mode: 0o644 });
   await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
-  process.stdout.write(`${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`);
-  if (!passphrase) process.stderr.write(`warning: ${secretFile} is not protected by a passphrase; give --passphrase-file (or run on a terminal) to protect it\n`);
+  process.stdout.write(
+    `${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`,
+  );
+  if (!passphrase)
+    process.stderr.write(
+      `warning: ${secretFile} is not protected by a passphrase; give --passphrase-file (or run on a terminal) to protect it\n`,
+    );
   return 0;
 }
 
@@ -52,26 +74,43 @@ async function certifyOrRevoke(args: Extract<KeysArgs, { command: 'keys certify'
   const date = args.date !== undefined ? parseTime(args.date, '--date') : new Date();
   const master = await readSecretKey(args.master, () => passphraseFrom(args.passphraseFile, args.master));
   const [target, ...more] = await readKeyFile(args.key);
-  if (!target || more.length > 0) throw new InputError('KEY_UNREADABLE', `key file ${args.key}: expected exactly one key, found ${more.length + (target ? 1 : 0)}`);
+  if (!target || more.length > 0)
+    throw new InputError(
+      'KEY_UNREADABLE',
+      `key file ${args.key}: expected exactly one key, found ${more.length + (target ? 1 : 0)}`,
+    );
   const developer = target.isPrivate() ? target.toPublic() : target;
   let result;
   try {
     result =
       args.command === 'keys certify'
         ? await certifyKey(master, developer, { date })
-        : await revokeCertification(master, developer, { date, ...(args.reason !== undefined ? { reason: args.reason } : {}) });
+        : await revokeCertification(master, developer, {
+            date,
+            ...(args.reason !== undefined ? { reason: args.reason } : {}),
+          });
   } catch (error) {
-    throw new InputError('KEY_UNUSABLE', `the master key in ${args.master} cannot sign at ${date.toISOString()}: ${describeError(error)}`);
+    throw new InputError(
+      'KEY_UNUSABLE',
+      `the master key in ${args.master} cannot sign at ${date.toISOString()}: ${describeError(error)}`,
+    );
   }
   const masterId = master.getKeyID().toHex().toUpperCase();
-  if (args.command === 'keys revoke' && !developer.users.some((u) => u.otherCertifications.some((c) => c.issuerKeyID.toHex().toUpperCase() === masterId))) {
-    process.stderr.write(`warning: ${args.key} carries no certification by ${masterId}; the revocation withdraws nothing yet\n`);
+  if (
+    args.command === 'keys revoke' &&
+    !developer.users.some((u) => u.otherCertifications.some((c) => c.issuerKeyID.toHex().toUpperCase() === masterId))
+  ) {
+    process.stderr.write(
+      `warning: ${args.key} carries no certification by ${masterId}; the revocation withdraws nothing yet\n`,
+    );
   }
   const armored = result.armor();
   if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
   else process.stdout.write(armored);
   const what = args.command === 'keys certify' ? 'certified' : 'revoked the certification of';
-  process.stderr.write(`${master.getKeyID().toHex().toUpperCase()} ${what} ${developer.getFingerprint().toUpperCase()}${args.out !== undefined ? `: ${args.out}` : ''}\n`);
+  process.stderr.write(
+    `${master.getKeyID().toHex().toUpperCase()} ${what} ${developer.getFingerprint().toUpperCase()}${args.out !== undefined ? `: ${args.out}` : ''}\n`,
+  );
   return 0;
 }
 
@@ -91,12 +130,17 @@ async function list(args: Extract<KeysArgs, { command: 'keys list' }>): Promise<
 function renderKey(key: KeyDescription): string {
   const lines = [`${key.fingerprint}  ${key.algorithm}${key.anchor ? '  [trust anchor]' : ''}`];
   for (const id of key.userIds) lines.push(`  user ID    ${id}`);
-  lines.push(`  created    ${key.created.slice(0, 10)}${key.expires ? `, expires ${key.expires.slice(0, 10)}` : ', never expires'}`);
+  lines.push(
+    `  created    ${key.created.slice(0, 10)}${key.expires ? `, expires ${key.expires.slice(0, 10)}` : ', never expires'}`,
+  );
   for (const c of key.certifiedBy) {
-    lines.push(`  certified  by ${c.keyId}${c.name ? ` (${c.name})` : ''}${c.anchor ? ' [anchor]' : ''}${c.created ? ` on ${c.created.slice(0, 10)}` : ''}${c.state ? `: ${c.state}` : ''}`);
+    lines.push(
+      `  certified  by ${c.keyId}${c.name ? ` (${c.name})` : ''}${c.anchor ? ' [anchor]' : ''}${c.created ? ` on ${c.created.slice(0, 10)}` : ''}${c.state ? `: ${c.state}` : ''}`,
+    );
   }
   lines.push(`  trust      ${key.trust.state}: ${key.trust.reason}`);
-  if (key.trust.state === 'trusted' && key.trust.gnupg !== 'trusted') lines.push(`             GnuPG (and so FreePBX) sees it as ${key.trust.gnupg}`);
+  if (key.trust.state === 'trusted' && key.trust.gnupg !== 'trusted')
+    lines.push(`             GnuPG (and so FreePBX) sees it as ${key.trust.gnupg}`);
   return `${lines.join('\n')}\n\n`;
 }
 

@@ -29,7 +29,12 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
     ...(onModule ? { onModule } : {}),
   };
   const report: VerifyReport = installation
-    ? await verifyInstallation({ ...common, root: args.root, settings: args.settings, ...(args.only.length > 0 ? { modules: args.only } : {}) })
+    ? await verifyInstallation({
+        ...common,
+        root: args.root,
+        settings: args.settings,
+        ...(args.only.length > 0 ? { modules: args.only } : {}),
+      })
     : await verifyModules({ ...common, modules: args.modules });
 
   if (args.report !== undefined) {

@@ -15,10 +15,30 @@ const REPORT: ChartReport = {
     rounds: 5,
     tree: { modules: 35, files: 26000, bytes: 322 * 2 ** 20 },
     results: [
-      { id: 'default', label: 'pbxsig, threads auto (default)', command: 'node bin/pbxsig.js verify --root ROOT', ...timing(1099) },
-      { id: 'main', label: 'pbxsig, threads 0 (main thread)', command: 'node bin/pbxsig.js verify --root ROOT --threads 0', ...timing(1266) },
-      { id: 'peer', label: 'gpgv + sha256sum -c, per module (FreePBX method)', command: 'bash bench/peers/gpgv-sha256sum.sh ROOT KEYRING', ...timing(2069) },
-      { id: 'python-hashlib', label: 'Python hashlib loop (no signature check)', command: 'python3 bench/peers/python-hashlib.py ROOT', ...timing(1012) },
+      {
+        id: 'default',
+        label: 'pbxsig, threads auto (default)',
+        command: 'node bin/pbxsig.js verify --root ROOT',
+        ...timing(1099),
+      },
+      {
+        id: 'main',
+        label: 'pbxsig, threads 0 (main thread)',
+        command: 'node bin/pbxsig.js verify --root ROOT --threads 0',
+        ...timing(1266),
+      },
+      {
+        id: 'peer',
+        label: 'gpgv + sha256sum -c, per module (FreePBX method)',
+        command: 'bash bench/peers/gpgv-sha256sum.sh ROOT KEYRING',
+        ...timing(2069),
+      },
+      {
+        id: 'python-hashlib',
+        label: 'Python hashlib loop (no signature check)',
+        command: 'python3 bench/peers/python-hashlib.py ROOT',
+        ...timing(1012),
+      },
     ],
   },
   audit: {
@@ -35,11 +55,18 @@ const REPORT: ChartReport = {
       files,
       results: [
         { label: 'pbxsig, threads auto (default)', peakRssMiB: 90 + files / 5000, ...timing(150 + files / 30) },
-        { label: 'one-thread Node loop, node:crypto (no signature check)', peakRssMiB: null, ...timing(80 + files / 25) },
+        {
+          label: 'one-thread Node loop, node:crypto (no signature check)',
+          peakRssMiB: null,
+          ...timing(80 + files / 25),
+        },
         { label: 'Python hashlib loop (no signature check)', peakRssMiB: null, ...timing(60 + files / 26) },
       ],
     })),
-    threads: { files: 100000, results: (['auto', 0, 1, 2, 4] as const).map((threads, i) => ({ threads, ...timing(3300 + 400 * i) })) },
+    threads: {
+      files: 100000,
+      results: (['auto', 0, 1, 2, 4] as const).map((threads, i) => ({ threads, ...timing(3300 + 400 * i) })),
+    },
     memoryTarget: { limitMiB: 200 },
   },
 };
@@ -69,12 +96,16 @@ describe('benchmark charts', () => {
       assert.match(svg, /<\/svg>\s*$/, `${name} is not a whole SVG document`);
     }
     // The report has no "shapes" suite: no chart of it.
-    assert.equal(all.find((c) => c.name === 'shapes'), undefined);
+    assert.equal(
+      all.find((c) => c.name === 'shapes'),
+      undefined,
+    );
   });
 
   it('installation: every command by its label, the time axis with its unit, the tree and the machine', async () => {
     const svg = byName(await charts(), 'installation');
-    for (const { label } of REPORT.installation?.results ?? []) assert.ok(svg.includes(escaped(label)), `label missing: ${label}`);
+    for (const { label } of REPORT.installation?.results ?? [])
+      assert.ok(svg.includes(escaped(label)), `label missing: ${label}`);
     assert.ok(svg.includes('wall time (ms)'), 'axis title with its unit');
     assert.ok(svg.includes('26,000 files'), 'the tree size in the title');
     assert.ok(svg.includes('Test CPU 9000'), 'the machine');
@@ -92,7 +123,11 @@ describe('benchmark charts', () => {
 
   it('scaling: every command, the threads sweep and the memory target', async () => {
     const svg = byName(await charts(), 'scaling');
-    for (const label of ['pbxsig, threads auto (default)', 'one-thread Node loop, node:crypto (no signature check)', 'Python hashlib loop (no signature check)']) {
+    for (const label of [
+      'pbxsig, threads auto (default)',
+      'one-thread Node loop, node:crypto (no signature check)',
+      'Python hashlib loop (no signature check)',
+    ]) {
       assert.ok(svg.includes(escaped(label)), `label missing: ${label}`);
     }
     assert.ok(svg.includes('--threads'));
@@ -100,14 +135,23 @@ describe('benchmark charts', () => {
   });
 
   it('shapes: a panel per shape with each configuration, when the report has shapes', async () => {
-    const config = (id: string, label: string, medianMs: number) => ({ config: { id, label }, stats: timing(medianMs) });
+    const config = (id: string, label: string, medianMs: number) => ({
+      config: { id, label },
+      stats: timing(medianMs),
+    });
     const shapesOnly = await renderCharts({
       date: REPORT.date,
       quick: true,
       machine: REPORT.machine,
       shapes: [
-        { shape: { name: 'small', modules: 4, files: 3000, bytes: 26 * 2 ** 20 }, results: [config('default', 'threads auto, node (default)', 109), config('wasm', 'threads auto, wasm', 210)] },
-        { shape: { name: 'large', modules: 1, files: 4, bytes: 256 * 2 ** 20 }, results: [config('default', 'threads auto, node (default)', 152), config('one', 'threads 1, node', 243)] },
+        {
+          shape: { name: 'small', modules: 4, files: 3000, bytes: 26 * 2 ** 20 },
+          results: [config('default', 'threads auto, node (default)', 109), config('wasm', 'threads auto, wasm', 210)],
+        },
+        {
+          shape: { name: 'large', modules: 1, files: 4, bytes: 256 * 2 ** 20 },
+          results: [config('default', 'threads auto, node (default)', 152), config('one', 'threads 1, node', 243)],
+        },
       ],
     });
     assert.deepEqual(
@@ -115,7 +159,14 @@ describe('benchmark charts', () => {
       ['shapes'],
     );
     const svg = byName(shapesOnly, 'shapes');
-    for (const label of ['threads auto, node (default)', 'threads auto, wasm', 'threads 1, node', 'small: 4 modules', 'large: 1 module,']) assert.ok(svg.includes(label), `missing: ${label}`);
+    for (const label of [
+      'threads auto, node (default)',
+      'threads auto, wasm',
+      'threads 1, node',
+      'small: 4 modules',
+      'large: 1 module,',
+    ])
+      assert.ok(svg.includes(label), `missing: ${label}`);
     assert.ok(svg.includes('(ms)'), 'axis title with its unit');
     assert.ok(svg.includes('--quick run'), 'a quick run says so');
   });

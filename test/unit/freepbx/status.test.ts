@@ -56,7 +56,9 @@ describe('freepbxStatus', () => {
 
   describe('when the signature does not match (BADSIG)', () => {
     it('gives 2 (TAMPERED) with the BADSIG detail and checks no file', () => {
-      const result = freepbxStatus(inputs({ signature: { kind: 'bad', keyId: KEY_ID, userId: USER_ID }, fileDetails: [MISSING] }));
+      const result = freepbxStatus(
+        inputs({ signature: { kind: 'bad', keyId: KEY_ID, userId: USER_ID }, fileDetails: [MISSING] }),
+      );
       assert.deepEqual(result, {
         status: 2,
         flags: ['TAMPERED'],
@@ -201,7 +203,16 @@ describe('freepbxStatus', () => {
       const result = freepbxStatus(inputs({ signature: good('untrusted') }));
       const fromBits = result.flags.reduce((bits, name) => bits | STATE[name], 0);
       assert.equal(fromBits, result.status);
-      assert.deepEqual(STATE, { GOOD: 1, TAMPERED: 2, INVALID: 4, UNSIGNED: 8, UNSUPPORTED: 16, EXPIRED: 32, REVOKED: 64, TRUSTED: 128 });
+      assert.deepEqual(STATE, {
+        GOOD: 1,
+        TAMPERED: 2,
+        INVALID: 4,
+        UNSIGNED: 8,
+        UNSUPPORTED: 16,
+        EXPIRED: 32,
+        REVOKED: 64,
+        TRUSTED: 128,
+      });
     });
   });
 });

@@ -17,7 +17,12 @@ before(async () => {
   for (let i = 0; i < FILES; i++) {
     const content = `file ${i}\n`.repeat(i % 7);
     await writeFile(join(temp, `f${i}`), content);
-    jobs.push({ root: temp, confine: temp, path: `f${i}`, expected: createHash('sha256').update(content).digest('hex') });
+    jobs.push({
+      root: temp,
+      confine: temp,
+      path: `f${i}`,
+      expected: createHash('sha256').update(content).digest('hex'),
+    });
   }
 });
 

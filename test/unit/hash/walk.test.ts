@@ -122,7 +122,15 @@ describe('walkModule', () => {
     });
 
     it('counts the other files and samples them', () => {
-      const expected = ['.gitattributes', 'README.md', 'alias', 'bin/notes', 'i18n/de_DE/LC_MESSAGES/core.mo', 'i18n/de_DE/LC_MESSAGES/core.po', 'linked-dir'];
+      const expected = [
+        '.gitattributes',
+        'README.md',
+        'alias',
+        'bin/notes',
+        'i18n/de_DE/LC_MESSAGES/core.mo',
+        'i18n/de_DE/LC_MESSAGES/core.po',
+        'linked-dir',
+      ];
       assert.equal(result.other, expected.length);
       assert.deepEqual([...result.otherSample].sort(), expected);
     });
@@ -131,7 +139,7 @@ describe('walkModule', () => {
       assert.deepEqual(result.allowed, []);
     });
 
-    it('does not follow a symbolic link to a directory: its files are not the module\'s', () => {
+    it("does not follow a symbolic link to a directory: its files are not the module's", () => {
       const all = [...result.code.map((c) => c.path), ...result.allowed.map((a) => a.path), ...result.otherSample];
       assert.ok(!all.some((p) => p.startsWith('linked-dir/')), all.join(', '));
       assert.ok(!all.some((p) => p.includes('evil.php')), all.join(', '));
@@ -148,7 +156,15 @@ describe('walkModule', () => {
       const result = walk('core', 'modules/core', []);
       assert.deepEqual(
         result.code.map((c) => c.path),
-        ['Core.class.php', 'bin/helper', 'bin/listed-tool', 'node_modules/evil/x.php', 'shell.php', 'views/.htaccess', 'views/main.php'],
+        [
+          'Core.class.php',
+          'bin/helper',
+          'bin/listed-tool',
+          'node_modules/evil/x.php',
+          'shell.php',
+          'views/.htaccess',
+          'views/main.php',
+        ],
       );
       assert.ok(result.otherSample.includes('module.xml'));
       assert.ok(result.otherSample.includes('assets/js/core.js'));
@@ -162,8 +178,8 @@ describe('walkModule', () => {
     it('allows utests/*Test.php, naming the rule', () => {
       const allowed = [...result().allowed].sort((a, b) => (a.path < b.path ? -1 : 1));
       assert.deepEqual(allowed, [
-        { path: 'utests/BarTest.php', rule: "framework ships its unit tests (utests/*Test.php) unlisted" },
-        { path: 'utests/FooTest.php', rule: "framework ships its unit tests (utests/*Test.php) unlisted" },
+        { path: 'utests/BarTest.php', rule: 'framework ships its unit tests (utests/*Test.php) unlisted' },
+        { path: 'utests/FooTest.php', rule: 'framework ships its unit tests (utests/*Test.php) unlisted' },
       ]);
     });
 
@@ -222,7 +238,11 @@ describe('walkModule', () => {
   describe('when a directory inside the module cannot be read', () => {
     it(
       'lists it as unreadable and walks the rest',
-      { skip: RUNNING_AS_ROOT ? 'running as root: permission bits do not stop root from reading, so this cannot be tested' : false },
+      {
+        skip: RUNNING_AS_ROOT
+          ? 'running as root: permission bits do not stop root from reading, so this cannot be tested'
+          : false,
+      },
       async () => {
         await put('modules/locked/readable.txt', 'x');
         await put('modules/locked/private/secret.php', '<?php');

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FREEPBX_DEFAULTS, SETTING_KEYS, parseAmportalConf, parseFreepbxConf, resolveSettings } from '../../../src/install/settings.js';
+import {
+  FREEPBX_DEFAULTS,
+  SETTING_KEYS,
+  parseAmportalConf,
+  parseFreepbxConf,
+  resolveSettings,
+} from '../../../src/install/settings.js';
 import type { SettingsLayer } from '../../../src/install/settings.js';
 
 function lines(...text: string[]): string {
@@ -15,11 +21,21 @@ function layer(source: SettingsLayer['source'], values: Record<string, string>):
 function throwsNaming(layers: readonly SettingsLayer[], source: string, key: string): void {
   assert.throws(
     () => resolveSettings(layers),
-    (e: unknown) => e instanceof Error && e.message.startsWith(`${source}: `) && e.message.includes(key) && e.message.includes('not an absolute path'),
+    (e: unknown) =>
+      e instanceof Error &&
+      e.message.startsWith(`${source}: `) &&
+      e.message.includes(key) &&
+      e.message.includes('not an absolute path'),
   );
 }
 
-const ALL_DEFAULT = { webroot: 'default', bin: 'default', sbin: 'default', agiDir: 'default', varLibDir: 'default' } as const;
+const ALL_DEFAULT = {
+  webroot: 'default',
+  bin: 'default',
+  sbin: 'default',
+  agiDir: 'default',
+  varLibDir: 'default',
+} as const;
 
 describe('resolveSettings', () => {
   describe('when no layer names anything', () => {
@@ -33,7 +49,13 @@ describe('resolveSettings', () => {
     });
 
     it('maps each setting to its FreePBX key', () => {
-      assert.deepEqual(SETTING_KEYS, { webroot: 'AMPWEBROOT', bin: 'AMPBIN', sbin: 'AMPSBIN', agiDir: 'ASTAGIDIR', varLibDir: 'ASTVARLIBDIR' });
+      assert.deepEqual(SETTING_KEYS, {
+        webroot: 'AMPWEBROOT',
+        bin: 'AMPBIN',
+        sbin: 'AMPSBIN',
+        agiDir: 'ASTAGIDIR',
+        varLibDir: 'ASTVARLIBDIR',
+      });
       assert.deepEqual(FREEPBX_DEFAULTS, {
         webroot: '/var/www/html',
         bin: '/var/lib/asterisk/bin',
@@ -81,12 +103,15 @@ describe('resolveSettings', () => {
 
   describe('when a layer names a setting with an empty value', () => {
     it('treats it as not named and goes on to the next layer', () => {
-      const resolved = resolveSettings([layer('option', { AMPWEBROOT: '' }), layer('amportal.conf', { AMPWEBROOT: '/srv/www' })]);
+      const resolved = resolveSettings([
+        layer('option', { AMPWEBROOT: '' }),
+        layer('amportal.conf', { AMPWEBROOT: '/srv/www' }),
+      ]);
       assert.equal(resolved.settings.webroot, '/srv/www');
       assert.equal(resolved.sources.webroot, 'amportal.conf');
     });
 
-    it("falls back to the default when no layer has a value", () => {
+    it('falls back to the default when no layer has a value', () => {
       const resolved = resolveSettings([layer('option', { AMPWEBROOT: '' })]);
       assert.equal(resolved.settings.webroot, '/var/www/html');
       assert.equal(resolved.sources.webroot, 'default');
@@ -95,7 +120,9 @@ describe('resolveSettings', () => {
 
   describe('when a value ends in slashes', () => {
     it('trims them', () => {
-      const resolved = resolveSettings([layer('amportal.conf', { AMPWEBROOT: '/var/www/html/', AMPBIN: '/var/lib/asterisk/bin///' })]);
+      const resolved = resolveSettings([
+        layer('amportal.conf', { AMPWEBROOT: '/var/www/html/', AMPBIN: '/var/lib/asterisk/bin///' }),
+      ]);
       assert.equal(resolved.settings.webroot, '/var/www/html');
       assert.equal(resolved.settings.bin, '/var/lib/asterisk/bin');
     });
@@ -121,7 +148,11 @@ describe('resolveSettings', () => {
     });
 
     it('names the layer that won, even when a later layer is fine', () => {
-      throwsNaming([layer('option', { AMPBIN: 'bin' }), layer('amportal.conf', { AMPBIN: '/usr/bin' })], 'option', 'AMPBIN');
+      throwsNaming(
+        [layer('option', { AMPBIN: 'bin' }), layer('amportal.conf', { AMPBIN: '/usr/bin' })],
+        'option',
+        'AMPBIN',
+      );
     });
 
     it('throws for a value holding a NUL byte', () => {
@@ -156,18 +187,31 @@ describe('parseAmportalConf', () => {
 
   describe('when lines are comments', () => {
     it('skips lines starting with # or ;, even after spaces', () => {
-      const text = lines('#AMPWEBROOT=/hash', ';AMPBIN=/semicolon', '   # AMPSBIN=/indented', '\t;ASTAGIDIR=/tab', 'ASTVARLIBDIR=/kept');
+      const text = lines(
+        '#AMPWEBROOT=/hash',
+        ';AMPBIN=/semicolon',
+        '   # AMPSBIN=/indented',
+        '\t;ASTAGIDIR=/tab',
+        'ASTVARLIBDIR=/kept',
+      );
       assert.deepEqual(parseAmportalConf(text), { ASTVARLIBDIR: '/kept' });
     });
   });
 
   describe('when values are quoted', () => {
     it('removes matching double or single quotes', () => {
-      assert.deepEqual(parseAmportalConf(lines('AMPWEBROOT="/srv/www"', "AMPBIN='/opt/bin'")), { AMPWEBROOT: '/srv/www', AMPBIN: '/opt/bin' });
+      assert.deepEqual(parseAmportalConf(lines('AMPWEBROOT="/srv/www"', "AMPBIN='/opt/bin'")), {
+        AMPWEBROOT: '/srv/www',
+        AMPBIN: '/opt/bin',
+      });
     });
 
     it('keeps unmatched quotes and a lone quote', () => {
-      assert.deepEqual(parseAmportalConf(lines('A="/srv/www', "B='/opt/bin\"", 'C="')), { A: '"/srv/www', B: "'/opt/bin\"", C: '"' });
+      assert.deepEqual(parseAmportalConf(lines('A="/srv/www', 'B=\'/opt/bin"', 'C="')), {
+        A: '"/srv/www',
+        B: '\'/opt/bin"',
+        C: '"',
+      });
     });
 
     it('removes the quotes after trimming the spaces around the value', () => {
@@ -192,7 +236,10 @@ describe('parseAmportalConf', () => {
 
   describe('when the file has Windows line endings', () => {
     it('reads the values without the carriage returns', () => {
-      assert.deepEqual(parseAmportalConf('AMPWEBROOT=/srv/www\r\nAMPBIN=/opt/bin\r\n'), { AMPWEBROOT: '/srv/www', AMPBIN: '/opt/bin' });
+      assert.deepEqual(parseAmportalConf('AMPWEBROOT=/srv/www\r\nAMPBIN=/opt/bin\r\n'), {
+        AMPWEBROOT: '/srv/www',
+        AMPBIN: '/opt/bin',
+      });
     });
   });
 
@@ -254,7 +301,12 @@ describe('parseFreepbxConf', () => {
 
   describe('when the web root is not the default', () => {
     it('takes it from the bootstrap path', () => {
-      const text = lines('<?php', "$amp_conf['AMPDBUSER'] = 'freepbxuser';", "require_once('/srv/pbx/www/admin/bootstrap.php');", '?>');
+      const text = lines(
+        '<?php',
+        "$amp_conf['AMPDBUSER'] = 'freepbxuser';",
+        "require_once('/srv/pbx/www/admin/bootstrap.php');",
+        '?>',
+      );
       assert.equal(parseFreepbxConf(text)['AMPWEBROOT'], '/srv/pbx/www');
     });
   });
@@ -271,7 +323,11 @@ describe('parseFreepbxConf', () => {
     });
 
     it('keeps it also when the assignment comes after the require', () => {
-      const text = lines('<?php', "require_once('/var/www/html/admin/bootstrap.php');", "$amp_conf['AMPWEBROOT'] = '/srv/after';");
+      const text = lines(
+        '<?php',
+        "require_once('/var/www/html/admin/bootstrap.php');",
+        "$amp_conf['AMPWEBROOT'] = '/srv/after';",
+      );
       assert.equal(parseFreepbxConf(text)['AMPWEBROOT'], '/srv/after');
     });
   });
@@ -285,7 +341,11 @@ describe('parseFreepbxConf', () => {
         'require_once("/srv/www/admin/bootstrap.php");',
         '?>',
       );
-      assert.deepEqual(parseFreepbxConf(text), { AMPDBUSER: 'freepbxuser', AMPBIN: '/opt/asterisk/bin', AMPWEBROOT: '/srv/www' });
+      assert.deepEqual(parseFreepbxConf(text), {
+        AMPDBUSER: 'freepbxuser',
+        AMPBIN: '/opt/asterisk/bin',
+        AMPWEBROOT: '/srv/www',
+      });
     });
   });
 

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { ALLOW_RULES, classifyUnlisted, needsMode } from '../../../src/install/unlisted.js';
 import type { UnlistedKind } from '../../../src/install/unlisted.js';
 
-function kindOf(path: string, options: { module?: string; executable?: boolean | undefined } = {}): UnlistedKind['kind'] {
+function kindOf(
+  path: string,
+  options: { module?: string; executable?: boolean | undefined } = {},
+): UnlistedKind['kind'] {
   return classifyUnlisted(options.module ?? 'core', path, options.executable ?? false).kind;
 }
 
@@ -14,12 +17,25 @@ function codeReason(module: string, path: string, executable: boolean | undefine
   return kind.kind === 'code' ? kind.reason : '';
 }
 
-const FRAMEWORK_RULE = "framework ships its unit tests (utests/*Test.php) unlisted";
+const FRAMEWORK_RULE = 'framework ships its unit tests (utests/*Test.php) unlisted';
 
 describe('classifyUnlisted', () => {
   describe('when the name is a script the web server or a shell would run', () => {
     it('classifies every code extension as code', () => {
-      for (const name of ['shell.php', 'x.php7', 'x.php5', 'x.phtml', 'x.phar', 'x.inc', 'x.sh', 'x.pl', 'x.py', 'x.cgi', 'x.pht', 'x.phps']) {
+      for (const name of [
+        'shell.php',
+        'x.php7',
+        'x.php5',
+        'x.phtml',
+        'x.phar',
+        'x.inc',
+        'x.sh',
+        'x.pl',
+        'x.py',
+        'x.cgi',
+        'x.pht',
+        'x.phps',
+      ]) {
         assert.equal(kindOf(name), 'code', name);
         assert.equal(kindOf(`views/deep/${name}`), 'code', `views/deep/${name}`);
       }
@@ -124,8 +140,14 @@ describe('classifyUnlisted', () => {
 
   describe("when the file is one of framework's unit tests (utests/*Test.php)", () => {
     it('allows utests/FooTest.php in framework, naming the rule', () => {
-      assert.deepEqual(classifyUnlisted('framework', 'utests/FooTest.php', false), { kind: 'allowed', rule: FRAMEWORK_RULE });
-      assert.deepEqual(ALLOW_RULES.map((r) => r.module), ['framework']);
+      assert.deepEqual(classifyUnlisted('framework', 'utests/FooTest.php', false), {
+        kind: 'allowed',
+        rule: FRAMEWORK_RULE,
+      });
+      assert.deepEqual(
+        ALLOW_RULES.map((r) => r.module),
+        ['framework'],
+      );
     });
 
     it('does not allow it in a subdirectory of utests/', () => {
@@ -152,7 +174,14 @@ describe('classifyUnlisted', () => {
 
   describe('when the file is anything else', () => {
     it('classifies translations, docs and dotfiles as other', () => {
-      for (const path of ['i18n/de_DE/LC_MESSAGES/core.po', 'i18n/de_DE/LC_MESSAGES/core.mo', 'README.md', '.gitattributes', 'assets/js/compiled/app.js', 'LICENSE']) {
+      for (const path of [
+        'i18n/de_DE/LC_MESSAGES/core.po',
+        'i18n/de_DE/LC_MESSAGES/core.mo',
+        'README.md',
+        '.gitattributes',
+        'assets/js/compiled/app.js',
+        'LICENSE',
+      ]) {
         assert.deepEqual(classifyUnlisted('core', path, false), { kind: 'other' }, path);
       }
     });
@@ -203,9 +232,21 @@ describe('needsMode', () => {
     });
 
     it('gives the same kind as a classification that knows the mode, for these paths', () => {
-      for (const path of ['README.md', 'bin/helper', 'shell.php', '.htaccess', 'node_modules/.bin/pm2', 'assets/less/cache/x.css', 'utests/FooTest.php']) {
+      for (const path of [
+        'README.md',
+        'bin/helper',
+        'shell.php',
+        '.htaccess',
+        'node_modules/.bin/pm2',
+        'assets/less/cache/x.css',
+        'utests/FooTest.php',
+      ]) {
         for (const executable of [true, false]) {
-          assert.equal(classifyAsWalker('framework', path, executable), kindOf(path, { module: 'framework', executable }), `${path} ${executable}`);
+          assert.equal(
+            classifyAsWalker('framework', path, executable),
+            kindOf(path, { module: 'framework', executable }),
+            `${path} ${executable}`,
+          );
         }
       }
     });
@@ -216,6 +257,9 @@ describe('needsMode and classifyUnlisted agree on node_modules', () => {
   it('reads the mode of a file in a directory whose name only ends in node_modules', () => {
     assert.equal(needsMode('core', 'xnode_modules/helper'), true);
     assert.equal(needsMode('core', 'lib/my_node_modules/helper'), true);
-    assert.deepEqual(classifyUnlisted('core', 'xnode_modules/helper', true), { kind: 'code', reason: 'unlisted executable' });
+    assert.deepEqual(classifyUnlisted('core', 'xnode_modules/helper', true), {
+      kind: 'code',
+      reason: 'unlisted executable',
+    });
   });
 });

@@ -182,7 +182,9 @@ describe('parseManifest', () => {
 
   describe('when a line has "=" without spaces', () => {
     it('splits at the "="', () => {
-      assert.deepEqual(parseManifest(lines('[hashes]', `a.php=${D1}`)).entries, [{ path: 'a.php', digest: D1, line: 2 }]);
+      assert.deepEqual(parseManifest(lines('[hashes]', `a.php=${D1}`)).entries, [
+        { path: 'a.php', digest: D1, line: 2 },
+      ]);
     });
   });
 
@@ -380,18 +382,29 @@ describe('parseManifest', () => {
     });
 
     it('throws MANIFEST_TOO_LARGE at the first entry over the limit', () => {
-      throwsManifestError(lines('[hashes]', `a = ${D1}`, `b = ${D1}`, `c = ${D1}`), 'MANIFEST_TOO_LARGE', 4, { limits });
+      throwsManifestError(lines('[hashes]', `a = ${D1}`, `b = ${D1}`, `c = ${D1}`), 'MANIFEST_TOO_LARGE', 4, {
+        limits,
+      });
     });
 
     it('counts refused entries toward the limit', () => {
-      throwsManifestError(lines('[hashes]', `/abs = ${D1}`, 'no equals', `c = ${D1}`), 'MANIFEST_TOO_LARGE', 4, { limits });
+      throwsManifestError(lines('[hashes]', `/abs = ${D1}`, 'no equals', `c = ${D1}`), 'MANIFEST_TOO_LARGE', 4, {
+        limits,
+      });
     });
   });
 });
 
 describe('unsafePathReason', () => {
   describe('when the path is a safe relative POSIX path', () => {
-    for (const path of ['a.php', 'amp_conf/htdocs/.htaccess', 'dir/sub dir/file name.js', '...', 'a..b/c', 'x'.repeat(MAX_NAME_LENGTH)]) {
+    for (const path of [
+      'a.php',
+      'amp_conf/htdocs/.htaccess',
+      'dir/sub dir/file name.js',
+      '...',
+      'a..b/c',
+      'x'.repeat(MAX_NAME_LENGTH),
+    ]) {
       it(`accepts ${JSON.stringify(path.length > 40 ? `${path.slice(0, 10)}...` : path)}`, () => {
         assert.equal(unsafePathReason(path), undefined);
       });

@@ -8,7 +8,11 @@ const JOURNALD = { JOURNAL_STREAM: '8:123456' };
 const TERMINAL = {};
 
 function unlisted(codePaths: readonly string[]): UnlistedReport {
-  const code: FileFinding[] = codePaths.map((path) => ({ path, location: `/var/www/html/admin/modules/core/${path}`, reason: 'unlisted script' }));
+  const code: FileFinding[] = codePaths.map((path) => ({
+    path,
+    location: `/var/www/html/admin/modules/core/${path}`,
+    reason: 'unlisted script',
+  }));
   return { code, allowed: [], runtime: 0, other: 0, otherSample: [], unreadable: [] };
 }
 
@@ -22,7 +26,18 @@ function moduleReport(overrides: Partial<ModuleReport> = {}): ModuleReport {
     freepbx: { status: 129, flags: ['GOOD', 'TRUSTED'], details: [] },
     signer: null,
     manifest: null,
-    files: { listed: 2, skipped: 0, checked: 2, matched: 2, bytes: 100, viaSymlink: 0, altered: [], missing: [], unreadable: [], unsafe: [] },
+    files: {
+      listed: 2,
+      skipped: 0,
+      checked: 2,
+      matched: 2,
+      bytes: 100,
+      viaSymlink: 0,
+      altered: [],
+      missing: [],
+      unreadable: [],
+      unsafe: [],
+    },
     unlisted: unlisted([]),
     passed: true,
     warnings: [],
@@ -58,7 +73,11 @@ function report(modules: readonly ModuleReport[]): VerifyReport {
 const TAMPERED = moduleReport({
   verdict: 'tampered',
   summary: '1 listed file altered.',
-  freepbx: { status: 130, flags: ['TAMPERED', 'TRUSTED'], details: ['/var/www/html/admin/modules/core/Core.class.php altered'] },
+  freepbx: {
+    status: 130,
+    flags: ['TAMPERED', 'TRUSTED'],
+    details: ['/var/www/html/admin/modules/core/Core.class.php altered'],
+  },
   passed: false,
 });
 
@@ -122,7 +141,13 @@ describe('alertLines', () => {
     });
 
     it('keeps the order of the modules in the report', () => {
-      const lines = alertLines(report([moduleReport({ name: 'b', unlisted: unlisted(['x.php']) }), moduleReport({ name: 'a', unlisted: unlisted(['y.php']) })]), TERMINAL);
+      const lines = alertLines(
+        report([
+          moduleReport({ name: 'b', unlisted: unlisted(['x.php']) }),
+          moduleReport({ name: 'a', unlisted: unlisted(['y.php']) }),
+        ]),
+        TERMINAL,
+      );
       assert.deepEqual(
         lines.map((l) => l.split(' ')[3]),
         ['b', 'a'],

@@ -4,7 +4,15 @@ import { decideVerdict } from '../../../src/verify/verdict.js';
 import type { Evidence } from '../../../src/verify/verdict.js';
 
 // A module that passes every check; each test spoils what it is about.
-const CLEAN: Evidence = { signed: true, signature: 'good', trust: 'trusted', altered: 0, missing: 0, unreadableFiles: 0, unsafe: 0 };
+const CLEAN: Evidence = {
+  signed: true,
+  signature: 'good',
+  trust: 'trusted',
+  altered: 0,
+  missing: 0,
+  unreadableFiles: 0,
+  unsafe: 0,
+};
 
 function verdictOf(changes: Partial<Evidence>): string {
   return decideVerdict({ ...CLEAN, ...changes }).verdict;
@@ -13,7 +21,10 @@ function verdictOf(changes: Partial<Evidence>): string {
 describe('decideVerdict', () => {
   describe('when the signature is good, the signer trusted and every file matches', () => {
     it('gives verified', () => {
-      assert.deepEqual(decideVerdict(CLEAN), { verdict: 'verified', summary: 'good signature by a trusted key; every listed file matches' });
+      assert.deepEqual(decideVerdict(CLEAN), {
+        verdict: 'verified',
+        summary: 'good signature by a trusted key; every listed file matches',
+      });
     });
   });
 
@@ -33,10 +44,13 @@ describe('decideVerdict', () => {
   describe('when module.sig cannot be read as a clear-signed manifest', () => {
     it('gives invalid-manifest with the reason as summary', () => {
       const reason = 'module.sig cannot be used: no "-----BEGIN PGP SIGNED MESSAGE-----" line';
-      assert.deepEqual(decideVerdict({ signed: true, unreadable: reason, altered: 0, missing: 0, unreadableFiles: 0, unsafe: 0 }), {
-        verdict: 'invalid-manifest',
-        summary: reason,
-      });
+      assert.deepEqual(
+        decideVerdict({ signed: true, unreadable: reason, altered: 0, missing: 0, unreadableFiles: 0, unsafe: 0 }),
+        {
+          verdict: 'invalid-manifest',
+          summary: reason,
+        },
+      );
     });
 
     it('takes precedence over a bad signature', () => {
@@ -52,22 +66,35 @@ describe('decideVerdict', () => {
     });
 
     it('gives a default summary when no failure is named', () => {
-      assert.equal(decideVerdict({ ...CLEAN, signature: 'bad' }).summary, 'the signature does not match module.sig: bad signature');
+      assert.equal(
+        decideVerdict({ ...CLEAN, signature: 'bad' }).summary,
+        'the signature does not match module.sig: bad signature',
+      );
     });
 
     it('takes precedence over file problems, an invalid manifest and trust', () => {
-      assert.equal(verdictOf({ signature: 'bad', altered: 2, missing: 1, manifestProblem: 'bad digest', trust: 'revoked' }), 'bad-signature');
+      assert.equal(
+        verdictOf({ signature: 'bad', altered: 2, missing: 1, manifestProblem: 'bad digest', trust: 'revoked' }),
+        'bad-signature',
+      );
     });
   });
 
   describe('when the signing key is not among the loaded keys', () => {
     it('gives unknown-signer with the failure as summary', () => {
-      const decision = decideVerdict({ ...CLEAN, signature: 'no-key', signatureFailure: 'no key with ID 86CE877469D2EAD9' });
+      const decision = decideVerdict({
+        ...CLEAN,
+        signature: 'no-key',
+        signatureFailure: 'no key with ID 86CE877469D2EAD9',
+      });
       assert.deepEqual(decision, { verdict: 'unknown-signer', summary: 'no key with ID 86CE877469D2EAD9' });
     });
 
     it('gives a default summary when no failure is named', () => {
-      assert.equal(decideVerdict({ ...CLEAN, signature: 'no-key' }).summary, 'the signing key is not among the loaded keys');
+      assert.equal(
+        decideVerdict({ ...CLEAN, signature: 'no-key' }).summary,
+        'the signing key is not among the loaded keys',
+      );
     });
 
     it('takes precedence over an expired signature and file problems', () => {
@@ -77,10 +104,13 @@ describe('decideVerdict', () => {
 
   describe('when the signer is revoked', () => {
     it('gives revoked with the trust reason as summary', () => {
-      assert.deepEqual(decideVerdict({ ...CLEAN, trust: 'revoked', trustReason: 'the certification by 1588A736 is revoked' }), {
-        verdict: 'revoked',
-        summary: 'the certification by 1588A736 is revoked',
-      });
+      assert.deepEqual(
+        decideVerdict({ ...CLEAN, trust: 'revoked', trustReason: 'the certification by 1588A736 is revoked' }),
+        {
+          verdict: 'revoked',
+          summary: 'the certification by 1588A736 is revoked',
+        },
+      );
     });
 
     it('gives a default summary without a reason', () => {
@@ -92,7 +122,10 @@ describe('decideVerdict', () => {
     it('gives revoked, naming the expiry time', () => {
       const decision = decideVerdict({ ...CLEAN, expiredSignature: new Date('2024-01-02T03:04:05Z') });
       assert.equal(decision.verdict, 'revoked');
-      assert.equal(decision.summary, "the manifest's expiresafter (2024-01-02T03:04:05.000Z) has passed; FreePBX treats it as revoked");
+      assert.equal(
+        decision.summary,
+        "the manifest's expiresafter (2024-01-02T03:04:05.000Z) has passed; FreePBX treats it as revoked",
+      );
     });
 
     it('takes precedence over an expired key', () => {
@@ -132,20 +165,30 @@ describe('decideVerdict', () => {
     });
 
     it('treats a good signature with no trust assessment as untrusted', () => {
-      assert.equal(decideVerdict({ signed: true, signature: 'good', altered: 0, missing: 0, unreadableFiles: 0, unsafe: 0 }).verdict, 'untrusted-signer');
+      assert.equal(
+        decideVerdict({ signed: true, signature: 'good', altered: 0, missing: 0, unreadableFiles: 0, unsafe: 0 })
+          .verdict,
+        'untrusted-signer',
+      );
     });
 
     it('takes precedence over an invalid manifest and file problems', () => {
-      assert.equal(verdictOf({ trust: 'untrusted', manifestProblem: 'no [hashes] section', altered: 1 }), 'untrusted-signer');
+      assert.equal(
+        verdictOf({ trust: 'untrusted', manifestProblem: 'no [hashes] section', altered: 1 }),
+        'untrusted-signer',
+      );
     });
   });
 
   describe('when the signed manifest is not usable', () => {
     it('gives invalid-manifest with the problem as summary', () => {
-      assert.deepEqual(decideVerdict({ ...CLEAN, manifestProblem: 'the signed manifest is invalid: line 9: key "a(b" contains "("' }), {
-        verdict: 'invalid-manifest',
-        summary: 'the signed manifest is invalid: line 9: key "a(b" contains "("',
-      });
+      assert.deepEqual(
+        decideVerdict({ ...CLEAN, manifestProblem: 'the signed manifest is invalid: line 9: key "a(b" contains "("' }),
+        {
+          verdict: 'invalid-manifest',
+          summary: 'the signed manifest is invalid: line 9: key "a(b" contains "("',
+        },
+      );
     });
 
     it('takes precedence over file problems', () => {
