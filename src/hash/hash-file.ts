@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { describeError } from '../errors.js';
-import type { ConfinedOpener } from './confined-open.js';
+import type { ConfinedOpener } from '../fs/confined-open.js';
 import type { Hasher } from './engine.js';
 
 export type HashedFile =

@@ -15,7 +15,7 @@ import { InternalError } from '../errors.js';
 import { HashResults } from './results.js';
 import { DIGEST_BYTES } from './types.js';
 import type { EngineName, HashAlgorithm, HashJob, HashTask, HashTaskResult } from './types.js';
-import type { WalkResult, WalkTask } from './walk.js';
+import type { WalkResult, WalkTask } from '../unlisted/walk.js';
 
 const BATCH_BUDGET_MS = 25;
 const MAX_BATCH = 128;

@@ -3,12 +3,12 @@
 // Also called directly on the main thread for small jobs (see pool.ts). Directory resolutions are
 // cached for one run only (task.run), so a later run never sees a tree as it was before.
 
-import { ConfinedOpener } from './confined-open.js';
+import { ConfinedOpener } from '../fs/confined-open.js';
 import { createHasher } from './engine.js';
 import type { Hasher } from './engine.js';
 import { hashFile } from './hash-file.js';
-import { walkModule } from './walk.js';
-import type { WalkResult, WalkTask } from './walk.js';
+import { walkModule } from '../unlisted/walk.js';
+import type { WalkResult, WalkTask } from '../unlisted/walk.js';
 import { DIGEST_BYTES, FILE } from './types.js';
 import type { FileDetail, HashTask, HashTaskResult } from './types.js';
 

@@ -6,8 +6,8 @@ import { readdirSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, describeError, errnoCode } from '../errors.js';
-import { ConfinedOpener } from '../hash/confined-open.js';
-import { readConfined } from '../hash/read-confined.js';
+import { ConfinedOpener } from '../fs/confined-open.js';
+import { readConfined } from '../fs/read-confined.js';
 import { SETTING_KEYS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
 import type { InstallSettings, SettingName, SettingSource, SettingsLayer } from './settings.js';
 

@@ -1,5 +1,5 @@
 // Rules for a path listed in a manifest. Pure. The path comes from attacker-controlled text; these
-// checks are the first line of defence, the confined resolver (hash/resolve.ts) the second.
+// checks are the first line of defence, the confined resolver (fs/confined-open.ts) the second.
 
 /** Longest listed path we accept (Linux PATH_MAX). */
 export const MAX_PATH_LENGTH = 4096;

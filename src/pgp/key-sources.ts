@@ -5,8 +5,8 @@
 import { readdirSync } from 'node:fs';
 import { extname } from 'node:path';
 import { describeError } from '../errors.js';
-import { ConfinedOpener } from '../hash/confined-open.js';
-import { readConfined } from '../hash/read-confined.js';
+import { ConfinedOpener } from '../fs/confined-open.js';
+import { readConfined } from '../fs/read-confined.js';
 import { KEY_FILE_EXTENSIONS, Keyring, MAX_KEY_FILE_BYTES, loadKeys, parseKeyBytes } from './keyring.js';
 import type { LoadKeysResult } from './keyring.js';
 

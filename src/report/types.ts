@@ -68,7 +68,7 @@ export interface FilesReport {
 export interface UnlistedReport {
   /** Security findings: unlisted scripts, .htaccess files, executables. */
   readonly code: readonly FileFinding[];
-  /** Known packaging quirks allowed by name (see src/install/unlisted.ts), each listed. */
+  /** Known packaging quirks allowed by name (see src/unlisted/policy.ts), each listed. */
   readonly allowed: ReadonlyArray<{ readonly path: string; readonly rule: string }>;
   /** Files FreePBX installs at run time (node_modules/, assets/less/cache/): expected. */
   readonly runtime: number;

@@ -5,7 +5,7 @@
 
 import { readdirSync } from 'node:fs';
 import { describeError } from '../errors.js';
-import { ConfinedOpener } from '../hash/confined-open.js';
+import { ConfinedOpener } from '../fs/confined-open.js';
 
 export interface ListOptions {
   /** Include names starting with "." (FreePBX's published modules do; its sign.php does not). */

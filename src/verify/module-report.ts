@@ -7,7 +7,7 @@ import type { ManifestError } from '../errors.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
 import type { HashResults } from '../hash/results.js';
-import type { WalkResult } from '../hash/walk.js';
+import type { WalkResult } from '../unlisted/walk.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import type { Manifest } from '../manifest/types.js';
 import type {

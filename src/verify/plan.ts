@@ -4,9 +4,9 @@
 
 import { createHash } from 'node:crypto';
 import { InternalError, ManifestError } from '../errors.js';
-import type { ConfinedOpener } from '../hash/confined-open.js';
+import type { ConfinedOpener } from '../fs/confined-open.js';
 import type { HashJob } from '../hash/types.js';
-import type { WalkTask } from '../hash/walk.js';
+import type { WalkTask } from '../unlisted/walk.js';
 import { splitClearsigned } from '../manifest/cleartext.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { ManifestLimits } from '../manifest/types.js';

@@ -1,8 +1,8 @@
-// Read a module's module.sig without trusting it (see hash/read-confined.ts).
+// Read a module's module.sig without trusting it (see fs/read-confined.ts).
 
 import { ManifestError } from '../errors.js';
-import type { ConfinedOpener } from '../hash/confined-open.js';
-import { readConfined } from '../hash/read-confined.js';
+import type { ConfinedOpener } from '../fs/confined-open.js';
+import { readConfined } from '../fs/read-confined.js';
 
 export const MODULE_SIG = 'module.sig';
 

@@ -16,13 +16,13 @@
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InternalError } from '../errors.js';
-import { ConfinedOpener } from '../hash/confined-open.js';
+import { ConfinedOpener } from '../fs/confined-open.js';
 import { resolveEngine } from '../hash/engine.js';
 import { HashPool } from '../hash/pool.js';
 import type { HashRun } from '../hash/pool.js';
 import { chooseThreads } from '../hash/threads.js';
 import type { EngineChoice } from '../hash/types.js';
-import type { WalkResult } from '../hash/walk.js';
+import type { WalkResult } from '../unlisted/walk.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from '../report/types.js';

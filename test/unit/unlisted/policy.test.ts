@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALLOW_RULES, classifyUnlisted, needsMode } from '../../../src/install/unlisted.js';
-import type { UnlistedKind } from '../../../src/install/unlisted.js';
+import { ALLOW_RULES, classifyUnlisted, needsMode } from '../../../src/unlisted/policy.js';
+import type { UnlistedKind } from '../../../src/unlisted/policy.js';
 
 function kindOf(
   path: string,

@@ -4,8 +4,8 @@
 
 import { lstatSync, readdirSync } from 'node:fs';
 import { describeError } from '../errors.js';
-import { classifyUnlisted, needsMode } from '../install/unlisted.js';
-import type { ConfinedOpener } from './confined-open.js';
+import { classifyUnlisted, needsMode } from './policy.js';
+import type { ConfinedOpener } from '../fs/confined-open.js';
 
 export interface WalkTask {
   readonly run: string;

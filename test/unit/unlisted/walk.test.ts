@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfinedOpener } from '../../../src/hash/confined-open.js';
-import { walkModule } from '../../../src/hash/walk.js';
-import type { WalkResult, WalkTask } from '../../../src/hash/walk.js';
+import { ConfinedOpener } from '../../../src/fs/confined-open.js';
+import { walkModule } from '../../../src/unlisted/walk.js';
+import type { WalkResult, WalkTask } from '../../../src/unlisted/walk.js';
 
 const RUNNING_AS_ROOT = process.getuid?.() === 0;
 
