@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } fro
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chooseThreads } from '../src/hash/threads.js';
+import { chooseWorkers } from '../src/verify/options.js';
 import { MAX_SIZE, MIN_SIZE, drawSizes } from './installation.js';
 import type { VerifyReport } from '../src/index.js';
 import type { Shape } from './fixtures.js';
@@ -283,9 +283,10 @@ function treePaths(random: Random, count: number): string[] {
   });
 }
 
-/** What `--threads auto` picks for this tree: the same cost model the CLI consults. */
+/** What `--threads auto` picks for this tree (threads doing file work, the main thread included). */
 function autoThreads(dir: string): number {
-  return chooseThreads(listedJobs(realpathSync(dir)));
+  const files = listedJobs(realpathSync(dir)).length;
+  return 1 + chooseWorkers('auto', { units: Math.ceil(files / 500), files });
 }
 
 /** Jobs as signModule() plans them: every file of the module, by its path under the root. */

@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/hash/worker.ts' },
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/lanes/worker.ts' },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,

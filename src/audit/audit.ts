@@ -3,18 +3,17 @@
 // Memory stays bounded: at most two installations are in flight (one hashing while the next is
 // discovered and planned), and each keeps only its findings once its modules are reported.
 
-import { availableParallelism } from 'node:os';
 import { BaseError, describeError } from '../errors.js';
-import { resolveEngine } from '../hash/engine.js';
-import { HashPool } from '../hash/pool.js';
 import type { InstallSettings } from '../install/settings.js';
-import { DEFAULT_LIMITS } from '../manifest/types.js';
+import { Lanes } from '../lanes/lanes.js';
 import { FREEPBX_ANCHORS, parseAnchors } from '../pgp/anchors.js';
+import { envelope } from '../report/envelope.js';
 import type { ModuleReport } from '../report/types.js';
-import { VerificationSession } from '../verify/session.js';
+import { Verifier } from '../verify/coordinator.js';
+import { chooseWorkers, settle } from '../verify/options.js';
+import type { CommonOptions } from '../verify/options.js';
+import { measureTargets } from '../verify/order.js';
 import { planInstallation } from '../verify/verify-installation.js';
-import type { CommonOptions } from '../verify/verify-modules.js';
-import { VERSION } from '../version.js';
 import { AUDIT_SCHEMA, AUDIT_VERSION } from './types.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
 
@@ -34,21 +33,16 @@ export interface AuditOptions extends CommonOptions {
 export async function auditInstallations(options: AuditOptions): Promise<AuditReport> {
   const startedAt = new Date();
   const anchors = parseAnchors(options.anchors ?? FREEPBX_ANCHORS);
-  const engine = resolveEngine(options.engine ?? 'auto', 'sha256');
-  const threads =
-    options.threads === undefined || options.threads === 'auto' ? Math.max(1, availableParallelism()) : options.threads;
-  // An audit is large by nature: start the workers now, they boot while the first root is read.
-  const pool = new HashPool({ threads, engine, algorithm: 'sha256' });
-  const unlisted = options.unlisted ?? 'fail';
-  const session = new VerificationSession({
-    anchors,
-    engine,
-    threads,
-    unlisted,
-    now: options.now ?? startedAt,
-    limits: options.limits ?? DEFAULT_LIMITS,
-    pool,
-  });
+  const settled = settle(options, startedAt);
+  // An audit is large by nature: a lane per core, started now, booting while the first root is read.
+  const workers = chooseWorkers(settled.threads, { units: Number.POSITIVE_INFINITY, files: Number.POSITIVE_INFINITY });
+  const lanes = await Lanes.start({ workers, engine: settled.engine });
+  const { engine, unlisted } = settled;
+  const verifier = new Verifier(
+    { engine, anchors, unlisted, now: settled.now, limits: settled.limits, look: settled.look },
+    lanes,
+  );
+  const threads = verifier.threads;
   const results: Array<AuditedInstallation | undefined> = options.roots.map(() => undefined);
 
   const auditOne = async (index: number): Promise<void> => {
@@ -60,8 +54,9 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
         ...(options.settings ? { settings: options.settings } : {}),
         ...(options.keys ? { keys: options.keys } : {}),
       });
-      const report = await session.verify({
+      const report = await verifier.verify({
         ...planned,
+        targets: measureTargets(planned.targets),
         startedAt: new Date(),
         onModule: (m) => options.onModuleOf?.(root, m),
       });
@@ -84,17 +79,13 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, options.roots.length) }, lane));
   } finally {
-    await session.close();
+    await lanes.close();
   }
 
   const installations = results.filter((r): r is AuditedInstallation => r !== undefined);
   const reports = installations.flatMap((i) => (i.report ? [i.report] : []));
   return {
-    schema: AUDIT_SCHEMA,
-    version: AUDIT_VERSION,
-    tool: { name: 'pbxsig', version: VERSION },
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
+    ...envelope(AUDIT_SCHEMA, AUDIT_VERSION, startedAt),
     settings: { engine, threads, anchors, unlisted },
     summary: {
       installations: installations.length,
@@ -106,7 +97,7 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
       unlistedCode: sum(reports, (r) => r.summary.unlistedCode),
       files: sum(reports, (r) => r.summary.files),
       bytes: sum(reports, (r) => r.summary.bytes),
-      signatures: session.signatures,
+      signatures: verifier.signatures,
     },
     installations,
   };

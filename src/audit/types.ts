@@ -1,6 +1,7 @@
 // The audit report: `pbxsig audit --json FILE`. Each installation carries a full verify report
 // (schema pbxsig/report), so one reader handles both; docs/report-schema.md documents it.
 
+import type { Envelope } from '../report/envelope.js';
 import type { Notice, UnlistedPolicy, VerifyReport } from '../report/types.js';
 
 export const AUDIT_SCHEMA = 'pbxsig/audit';
@@ -18,12 +19,7 @@ export interface AuditedInstallation {
   readonly report: VerifyReport | null;
 }
 
-export interface AuditReport {
-  readonly schema: typeof AUDIT_SCHEMA;
-  readonly version: typeof AUDIT_VERSION;
-  readonly tool: { readonly name: 'pbxsig'; readonly version: string };
-  readonly startedAt: string;
-  readonly durationMs: number;
+export interface AuditReport extends Envelope<typeof AUDIT_SCHEMA, typeof AUDIT_VERSION> {
   readonly settings: {
     readonly engine: string;
     readonly threads: number;

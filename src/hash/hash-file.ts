@@ -9,9 +9,20 @@ import type { Hasher } from './engine.js';
 
 export type HashedFile =
   | { readonly ok: true; readonly digest: Uint8Array; readonly size: number; readonly viaLink: boolean }
-  | { readonly ok: false; readonly status: 'missing' | 'unsafe' | 'unreadable'; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly status: 'missing' | 'unsafe' | 'unreadable' | 'over-limit';
+      readonly reason: string;
+    };
 
-export function hashFile(opener: ConfinedOpener, path: string, hasher: Hasher, buffer: Buffer): HashedFile {
+/** Hashes the file at `path` (relative to the opener's root); a file larger than `maxBytes` is not read ("over-limit"). */
+export function hashFile(
+  opener: ConfinedOpener,
+  path: string,
+  hasher: Hasher,
+  buffer: Buffer,
+  maxBytes = Number.POSITIVE_INFINITY,
+): HashedFile {
   const opened = opener.open(path);
   if (opened.kind !== 'open') return { ok: false, status: opened.kind, reason: opened.reason };
   const { fd } = opened;
@@ -19,6 +30,8 @@ export function hashFile(opener: ConfinedOpener, path: string, hasher: Hasher, b
     const info = fstatSync(fd);
     if (!info.isFile())
       return { ok: false, status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
+    if (info.size > maxBytes)
+      return { ok: false, status: 'over-limit', reason: `${opened.real} is over the byte limit` };
     // A short read from a regular file means end of file: most files take one read and one digest.
     const first = readSync(fd, buffer, 0, buffer.length, null);
     if (first < buffer.length)

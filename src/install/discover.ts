@@ -3,9 +3,8 @@
 // the snapshot, never at the machine doing the audit.
 
 import { readdirSync } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { InputError, describeError, errnoCode } from '../errors.js';
+import { InputError, describeError } from '../errors.js';
+import { namedDirectory } from '../fs/named-directory.js';
 import { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
 import { SETTING_KEYS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
@@ -36,8 +35,7 @@ export interface DiscoverOptions {
 }
 
 export async function discoverInstallation(options: DiscoverOptions): Promise<Installation> {
-  const root = resolve(options.root);
-  const realRoot = await resolveRoot(root);
+  const { absolute: root, real: realRoot } = await namedDirectory(options.root, 'installation root');
   const opener = new ConfinedOpener(realRoot, realRoot);
   const warnings: string[] = [];
 
@@ -81,19 +79,6 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
     modules: listModules(opener, modulesDir, dir.real, warnings),
     warnings,
   };
-}
-
-async function resolveRoot(root: string): Promise<string> {
-  try {
-    if (!(await stat(root)).isDirectory())
-      throw new InputError('INPUT_NOT_DIRECTORY', `installation root ${root}: not a directory`);
-    return await realpath(root);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (errnoCode(error) === 'ENOENT')
-      throw new InputError('INPUT_NOT_FOUND', `installation root ${root}: does not exist`);
-    throw new InputError('INPUT_UNREADABLE', `installation root ${root}: ${describeError(error)}`);
-  }
 }
 
 // The module directories: subdirectories (or links to them, resolved inside the root) whose names do

@@ -3,6 +3,7 @@
 // not a pure addition.
 
 import type { FreepbxStatus } from '../freepbx/status.js';
+import type { Envelope } from './envelope.js';
 import type { ManifestIssue } from '../manifest/types.js';
 import type { CertificationFact, GnupgView, TrustState } from '../pgp/trust.js';
 
@@ -134,6 +135,16 @@ export interface ModuleReport {
   readonly freepbx: FreepbxStatus;
   readonly signer: SignerReport | null;
   readonly manifest: ManifestReport | null;
+  /**
+   * What the module's signed module.xml says it is (null when module.xml is not listed or did not match
+   * its digest). A module whose rawname is not its directory name is a signed module copied in under
+   * another module's name: it does not pass.
+   */
+  readonly identity: {
+    readonly rawname: string | null;
+    readonly version: string | null;
+    readonly matchesDirectory: boolean;
+  } | null;
   readonly files: FilesReport;
   /** Null when not looked for (`--unlisted ignore`, or no usable manifest to compare with). */
   readonly unlisted: UnlistedReport | null;
@@ -150,12 +161,7 @@ export interface InstallationReport {
   readonly modulesDirectory: string;
 }
 
-export interface VerifyReport {
-  readonly schema: typeof REPORT_SCHEMA;
-  readonly version: typeof REPORT_VERSION;
-  readonly tool: { readonly name: 'pbxsig'; readonly version: string };
-  readonly startedAt: string;
-  readonly durationMs: number;
+export interface VerifyReport extends Envelope<typeof REPORT_SCHEMA, typeof REPORT_VERSION> {
   readonly settings: {
     readonly engine: string;
     readonly threads: number;

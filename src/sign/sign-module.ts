@@ -1,14 +1,16 @@
 // Sign a module the way FreePBX does, with no gpg process: hash every file on the pool, write
 // FreePBX's body, clear-sign it (SHA-256 or stronger), and replace module.sig atomically.
 
-import { realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
+import { namedDirectory } from '../fs/named-directory.js';
 import { InputError, InternalError, describeError, errnoCode } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
-import { HashPool } from '../hash/pool.js';
-import { chooseThreads } from '../hash/threads.js';
-import type { EngineChoice, HashJob } from '../hash/types.js';
+import type { EngineChoice } from '../hash/types.js';
+import type { FilesUnit } from '../check/hash-files.js';
+import { Lanes } from '../lanes/lanes.js';
+import { chooseWorkers } from '../verify/options.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 import { formatBody } from './body.js';
 import type { BodyConfig, BodyEntry } from './body.js';
@@ -48,8 +50,7 @@ export interface SignModuleResult {
 const MINIMUM_DIGEST_BYTES = 32;
 
 export async function signModule(options: SignModuleOptions): Promise<SignModuleResult> {
-  const directory = resolve(options.module);
-  const real = await moduleDirectory(directory, options.module);
+  const { absolute: directory, real } = await namedDirectory(options.module, 'module directory');
   const target = join(directory, 'module.sig');
   await assertReplaceable(target);
 
@@ -91,19 +92,6 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
     fingerprint: options.key.getFingerprint().toUpperCase(),
     digest,
   };
-}
-
-async function moduleDirectory(directory: string, named: string): Promise<string> {
-  try {
-    if (!(await stat(directory)).isDirectory())
-      throw new InputError('INPUT_NOT_DIRECTORY', `module directory ${named}: not a directory`);
-    return await realpath(directory);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (errnoCode(error) === 'ENOENT')
-      throw new InputError('INPUT_NOT_FOUND', `module directory ${named}: does not exist`);
-    throw new InputError('INPUT_UNREADABLE', `module directory ${named}: ${describeError(error)}`);
-  }
 }
 
 // Refuse to sign what FreePBX could not read back: PHP's INI parser rejects a whole manifest for one
@@ -153,43 +141,42 @@ function unsafeTree(named: string, refused: ReadonlyArray<{ path: string; reason
   );
 }
 
+// Files go to the lanes in slices: enough pieces for every lane, few enough that each is worth a claim.
+const FILES_PER_UNIT = 500;
+
 async function hashFiles(
   real: string,
   files: readonly string[],
   options: SignModuleOptions,
 ): Promise<{ list: BodyEntry[]; bytes: number }> {
-  const jobs: HashJob[] = files.map((path) => ({
-    root: '/',
-    confine: real,
-    path: `${real.slice(1)}/${path}`,
-    expected: '',
-  }));
-  const threads = typeof options.threads === 'number' ? options.threads : chooseThreads(jobs);
-  const pool = new HashPool({
-    threads,
-    engine: resolveEngine(options.engine ?? 'auto', 'sha256'),
-    algorithm: 'sha256',
-  });
+  const units: FilesUnit[] = [];
+  for (let start = 0; start < files.length; start += FILES_PER_UNIT) {
+    const paths = files.slice(start, start + FILES_PER_UNIT).map((path) => `${real.slice(1)}/${path}`);
+    units.push({ kind: 'files', root: '/', confine: real, paths });
+  }
+  const workers = chooseWorkers(options.threads ?? 'auto', { units: units.length, files: files.length });
+  const lanes = await Lanes.start({ workers, engine: resolveEngine(options.engine ?? 'auto', 'sha256') });
   try {
-    const results = await pool.run(jobs);
+    const results = await lanes.runAll(units);
     const list: BodyEntry[] = [];
     const failures: Array<{ path: string; reason: string }> = [];
     let bytes = 0;
-    files.forEach((path, i) => {
-      const result = results.get(i);
-      const digest = results.digestHex(i);
-      if (result?.status === 'match' && digest !== undefined) {
-        list.push({ path, digest });
-        bytes += result.size;
-      } else {
-        failures.push({ path, reason: result && 'reason' in result ? result.reason : 'not hashed' });
-      }
+    results.forEach((result, slice) => {
+      if (result.kind !== 'files') throw new InternalError('a signing slice came back as another kind of result');
+      const { digests, failures: failed } = result.hashed;
+      bytes += result.hashed.bytes;
+      digests.forEach((digest, i) => {
+        const path = files[slice * FILES_PER_UNIT + i] as string;
+        if (digest !== null) list.push({ path, digest });
+      });
+      for (const { index, reason } of failed)
+        failures.push({ path: files[slice * FILES_PER_UNIT + index] as string, reason });
     });
     // A file replaced by a FIFO or a link after listing, or unreadable: the module is not signable.
     if (failures.length > 0) throw unsafeTree(options.module, failures);
     return { list, bytes };
   } finally {
-    await pool.close();
+    await lanes.close();
   }
 }
 

@@ -1,99 +1,89 @@
-// Assemble one module's report from what the coordinator gathered: the manifest, the signature
-// judgement and the file outcomes. No I/O; every decision is delegated to decideVerdict (ours) and
-// freepbxStatus (FreePBX's), which see the same evidence.
+// One module's report, from what its lane found and how its signature was judged. No I/O; every
+// decision is delegated to decideVerdict (ours) and freepbxStatus (FreePBX's), which see the same evidence.
 
-import { InternalError } from '../errors.js';
-import type { ManifestError } from '../errors.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
-import type { HashResults } from '../hash/results.js';
+import type { FilesEvidence, ManifestEvidence, ModuleEvidence } from '../check/evidence.js';
+import type { ModuleTarget } from '../check/target.js';
+import type { ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
 import type { WalkResult } from '../unlisted/walk.js';
-import type { Clearsigned } from '../manifest/cleartext.js';
-import type { Manifest } from '../manifest/types.js';
-import type {
-  FileFinding,
-  FilesReport,
-  ModuleReport,
-  Notice,
-  UnlistedPolicy,
-  UnlistedReport,
-} from '../report/types.js';
 import type { Judgement } from './judge-signature.js';
-import { locationOf } from './plan.js';
-import type { ModulePlan } from './plan.js';
 import { decideVerdict } from './verdict.js';
 
-export type SigState =
-  | { readonly state: 'missing' }
-  | { readonly state: 'unreadable'; readonly error: ManifestError }
-  | {
-      readonly state: 'read';
-      readonly sigDigest: string;
-      readonly clear: Clearsigned;
-      readonly manifest?: Manifest;
-      readonly manifestError?: ManifestError;
-    };
-
-export interface ModuleEvidence {
-  readonly plan: ModulePlan;
-  /** Index of the plan's first entry in the run's hash results. */
-  readonly firstJob: number;
+export interface ModuleFacts {
+  readonly target: ModuleTarget;
+  readonly evidence: ModuleEvidence;
+  /** Absent when there was no signed text to judge. */
   readonly judgement: Judgement | undefined;
-  readonly results: HashResults;
-  readonly walk: WalkResult | undefined;
+  /** Manifest entries never checked: the look stayed bounded because the signature is not good and trusted. */
+  readonly unchecked: number;
   readonly unlistedPolicy: UnlistedPolicy;
   readonly now: Date;
 }
 
-export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
-  const { plan, judgement, now } = evidence;
-  const files = collectFiles(plan, evidence.results, evidence.firstJob);
-  const read = plan.sig.state === 'read' ? plan.sig : undefined;
-  const manifest = read?.manifest;
+export function buildModuleReport(facts: ModuleFacts): ModuleReport {
+  const { target, evidence, judgement, now } = facts;
+  const { sig, files } = evidence;
+  const manifest = evidence.manifest?.state === 'parsed' ? evidence.manifest : undefined;
   const checked = judgement?.kind === 'checked' ? judgement : undefined;
   const unreadable =
-    plan.sig.state === 'unreadable' ? plan.sig.error : judgement?.kind === 'unreadable' ? judgement.error : undefined;
+    sig.state === 'unreadable'
+      ? sig.problem.message
+      : judgement?.kind === 'unreadable'
+        ? judgement.error.message
+        : undefined;
 
-  const expiresAfter =
-    manifest && Number.parseFloat(manifest.config.version ?? '1') > 1 ? manifest.config.expiresAfter : undefined;
+  const expiresAfter = manifest && versionAbove1(manifest.config.version) ? manifest.config.expiresAfter : undefined;
   const expired =
     expiresAfter !== undefined && expiresAfter * 1000 < now.getTime() ? new Date(expiresAfter * 1000) : undefined;
 
   const decision = decideVerdict({
-    signed: plan.sig.state !== 'missing',
-    ...(unreadable ? { unreadable: `module.sig cannot be used: ${unreadable.message}` } : {}),
+    signed: sig.state !== 'missing',
+    ...(unreadable !== undefined ? { unreadable: `module.sig cannot be used: ${unreadable}` } : {}),
     ...(checked ? { signature: checked.check.outcome } : {}),
     ...(checked?.trust ? { trust: checked.trust.state, trustReason: checked.trust.reason } : {}),
     ...(checked ? signatureFailure(checked) : {}),
-    ...manifestProblem(read),
+    ...manifestProblem(evidence.manifest),
     ...(expired ? { expiredSignature: expired } : {}),
-    altered: files.report.altered.length,
-    missing: files.report.missing.length,
-    unreadableFiles: files.report.unreadable.length,
-    unsafe: files.report.unsafe.length,
+    altered: files.altered.length,
+    missing: files.missing.length,
+    unreadableFiles: files.unreadable.length,
+    unsafe: files.unsafe.length,
   });
 
-  const unlisted = unlistedReport(plan, evidence.walk);
+  const unlisted = unlistedReport(target, evidence.walk);
   const gnupg: GnupgSignatureView = checked ? checked.gnupg : { kind: 'unreadable' };
   const freepbx = freepbxStatus({
-    signed: plan.sig.state !== 'missing',
+    signed: sig.state !== 'missing',
     signature: gnupg,
     ini: manifest
       ? { version: manifest.config.version, type: manifest.config.type, expiresAfter: manifest.config.expiresAfter }
       : undefined,
-    fileDetails: manifest ? files.freepbxDetails : [],
+    fileDetails: manifest ? freepbxDetails(files) : [],
     now,
   });
 
+  const identity = evidence.identity
+    ? {
+        ...evidence.identity,
+        matchesDirectory: evidence.identity.rawname === null || evidence.identity.rawname === target.name,
+      }
+    : null;
   const unlistedCode = unlisted?.code.length ?? 0;
+  // In an installation FreePBX knows a module by its directory's name: a signed module under another
+  // module's name is a substitution. A directory named on the command line may be called anything.
+  const renamed = identity?.matchesDirectory === false && target.layout.kind === 'installation';
+  const extra = [
+    unlistedCode > 0 ? `${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found` : '',
+    renamed
+      ? `its signed module.xml names it ${JSON.stringify(identity.rawname)}, not ${JSON.stringify(target.name)}`
+      : '',
+  ].filter((s) => s !== '');
   return {
-    name: plan.name,
-    directory: plan.directory,
+    name: target.name,
+    directory: target.directory,
     verdict: decision.verdict,
-    summary:
-      unlistedCode > 0
-        ? `${decision.summary}; but ${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found`
-        : decision.summary,
+    summary: extra.length > 0 ? `${decision.summary}; but ${extra.join(', and ')}` : decision.summary,
     freepbx,
     signer: checked?.signer ?? null,
     manifest: manifest
@@ -107,22 +97,42 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
             manifest.config.expiresAfter !== undefined
               ? new Date(manifest.config.expiresAfter * 1000).toISOString()
               : null,
-          entries: manifest.entries.length + manifest.issues.length,
+          entries: manifest.entries,
           issues: manifest.issues,
         }
       : null,
-    files: files.report,
-    unlisted: unlisted,
-    passed:
-      decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && (unlisted?.code.length ?? 0) > 0),
-    warnings: moduleWarnings(read, checked),
+    identity,
+    files: {
+      listed: files.listed,
+      skipped: files.skipped,
+      checked: files.checked,
+      matched: files.matched,
+      bytes: files.bytes,
+      viaSymlink: files.viaSymlink,
+      altered: files.altered,
+      missing: files.missing,
+      unreadable: files.unreadable,
+      unsafe: files.unsafe,
+    },
+    unlisted,
+    passed: decision.verdict === 'verified' && !renamed && !(facts.unlistedPolicy === 'fail' && unlistedCode > 0),
+    warnings: moduleWarnings(evidence, checked, facts.unchecked),
   };
 }
 
-function unlistedReport(plan: ModulePlan, walk: WalkResult | undefined): UnlistedReport | null {
+function versionAbove1(version: string | undefined): boolean {
+  return version !== undefined && Number.parseFloat(version) > 1;
+}
+
+// What FreePBX lists for the files, in manifest order.
+function freepbxDetails(files: FilesEvidence): string[] {
+  return [...files.freepbx].sort((a, b) => a.line - b.line).map((d) => d.text);
+}
+
+function unlistedReport(target: ModuleTarget, walk: WalkResult | null): UnlistedReport | null {
   if (!walk) return null;
   return {
-    code: walk.code.map((f) => ({ path: f.path, location: `${plan.directory}/${f.path}`, reason: f.reason })),
+    code: walk.code.map((f) => ({ path: f.path, location: `${target.directory}/${f.path}`, reason: f.reason })),
     allowed: walk.allowed,
     runtime: walk.runtime,
     other: walk.other,
@@ -141,126 +151,40 @@ function signatureFailure(checked: Extract<Judgement, { kind: 'checked' }>): { s
   return {};
 }
 
-function manifestProblem(read: Extract<SigState, { state: 'read' }> | undefined): { manifestProblem?: string } {
-  if (!read) return {};
-  if (read.manifestError) return { manifestProblem: `the signed manifest is invalid: ${read.manifestError.message}` };
-  const issues = read.manifest?.issues ?? [];
-  const first = issues[0];
+function manifestProblem(manifest: ManifestEvidence | null): { manifestProblem?: string } {
+  if (!manifest) return {};
+  if (manifest.state === 'refused')
+    return { manifestProblem: `the signed manifest is invalid: ${manifest.problem.message}` };
+  const first = manifest.issues[0];
   if (!first) return {};
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  const count = manifest.issueCount;
+  const more = count > 1 ? ` (and ${count - 1} more)` : '';
   return {
     manifestProblem: `the signed manifest has entries pbxsig refuses: line ${first.line}: ${first.message}${more}`,
   };
 }
 
-interface CollectedFiles {
-  readonly report: FilesReport;
-  /** FreePBX's "<path> missing" / "<path> altered" details, in manifest order. */
-  readonly freepbxDetails: string[];
-}
-
-function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number): CollectedFiles {
-  const altered: FileFinding[] = [];
-  const missing: FileFinding[] = [];
-  const unreadable: FileFinding[] = [];
-  const unsafe: FileFinding[] = [];
-  const details: Array<{ line: number; text: string }> = [];
-  const phpArray = new Set(plan.sig.state === 'read' ? plan.sig.manifest?.phpArrayPaths : []);
-  let checked = 0;
-  let matched = 0;
-  let bytes = 0;
-  let viaSymlink = 0;
-
-  // Only failures show a location, so it is computed for those alone.
-  plan.entries.forEach((entry, k) => {
-    const outcome = results.get(firstJob + k);
-    if (!outcome) throw new InternalError(`no hash result for ${entry.path} of module ${plan.name}`);
-    switch (outcome.status) {
-      case 'match':
-        checked++;
-        matched++;
-        bytes += outcome.size;
-        if (outcome.viaLink) viaSymlink++;
-        // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
-        if (phpArray.has(entry.path))
-          details.push({ line: entry.line, text: `${locationOf(plan, entry.path)} altered` });
-        break;
-      case 'mismatch': {
-        checked++;
-        bytes += outcome.size;
-        if (outcome.viaLink) viaSymlink++;
-        const location = locationOf(plan, entry.path);
-        altered.push({
-          path: entry.path,
-          location,
-          expected: entry.digest,
-          ...(outcome.actual ? { actual: outcome.actual } : {}),
-        });
-        details.push({ line: entry.line, text: `${location} altered` });
-        break;
-      }
-      case 'missing': {
-        const location = locationOf(plan, entry.path);
-        missing.push({ path: entry.path, location, reason: outcome.reason });
-        details.push({ line: entry.line, text: `${location} missing` });
-        break;
-      }
-      case 'unsafe':
-      case 'unreadable': {
-        // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
-        const location = locationOf(plan, entry.path);
-        (outcome.status === 'unsafe' ? unsafe : unreadable).push({
-          path: entry.path,
-          location,
-          reason: outcome.reason,
-        });
-        details.push({ line: entry.line, text: `${location} altered` });
-        break;
-      }
-    }
-  });
-
-  // Entries we refused to touch: FreePBX would have checked them; count them as altered there.
-  if (plan.sig.state === 'read') {
-    for (const issue of plan.sig.manifest?.issues ?? []) {
-      if ((issue.code === 'MANIFEST_UNSAFE_PATH' || issue.code === 'MANIFEST_BAD_DIGEST') && issue.path !== undefined) {
-        details.push({ line: issue.line, text: `${plan.directory}/${issue.path} altered` });
-      }
-    }
-  }
-  details.sort((a, b) => a.line - b.line);
-
-  return {
-    report: {
-      listed: plan.entries.length,
-      skipped: plan.skipped.length,
-      checked,
-      matched,
-      bytes,
-      viaSymlink,
-      altered,
-      missing,
-      unreadable,
-      unsafe,
-    },
-    freepbxDetails: details.map((d) => d.text),
-  };
-}
-
 function moduleWarnings(
-  read: Extract<SigState, { state: 'read' }> | undefined,
+  evidence: ModuleEvidence,
   checked: Extract<Judgement, { kind: 'checked' }> | undefined,
+  unchecked: number,
 ): Notice[] {
   const warnings: Notice[] = [...(checked?.warnings ?? [])];
-  if (!read) return warnings;
-  if (read.clear.linesOutside > 0) {
+  const { sig } = evidence;
+  const manifest = evidence.manifest?.state === 'parsed' ? evidence.manifest : undefined;
+  if (sig.state === 'read' && sig.linesOutside > 0) {
     warnings.push({
       code: 'TEXT_OUTSIDE_SIGNATURE',
-      message: `module.sig has ${read.clear.linesOutside} non-blank lines outside the signed block; they are ignored`,
+      message: `module.sig has ${sig.linesOutside} non-blank lines outside the signed block; they are ignored`,
     });
   }
-  const manifest = read.manifest;
-  if (manifest && manifest.entries.length === 0 && manifest.issues.length === 0) {
+  if (unchecked > 0) {
+    warnings.push({
+      code: 'FILES_NOT_CHECKED',
+      message: `${unchecked} listed ${unchecked === 1 ? 'file was' : 'files were'} not checked: ${evidence.rest?.reason ?? 'the look stayed bounded'}, and it is not`,
+    });
+  }
+  if (manifest && manifest.entries === 0) {
     warnings.push({ code: 'MANIFEST_EMPTY', message: 'the manifest lists no files' });
   }
   for (const path of manifest?.phpArrayPaths ?? []) {
@@ -269,7 +193,7 @@ function moduleWarnings(
       message: `${JSON.stringify(path)} contains "[": FreePBX's INI parser cannot check it and reports it altered`,
     });
   }
-  if (manifest && manifest.config.type === 'local' && Number.parseFloat(manifest.config.version ?? '1') > 1) {
+  if (manifest && manifest.config.type === 'local' && versionAbove1(manifest.config.version)) {
     warnings.push({
       code: 'LOCAL_SIGNATURE',
       message:

@@ -2,21 +2,19 @@
 // <webroot>/admin/modules, each listed file where FreePBX installed it, the installation's own keys,
 // and every path resolved inside the installation's root.
 
-import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
-import { resolveEngine } from '../hash/engine.js';
-import { HashPool } from '../hash/pool.js';
+import type { ModuleTarget } from '../check/target.js';
 import { discoverInstallation } from '../install/discover.js';
-import { destinationOf, moduleDirectory } from '../install/layout.js';
+import { moduleDirectory } from '../install/layout.js';
 import { SETTING_KEYS } from '../install/settings.js';
 import type { InstallSettings, SettingName } from '../install/settings.js';
-import { DEFAULT_LIMITS } from '../manifest/types.js';
 import { FREEPBX_ANCHORS, parseAnchors } from '../pgp/anchors.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import type { InstallationReport, Notice, VerifyReport } from '../report/types.js';
-import type { ModuleSpec } from './plan.js';
-import { runVerification } from './run.js';
-import type { CommonOptions } from './verify-modules.js';
+import { verifyGroup } from './coordinator.js';
+import { settle } from './options.js';
+import type { CommonOptions } from './options.js';
+import { measureTargets } from './order.js';
 
 export interface InstallationOptions extends CommonOptions {
   /** The installation's filesystem root; default "/". */
@@ -30,54 +28,17 @@ export interface InstallationOptions extends CommonOptions {
 export async function verifyInstallation(options: InstallationOptions = {}): Promise<VerifyReport> {
   const startedAt = new Date();
   const anchors = parseAnchors(options.anchors ?? FREEPBX_ANCHORS);
-  const pool = earlyPool(options);
-  try {
-    await pool?.started();
-    return await verify(options, startedAt, anchors, pool);
-  } catch (error) {
-    await pool?.close();
-    throw error;
-  }
-}
-
-// A whole installation is large by nature (FreePBX 17: 26,000 files; the pool wins from about 10,000,
-// see hash/pool.ts), so under `--threads auto` the workers start now and boot while the modules are
-// discovered and planned, instead of after. A run limited to some modules decides after planning.
-function earlyPool(options: InstallationOptions): HashPool | undefined {
-  const threads = options.threads ?? 'auto';
-  if (options.modules !== undefined) return undefined;
-  const count = threads === 'auto' ? Math.max(1, availableParallelism()) : threads;
-  if (count < 2 && threads === 'auto') return undefined;
-  return new HashPool({
-    threads: count,
-    engine: resolveEngine(options.engine ?? 'auto', 'sha256'),
-    algorithm: 'sha256',
-  });
-}
-
-async function verify(
-  options: InstallationOptions,
-  startedAt: Date,
-  anchors: string[],
-  pool: HashPool | undefined,
-): Promise<VerifyReport> {
+  const settled = settle(options, startedAt);
   const planned = await planInstallation(options);
-  return runVerification({
-    ...planned,
-    limits: options.limits ?? DEFAULT_LIMITS,
+  return verifyGroup(
+    { ...planned, targets: measureTargets(planned.targets), startedAt, onModule: options.onModule },
+    settled,
     anchors,
-    engine: options.engine ?? 'auto',
-    threads: options.threads ?? 'auto',
-    unlisted: options.unlisted ?? 'fail',
-    now: options.now ?? startedAt,
-    startedAt,
-    onModule: options.onModule,
-    ...(pool ? { pool } : {}),
-  });
+  );
 }
 
 export interface PlannedInstallation {
-  readonly modules: ModuleSpec[];
+  readonly targets: ModuleTarget[];
   readonly keySources: KeySource[];
   readonly installation: InstallationReport;
   readonly warnings: Notice[];
@@ -95,20 +56,16 @@ export async function planInstallation(
   const absent = wanted.filter((name) => !install.modules.includes(name));
   if (absent.length > 0) throw new UsageError(`no such module in ${install.modulesDir}: ${absent.join(', ')}`);
 
-  const modules = wanted.map((name): ModuleSpec => {
+  const layout = { kind: 'installation' as const, settings: install.settings };
+  const targets = wanted.map((name): ModuleTarget => {
     const directory = moduleDirectory(name, install.settings);
     return {
       name,
       directory,
       root: install.realRoot,
       confine: install.realRoot,
-      dir: directory.slice(1),
-      locate: (path: string) => {
-        const destination = destinationOf(name, path, install.settings);
-        return destination.kind === 'skip'
-          ? { skip: destination.reason }
-          : { location: destination.path, jobPath: destination.path.slice(1) };
-      },
+      moduleDir: directory.slice(1),
+      layout,
     };
   });
 
@@ -128,7 +85,7 @@ export async function planInstallation(
     modulesDirectory: install.modulesDir,
   };
   return {
-    modules,
+    targets,
     keySources,
     installation,
     warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })),

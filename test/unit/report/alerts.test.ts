@@ -26,6 +26,7 @@ function moduleReport(overrides: Partial<ModuleReport> = {}): ModuleReport {
     freepbx: { status: 129, flags: ['GOOD', 'TRUSTED'], details: [] },
     signer: null,
     manifest: null,
+    identity: null,
     files: {
       listed: 2,
       skipped: 0,

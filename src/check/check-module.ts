@@ -1,0 +1,270 @@
+// The file work for one module, done by whichever lane (a worker thread or the main thread) claimed it:
+// read module.sig once, split and parse its signed text, hand that text to the main thread to be judged,
+// hash every listed file where it lives, walk the directory for unlisted files, and return the findings
+// as data. No keys and no openpgp.js here: judging happens on the main thread (judge.ts).
+//
+// Before its signature is known to be good and trusted, a manifest gets a bounded look (limits.ts): a
+// forged module.sig listing a million files costs a bounded amount of work, and the rest waits for a
+// good signature by a trusted key.
+
+import { createHash } from 'node:crypto';
+import { ManifestError } from '../errors.js';
+import type { ConfinedOpener } from '../fs/confined-open.js';
+import type { Hasher } from '../hash/engine.js';
+import { hashFile } from '../hash/hash-file.js';
+import { splitClearsigned } from '../manifest/cleartext.js';
+import type { Clearsigned } from '../manifest/cleartext.js';
+import { parseManifest } from '../manifest/parse.js';
+import type { Manifest, ManifestEntry, ManifestLimits } from '../manifest/types.js';
+import type { FileFinding, UnlistedPolicy } from '../report/types.js';
+import { walkModule } from '../unlisted/walk.js';
+import type {
+  FilesEvidence,
+  FreepbxDetail,
+  ManifestEvidence,
+  ModuleEvidence,
+  ModuleIdentity,
+  SigEvidence,
+  SignedText,
+} from './evidence.js';
+import { NO_FILES } from './evidence.js';
+import { MANIFEST_ISSUES_KEPT } from './limits.js';
+import type { UntrustedLook } from './limits.js';
+import { readModuleSig } from './read-module-sig.js';
+import { moduleSigPath, placeEntry } from './target.js';
+import type { ModuleTarget } from './target.js';
+
+/** One module to check; a continuation carries on from `from` once the signature was found good and trusted. */
+export interface ModuleUnit {
+  readonly kind: 'module';
+  readonly target: ModuleTarget;
+  readonly unlisted: UnlistedPolicy;
+  readonly limits: ManifestLimits;
+  /** The bounded look at a manifest whose signature is not known to be good and trusted (limits.ts). */
+  readonly look: UntrustedLook;
+  /** Set on a continuation: the manifest index to start at, and module.sig's digest as first read. */
+  readonly continueFrom?: { readonly index: number; readonly digest: string };
+}
+
+/** What a lane owns while it checks files: reused for every file and module. */
+export interface LaneTools {
+  readonly hasher: Hasher;
+  readonly buffer: Buffer;
+  /** A confined opener for a root and confinement (cached per lane and group). */
+  opener(root: string, confine: string): ConfinedOpener;
+}
+
+/** Called once the signed text exists, before any file is hashed, so judging starts at once. */
+export type OnSignedText = (text: SignedText) => void;
+
+export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: OnSignedText): ModuleEvidence {
+  const { target } = unit;
+  const opener = tools.opener(target.root, target.confine);
+  const read = readSignedManifest(opener, target, unit.limits);
+  if (read.sig.state !== 'read')
+    return { sig: read.sig, manifest: null, files: NO_FILES, walk: null, identity: null, rest: null };
+
+  const continuation = unit.continueFrom;
+  if (continuation && continuation.digest !== read.sig.digest) {
+    // module.sig changed between the first look and now: what was judged is not what is here.
+    const problem = { code: 'MANIFEST_UNREADABLE' as const, message: 'module.sig changed while it was being verified' };
+    return {
+      sig: { state: 'unreadable', problem },
+      manifest: null,
+      files: NO_FILES,
+      walk: null,
+      identity: null,
+      rest: null,
+    };
+  }
+  if (!continuation && read.clear) onSignedText({ digest: read.sig.digest, clear: read.clear });
+  if (!read.manifest)
+    return { sig: read.sig, manifest: read.manifestEvidence, files: NO_FILES, walk: null, identity: null, rest: null };
+
+  const manifest = read.manifest;
+  const start = continuation?.index ?? 0;
+  const checked = checkFiles(unit, manifest.entries, start, !continuation, opener, tools);
+  const complete = checked.next >= manifest.entries.length;
+  const walk =
+    complete && unit.unlisted !== 'ignore'
+      ? walkModule(
+          {
+            run: '',
+            root: target.root,
+            confine: target.confine,
+            module: target.name,
+            dir: target.moduleDir,
+            listed: manifest.entries.map((e) => e.path),
+          },
+          opener,
+        )
+      : null;
+  const refused = continuation ? [] : refusedEntryDetails(target, manifest);
+  return {
+    sig: read.sig,
+    manifest: continuation ? null : read.manifestEvidence,
+    files: refused.length > 0 ? { ...checked.files, freepbx: [...checked.files.freepbx, ...refused] } : checked.files,
+    walk,
+    identity: checked.identity,
+    rest: complete
+      ? null
+      : {
+          from: checked.next,
+          reason: `a manifest whose signature is not yet known to be good and trusted gets a bounded look (${unit.look.files} files, ${unit.look.bytes / 1024 / 1024} MiB)`,
+        },
+  };
+}
+
+interface SignedManifest {
+  readonly sig: SigEvidence;
+  readonly clear?: Clearsigned;
+  readonly manifest?: Manifest;
+  readonly manifestEvidence: ManifestEvidence | null;
+}
+
+function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits: ManifestLimits): SignedManifest {
+  let text: string;
+  let clear: Clearsigned;
+  try {
+    const read = readModuleSig(opener, moduleSigPath(target), limits.maxBytes);
+    if (read.state === 'missing') return { sig: { state: 'missing' }, manifestEvidence: null };
+    text = read.text;
+    clear = splitClearsigned(text);
+  } catch (error) {
+    if (error instanceof ManifestError)
+      return {
+        sig: { state: 'unreadable', problem: { code: error.code, message: error.message } },
+        manifestEvidence: null,
+      };
+    throw error;
+  }
+  const sig: SigEvidence = {
+    state: 'read',
+    digest: createHash('sha256').update(text).digest('hex'),
+    hashHeaders: clear.hashHeaders,
+    linesOutside: clear.linesOutside,
+  };
+  try {
+    const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits });
+    const manifestEvidence: ManifestEvidence = {
+      state: 'parsed',
+      config: manifest.config,
+      entries: manifest.entries.length + manifest.issues.length,
+      usable: manifest.entries.length,
+      issues: manifest.issues.slice(0, MANIFEST_ISSUES_KEPT),
+      issueCount: manifest.issues.length,
+      phpArrayPaths: manifest.phpArrayPaths,
+    };
+    return { sig, clear, manifest, manifestEvidence };
+  } catch (error) {
+    if (error instanceof ManifestError)
+      return {
+        sig,
+        clear,
+        manifestEvidence: { state: 'refused', problem: { code: error.code, message: error.message } },
+      };
+    throw error;
+  }
+}
+
+interface CheckedFiles {
+  readonly files: FilesEvidence;
+  /** The manifest index where checking stopped (entries.length when every entry was reached). */
+  readonly next: number;
+  readonly identity: ModuleIdentity | null;
+}
+
+// Hashes entries from `start` on, each where it lives. A first look stops at the untrusted bound.
+function checkFiles(
+  unit: ModuleUnit,
+  entries: readonly ManifestEntry[],
+  start: number,
+  bounded: boolean,
+  opener: ConfinedOpener,
+  tools: LaneTools,
+): CheckedFiles {
+  const { target } = unit;
+  const altered: FileFinding[] = [];
+  const missing: FileFinding[] = [];
+  const unreadable: FileFinding[] = [];
+  const unsafe: FileFinding[] = [];
+  const freepbx: FreepbxDetail[] = [];
+  const phpArray = (path: string): boolean => path.includes('[');
+  let listed = 0;
+  let skipped = 0;
+  let checked = 0;
+  let matched = 0;
+  let bytes = 0;
+  let viaSymlink = 0;
+  let identity: ModuleIdentity | null = null;
+  const fileBudget = bounded ? unit.look.files : Number.POSITIVE_INFINITY;
+  const byteBudget = bounded ? unit.look.bytes : Number.POSITIVE_INFINITY;
+
+  let k = start;
+  for (; k < entries.length; k++) {
+    const entry = entries[k] as ManifestEntry;
+    const place = placeEntry(target, entry.path);
+    if (place.kind === 'skip') {
+      skipped++;
+      continue;
+    }
+    if (listed >= fileBudget) break;
+    const hashed = hashFile(opener, place.openPath, tools.hasher, tools.buffer, byteBudget - bytes);
+    if (!hashed.ok && hashed.status === 'over-limit') break;
+    listed++;
+    if (!hashed.ok) {
+      const finding = { path: entry.path, location: place.location, reason: hashed.reason };
+      if (hashed.status === 'missing') {
+        missing.push(finding);
+        freepbx.push({ line: entry.line, text: `${place.location} missing` });
+      } else {
+        // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
+        (hashed.status === 'unsafe' ? unsafe : unreadable).push(finding);
+        freepbx.push({ line: entry.line, text: `${place.location} altered` });
+      }
+      continue;
+    }
+    checked++;
+    bytes += hashed.size;
+    if (hashed.viaLink) viaSymlink++;
+    const actual = Buffer.from(hashed.digest).toString('hex');
+    if (actual === entry.digest) {
+      matched++;
+      // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
+      if (phpArray(entry.path)) freepbx.push({ line: entry.line, text: `${place.location} altered` });
+      if (entry.path === 'module.xml' && hashed.size <= tools.buffer.length)
+        identity = readIdentity(tools.buffer.subarray(0, hashed.size));
+    } else {
+      altered.push({ path: entry.path, location: place.location, expected: entry.digest, actual });
+      freepbx.push({ line: entry.line, text: `${place.location} altered` });
+    }
+  }
+  return {
+    files: { listed, skipped, checked, matched, bytes, viaSymlink, altered, missing, unreadable, unsafe, freepbx },
+    next: k,
+    identity,
+  };
+}
+
+// Entries pbxsig refuses to touch that FreePBX would have checked: FreePBX's details count them altered.
+function refusedEntryDetails(target: ModuleTarget, manifest: Manifest): FreepbxDetail[] {
+  const details: FreepbxDetail[] = [];
+  for (const issue of manifest.issues) {
+    if ((issue.code === 'MANIFEST_UNSAFE_PATH' || issue.code === 'MANIFEST_BAD_DIGEST') && issue.path !== undefined) {
+      details.push({ line: issue.line, text: `${target.directory}/${issue.path} altered` });
+    }
+  }
+  return details;
+}
+
+// module.xml names the module and its version: <module><rawname>core</rawname>...<version>17.0.1</version>.
+// The first <version> is the module's own; later ones belong to <depends>.
+function readIdentity(bytes: Buffer): ModuleIdentity {
+  const xml = bytes.toString('utf8');
+  return { rawname: element(xml, 'rawname'), version: element(xml, 'version') };
+}
+
+function element(xml: string, name: string): string | null {
+  const match = new RegExp(`<${name}>\\s*([^<]{1,200}?)\\s*</${name}>`).exec(xml);
+  return match?.[1] ?? null;
+}

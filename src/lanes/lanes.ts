@@ -1,0 +1,211 @@
+// The lanes that do the file work: worker threads (one long piscina task each, so piscina's fixed costs
+// are paid once and there is no message per claim) and the main thread, which joins in whenever it has
+// nothing more urgent to do. Units go to whichever lane is free next (see protocol.ts); on two cores that
+// is one worker and the main thread: a third busy thread only makes the other two slower (design.md).
+
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { InternalError } from '../errors.js';
+import type { EngineName } from '../hash/types.js';
+import { CONTROL, claimNext } from './protocol.js';
+import type { FromLane, PublishedUnit, ToLane, UnitResult, WorkUnit } from './protocol.js';
+import type { SignedText } from '../check/evidence.js';
+import { createLaneTools, runUnit } from './run-unit.js';
+import type { GroupedTools } from './run-unit.js';
+import type { LaneTask } from './worker.js';
+
+/** Told about each unit of a publish: its signed text (modules only), then its result, or a failure. */
+export interface UnitListener {
+  signed(id: number, digest: string, clear: SignedText['clear']): void;
+  result(id: number, result: UnitResult): void;
+  failed(error: Error): void;
+}
+
+export interface LanesOptions {
+  /** Worker threads beside the main thread; 0 does all the file work on the main thread. */
+  readonly workers: number;
+  readonly engine: EngineName;
+}
+
+interface Piscina {
+  run(task: LaneTask, options: { transferList: MessagePort[] }): Promise<number>;
+  destroy(): Promise<void>;
+}
+
+export class Lanes {
+  readonly workers: number;
+  readonly #control = new Int32Array(new SharedArrayBuffer(CONTROL.SIZE * Int32Array.BYTES_PER_ELEMENT));
+  readonly #ports: MessagePort[] = [];
+  readonly #tasks: Array<Promise<number>> = [];
+  readonly #pool: Piscina | undefined;
+  readonly #units = new Map<number, PublishedUnit>();
+  readonly #listeners = new Map<number, UnitListener>();
+  readonly #mainTools: Promise<GroupedTools>;
+  #published = 0;
+  #groups = 0;
+  #mainLoop: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(options: LanesOptions, pool: Piscina | undefined) {
+    this.workers = pool ? options.workers : 0;
+    this.#pool = pool;
+    this.#mainTools = createLaneTools(options.engine);
+    this.#mainTools.catch(() => undefined);
+    for (let i = 0; pool && i < options.workers; i++) {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (message: FromLane) => this.#receive(message));
+      this.#ports.push(port1);
+      const task = pool.run(
+        { control: this.#control.buffer, port: port2, engine: options.engine },
+        { transferList: [port2] },
+      );
+      // A lane that dies fails every unit still out: nothing else would ever answer for them.
+      task.catch((error: unknown) => this.#failAll(error));
+      this.#tasks.push(task);
+    }
+  }
+
+  /** Starts the worker threads (they boot while the caller goes on). */
+  static async start(options: LanesOptions): Promise<Lanes> {
+    if (options.workers <= 0) return new Lanes(options, undefined);
+    const { Piscina } = await import('piscina');
+    const pool = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // A lane's garbage is short-lived (one module's findings at a time): a smaller young generation
+      // than V8's default keeps each worker's RSS about 10 MB lower.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    }) as unknown as Piscina;
+    return new Lanes(options, pool);
+  }
+
+  /** A new group: units of one group share directory resolutions, so a group is one tree as it is now. */
+  newGroup(): number {
+    return this.#groups++;
+  }
+
+  /** Publishes units for any lane to claim, in this order; returns their ids. */
+  publish(group: number, units: readonly WorkUnit[], listener: UnitListener): number[] {
+    if (this.#closed) throw new InternalError('units published after the lanes were closed');
+    const first = this.#published;
+    const published: PublishedUnit[] = units.map((unit, i) => ({ id: first + i, group, unit }));
+    for (const p of published) {
+      this.#units.set(p.id, p);
+      this.#listeners.set(p.id, listener);
+    }
+    const message: ToLane = { type: 'units', units: published };
+    for (const port of this.#ports) port.postMessage(message);
+    this.#published += units.length;
+    Atomics.store(this.#control, CONTROL.PUBLISHED, this.#published);
+    this.#wake();
+    return published.map((p) => p.id);
+  }
+
+  /** Publishes units as one group and resolves with their results in order, this thread taking part. */
+  async runAll(units: readonly WorkUnit[]): Promise<UnitResult[]> {
+    const results: UnitResult[] = [];
+    let left = units.length;
+    const all = new Promise<UnitResult[]>((resolve, reject) => {
+      if (left === 0) resolve(results);
+      const ids = this.publish(this.newGroup(), units, {
+        signed: () => undefined,
+        result: (id, result) => {
+          results[id - (ids[0] ?? 0)] = result;
+          if (--left === 0) resolve(results);
+        },
+        failed: reject,
+      });
+    });
+    await this.workOnMain();
+    return all;
+  }
+
+  /**
+   * The main thread's turn at the file work: claims units until none is left to claim, handling what the
+   * worker lanes sent between units, and yielding to the event loop after each (so signatures get judged
+   * as their texts arrive). Resolves when there is nothing left to claim; call again after a publish.
+   */
+  workOnMain(): Promise<void> {
+    this.#mainLoop ??= this.#mainTurn().finally(() => {
+      this.#mainLoop = undefined;
+    });
+    return this.#mainLoop;
+  }
+
+  /** Stops the worker lanes once they finish what they hold. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    Atomics.store(this.#control, CONTROL.CLOSED, 1);
+    this.#wake();
+    await Promise.allSettled(this.#tasks);
+    this.#drain();
+    for (const port of this.#ports) port.close();
+    await this.#pool?.destroy();
+  }
+
+  async #mainTurn(): Promise<void> {
+    const tools = await this.#mainTools;
+    for (;;) {
+      this.#drain();
+      const id = claimNext(this.#control);
+      if (id === undefined) return;
+      const published = this.#units.get(id);
+      const listener = this.#listeners.get(id);
+      if (!published || !listener) throw new InternalError(`main lane: unit ${id} is unknown`);
+      this.#units.delete(id);
+      let result: UnitResult;
+      try {
+        result = runUnit(published, tools, ({ digest, clear }) => listener.signed(id, digest, clear));
+      } catch (error) {
+        this.#listeners.delete(id);
+        listener.failed(
+          new InternalError(`the main lane failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          }),
+        );
+        continue;
+      }
+      this.#listeners.delete(id);
+      listener.result(id, result);
+      await nextTurn();
+    }
+  }
+
+  // Messages that arrived while this thread was busy: handled in order, without waiting for the event loop.
+  #drain(): void {
+    for (const port of this.#ports) {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.#receive(m.message as FromLane);
+    }
+  }
+
+  #receive(message: FromLane): void {
+    const listener = this.#listeners.get(message.id);
+    if (!listener) return;
+    if (message.type === 'signed') {
+      listener.signed(message.id, message.digest, message.clear);
+      return;
+    }
+    this.#listeners.delete(message.id);
+    this.#units.delete(message.id);
+    if (message.type === 'result') listener.result(message.id, message.result);
+    else listener.failed(new InternalError(`a lane failed: ${message.message}`));
+  }
+
+  #failAll(error: unknown): void {
+    const failure = new InternalError(
+      `a worker lane stopped: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    const listeners = new Set(this.#listeners.values());
+    this.#listeners.clear();
+    for (const listener of listeners) listener.failed(failure);
+  }
+
+  #wake(): void {
+    Atomics.add(this.#control, CONTROL.EPOCH, 1);
+    Atomics.notify(this.#control, CONTROL.EPOCH);
+  }
+}

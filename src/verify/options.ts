@@ -1,0 +1,78 @@
+// One options policy for every command that does file work (verify, audit, sign): the defaults, what
+// `--threads` means, and how many worker lanes a run gets. A lane costs a core; a worker thread also
+// costs its start (about 40-80 ms of wall time and more of CPU on two cores), so the pool's size follows
+// the work: a module or two stays on the main thread, an installation gets a lane per core.
+
+import { availableParallelism } from 'node:os';
+import { resolveEngine } from '../hash/engine.js';
+import type { EngineChoice, EngineName } from '../hash/types.js';
+import { UNTRUSTED_LOOK } from '../check/limits.js';
+import type { UntrustedLook } from '../check/limits.js';
+import { DEFAULT_LIMITS } from '../manifest/types.js';
+import type { ManifestLimits } from '../manifest/types.js';
+import type { ModuleReport, UnlistedPolicy } from '../report/types.js';
+
+/** Options every verifying entry point takes (verifyModules, verifyInstallation, auditInstallations). */
+export interface CommonOptions {
+  /** Key files or directories (armored or binary), in addition to the installation's own keys. */
+  readonly keys?: readonly string[];
+  /** Trust anchor fingerprints; default: FreePBX's two master keys. */
+  readonly anchors?: readonly string[];
+  readonly engine?: EngineChoice;
+  /**
+   * Threads that do file work, the main thread included: 1 (or 0) keeps everything on the main thread;
+   * default "auto" (one per core when the work pays for it).
+   */
+  readonly threads?: number | 'auto';
+  /** Unlisted files: not looked for, reported, or reported and failing the module (default). */
+  readonly unlisted?: UnlistedPolicy;
+  /** The time to judge expiry and revocation at; default now. */
+  readonly now?: Date;
+  readonly limits?: ManifestLimits;
+  /** The bounded look at a manifest before its signature is known good and trusted (default UNTRUSTED_LOOK). */
+  readonly untrustedLook?: UntrustedLook;
+  /** Called with each module's report as soon as it is ready (completion order). */
+  readonly onModule?: (report: ModuleReport) => void;
+}
+
+/** The options with every default applied. */
+export interface Settled {
+  readonly engine: EngineName;
+  readonly threads: number | 'auto';
+  readonly unlisted: UnlistedPolicy;
+  readonly now: Date;
+  readonly limits: ManifestLimits;
+  readonly look: UntrustedLook;
+}
+
+export function settle(options: CommonOptions, startedAt: Date): Settled {
+  return {
+    engine: resolveEngine(options.engine ?? 'auto', 'sha256'),
+    threads: options.threads ?? 'auto',
+    unlisted: options.unlisted ?? 'fail',
+    now: options.now ?? startedAt,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    look: options.untrustedLook ?? UNTRUSTED_LOOK,
+  };
+}
+
+/** Most threads a run may ask for: beyond a few per core, threads only cost memory and switching. */
+export const MAX_THREADS = Math.max(4, 4 * availableParallelism());
+
+// Below this many files, starting a worker costs more than it saves (a file costs about 15
+// microseconds of system calls and hashing; a worker about 60 ms to start and stop on two cores).
+const WORKER_PAYS_FROM_FILES = 4_000;
+
+/**
+ * Worker lanes beside the main thread. `threads` as the user gave it; `units` is how many pieces of
+ * work the run has (a lane without a unit is idle); `files` an estimate of the files to hash.
+ */
+export function chooseWorkers(
+  threads: number | 'auto',
+  work: { readonly units: number; readonly files: number },
+): number {
+  const useful = Math.max(0, work.units - 1);
+  if (threads !== 'auto') return Math.min(Math.max(0, Math.min(threads, MAX_THREADS) - 1), useful);
+  if (work.files < WORKER_PAYS_FROM_FILES) return 0;
+  return Math.min(availableParallelism() - 1, useful);
+}

@@ -1,0 +1,67 @@
+// "Verify once": each distinct module.sig is judged once per run and key material, however many modules
+// (or installations) carry it: identical bytes under identical keys share one judgement. openpgp.js is
+// loaded only here, lazily, so that the file work starts before it.
+
+import type { Clearsigned } from '../manifest/cleartext.js';
+import type { KeySource } from '../pgp/key-sources.js';
+import type { Judgement, JudgeContext } from './judge-signature.js';
+
+/** The key material of a group (an installation, or the modules named together), loaded once. */
+export interface LoadedKeys {
+  /** Identifies the key material: equal ids judge alike. */
+  readonly id: string;
+  readonly context: JudgeContext;
+  readonly keyFiles: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** How many judgements were made, and how many identical module.sig files shared one. */
+export interface SignatureStats {
+  readonly verified: number;
+  readonly shared: number;
+}
+
+export class Signatures {
+  readonly #judge = import('./judge-signature.js');
+  readonly #judgements = new Map<string, Promise<Judgement>>();
+  readonly #anchors: readonly string[];
+  readonly #now: Date;
+  #verified = 0;
+  #shared = 0;
+
+  constructor(anchors: readonly string[], now: Date) {
+    this.#anchors = anchors;
+    this.#now = now;
+    this.#judge.catch(() => undefined);
+  }
+
+  get stats(): SignatureStats {
+    return { verified: this.#verified, shared: this.#shared };
+  }
+
+  /** Loads openpgp.js and a group's keys. */
+  async loadKeys(sources: readonly KeySource[]): Promise<LoadedKeys> {
+    const judge = await this.#judge;
+    const { keyring, warnings } = await judge.loadKeySources(sources);
+    return {
+      id: keyring.contentId(),
+      context: { keyring, anchors: this.#anchors, now: this.#now },
+      keyFiles: keyring.sources.map((s) => s.path),
+      warnings,
+    };
+  }
+
+  /** The judgement of the module.sig with this digest (and signed text) under these keys: made once, then shared. */
+  judge(digest: string, clear: Clearsigned, keys: LoadedKeys): Promise<Judgement> {
+    const cacheKey = `${keys.id}\0${digest}`;
+    const known = this.#judgements.get(cacheKey);
+    if (known) {
+      this.#shared++;
+      return known;
+    }
+    const judgement = this.#judge.then((judge) => judge.judgeSignature(clear, keys.context));
+    this.#judgements.set(cacheKey, judgement);
+    this.#verified++;
+    return judgement;
+  }
+}

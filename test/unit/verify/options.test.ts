@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { describe, it } from 'node:test';
+import { MAX_THREADS, chooseWorkers, settle } from '../../../src/verify/options.js';
+
+describe('chooseWorkers', () => {
+  it('keeps a small job on the main thread under "auto"', () => {
+    assert.equal(chooseWorkers('auto', { units: 3, files: 200 }), 0);
+  });
+
+  it('gives a large job a lane per core, the main thread being one of them', () => {
+    assert.equal(chooseWorkers('auto', { units: 35, files: 16_700 }), availableParallelism() - 1);
+  });
+
+  it('never starts a worker that would have no unit to claim', () => {
+    assert.equal(chooseWorkers('auto', { units: 1, files: 1_000_000 }), 0);
+    assert.equal(chooseWorkers(8, { units: 3, files: 10 }), 2);
+  });
+
+  it('counts --threads with the main thread: 1 and 0 both mean the main thread alone', () => {
+    assert.equal(chooseWorkers(1, { units: 10, files: 10 }), 0);
+    assert.equal(chooseWorkers(0, { units: 10, files: 10 }), 0);
+    assert.equal(chooseWorkers(3, { units: 10, files: 10 }), 2);
+  });
+
+  it('never goes past MAX_THREADS', () => {
+    assert.equal(chooseWorkers(100_000, { units: 1_000_000, files: 10 }), MAX_THREADS - 1);
+  });
+});
+
+describe('settle', () => {
+  it('applies the defaults every command shares', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const settled = settle({}, now);
+    assert.equal(settled.engine, 'node');
+    assert.equal(settled.threads, 'auto');
+    assert.equal(settled.unlisted, 'fail');
+    assert.equal(settled.now, now);
+  });
+});
