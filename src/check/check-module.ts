@@ -30,6 +30,7 @@ import type {
 import { NO_FILES } from './evidence.js';
 import { MANIFEST_ISSUES_KEPT } from './limits.js';
 import type { UntrustedLook } from './limits.js';
+import { isLocalManifest, readLocalManifest } from './local-signature.js';
 import { readModuleSig } from './read-module-sig.js';
 import { moduleSigPath, placeEntry } from './target.js';
 import type { ModuleTarget } from './target.js';
@@ -42,8 +43,11 @@ export interface ModuleUnit {
   readonly limits: ManifestLimits;
   /** The bounded look at a manifest whose signature is not known to be good and trusted (limits.ts). */
   readonly look: UntrustedLook;
-  /** Set on a continuation: the manifest index to start at, and module.sig's digest as first read. */
-  readonly continueFrom?: { readonly index: number; readonly digest: string };
+  /**
+   * Set on a continuation: the manifest index to start at, and the digests of module.sig (and of a
+   * type=local module's secure manifest) as first read and judged.
+   */
+  readonly continueFrom?: { readonly index: number; readonly digest: string; readonly localDigest?: string };
 }
 
 /** What a lane owns while it checks files: reused for every file and module. */
@@ -61,30 +65,30 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
   const { target } = unit;
   const opener = tools.opener(target.root, target.confine);
   const read = readSignedManifest(opener, target, unit.limits);
-  if (read.sig.state !== 'read')
-    return { sig: read.sig, manifest: null, files: NO_FILES, walk: null, identity: null, rest: null };
+  const nothing = { files: NO_FILES, walk: null, identity: null, rest: null, local: null, ownListDetails: null };
+  if (read.sig.state !== 'read') return { sig: read.sig, manifest: null, ...nothing };
 
   const continuation = unit.continueFrom;
-  if (continuation && continuation.digest !== read.sig.digest) {
-    // module.sig changed between the first look and now: what was judged is not what is here.
-    const problem = { code: 'MANIFEST_UNREADABLE' as const, message: 'module.sig changed while it was being verified' };
-    return {
-      sig: { state: 'unreadable', problem },
-      manifest: null,
-      files: NO_FILES,
-      walk: null,
-      identity: null,
-      rest: null,
-    };
-  }
-  if (!continuation && read.clear) onSignedText({ digest: read.sig.digest, clear: read.clear });
-  if (!read.manifest)
-    return { sig: read.sig, manifest: read.manifestEvidence, files: NO_FILES, walk: null, identity: null, rest: null };
+  if (continuation && continuation.digest !== read.sig.digest) return changedMeanwhile('module.sig');
+  if (!continuation && read.clear) onSignedText({ role: 'module', digest: read.sig.digest, clear: read.clear });
+  if (!read.manifest) return { sig: read.sig, manifest: read.manifestEvidence, ...nothing };
+  const moduleSig = read.manifest;
 
-  const manifest = read.manifest;
+  // A type=local module's files are listed in its secure manifest (see local-signature.ts).
+  const local =
+    target.layout.kind === 'installation' && isLocalManifest(moduleSig)
+      ? readLocalManifest(opener, target, moduleSig, unit.limits)
+      : undefined;
+  if (local?.evidence.state === 'read' && local.clear) {
+    if (continuation && continuation.localDigest !== local.evidence.digest)
+      return changedMeanwhile(local.evidence.path);
+    if (!continuation) onSignedText({ role: 'local', digest: local.evidence.digest, clear: local.clear });
+  }
+  const listing = local?.manifest ?? moduleSig;
+
   const start = continuation?.index ?? 0;
-  const checked = checkFiles(unit, manifest.entries, start, !continuation, opener, tools);
-  const complete = checked.next >= manifest.entries.length;
+  const checked = checkFiles(unit, listing.entries, start, !continuation, opener, tools);
+  const complete = checked.next >= listing.entries.length;
   const walk =
     complete && unit.unlisted !== 'ignore'
       ? walkModule(
@@ -94,12 +98,17 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
             confine: target.confine,
             module: target.name,
             dir: target.moduleDir,
-            listed: manifest.entries.map((e) => e.path),
+            listed: listing.entries.map((e) => e.path),
           },
           opener,
         )
       : null;
-  const refused = continuation ? [] : refusedEntryDetails(target, manifest);
+  const refused = continuation ? [] : refusedEntryDetails(target, listing);
+  // FreePBX checks module.sig's own list when it trusts module.sig (and never reads the secure file).
+  const ownListDetails =
+    local?.manifest && !continuation
+      ? checkFiles(unit, moduleSig.entries, 0, false, opener, tools).files.freepbx
+      : null;
   return {
     sig: read.sig,
     manifest: continuation ? null : read.manifestEvidence,
@@ -112,6 +121,28 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
           from: checked.next,
           reason: `a manifest whose signature is not yet known to be good and trusted gets a bounded look (${unit.look.files} files, ${unit.look.bytes / 1024 / 1024} MiB)`,
         },
+    local: local
+      ? {
+          ...local.evidence,
+          manifest: continuation || !local.manifest ? null : manifestEvidence(local.manifest),
+        }
+      : null,
+    ownListDetails,
+  };
+}
+
+// A file judged in a first look changed before its continuation: what was judged is not what is here.
+function changedMeanwhile(what: string): ModuleEvidence {
+  const problem = { code: 'MANIFEST_UNREADABLE' as const, message: `${what} changed while it was being verified` };
+  return {
+    sig: { state: 'unreadable', problem },
+    manifest: null,
+    files: NO_FILES,
+    walk: null,
+    identity: null,
+    rest: null,
+    local: null,
+    ownListDetails: null,
   };
 }
 
@@ -146,16 +177,7 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
   };
   try {
     const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits });
-    const manifestEvidence: ManifestEvidence = {
-      state: 'parsed',
-      config: manifest.config,
-      entries: manifest.entries.length + manifest.issues.length,
-      usable: manifest.entries.length,
-      issues: manifest.issues.slice(0, MANIFEST_ISSUES_KEPT),
-      issueCount: manifest.issues.length,
-      phpArrayPaths: manifest.phpArrayPaths,
-    };
-    return { sig, clear, manifest, manifestEvidence };
+    return { sig, clear, manifest, manifestEvidence: manifestEvidence(manifest) };
   } catch (error) {
     if (error instanceof ManifestError)
       return {
@@ -165,6 +187,18 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
       };
     throw error;
   }
+}
+
+function manifestEvidence(manifest: Manifest): ManifestEvidence {
+  return {
+    state: 'parsed',
+    config: manifest.config,
+    entries: manifest.entries.length + manifest.issues.length,
+    usable: manifest.entries.length,
+    issues: manifest.issues.slice(0, MANIFEST_ISSUES_KEPT),
+    issueCount: manifest.issues.length,
+    phpArrayPaths: manifest.phpArrayPaths,
+  };
 }
 
 interface CheckedFiles {

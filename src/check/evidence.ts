@@ -9,6 +9,7 @@ import type { Clearsigned } from '../manifest/cleartext.js';
 import type { ManifestConfig, ManifestIssue } from '../manifest/types.js';
 import type { FileFinding } from '../report/types.js';
 import type { WalkResult } from '../unlisted/walk.js';
+import type { LocalEvidence } from './local-signature.js';
 
 /** A ManifestError as data: errors lose their class and fields when cloned across threads. */
 export interface ManifestProblem {
@@ -28,8 +29,12 @@ export type SigEvidence =
       readonly linesOutside: number;
     };
 
-/** The signed text of a module.sig, handed to the main thread to be judged once per distinct file. */
+/**
+ * A signed text handed to the main thread to be judged once per distinct file: module.sig's, or a
+ * type=local module's secure manifest (local-signature.ts).
+ */
 export interface SignedText {
+  readonly role: 'module' | 'local';
   readonly digest: string;
   readonly clear: Clearsigned;
 }
@@ -91,6 +96,10 @@ export interface ModuleEvidence {
    * signature is not known to be good and trusted gets a bounded look first (see limits.ts).
    */
   readonly rest: { readonly from: number; readonly reason: string } | null;
+  /** A type=local module of an installation: its secure manifest, as FreePBX's checks found it. */
+  readonly local: (LocalEvidence & { readonly manifest: ManifestEvidence | null }) | null;
+  /** FreePBX's details for module.sig's own list, when the files checked came from the secure manifest. */
+  readonly ownListDetails: readonly FreepbxDetail[] | null;
 }
 
 export const NO_FILES: FilesEvidence = {

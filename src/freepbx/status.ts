@@ -49,10 +49,26 @@ export interface FreepbxInputs {
         readonly expiresAfter: number | undefined;
       }
     | undefined;
-  /** "<absolute path> missing" / "<absolute path> altered", in manifest order. */
+  /** "<absolute path> missing" / "<absolute path> altered" for module.sig's own list, in manifest order. */
   readonly fileDetails: readonly string[];
+  /**
+   * What processLocalSig() finds for a version-2 type=local manifest of an installation; absent when it
+   * was not looked for (FreePBX then behaves as with no secure directory).
+   */
+  readonly local?: LocalFinding;
   readonly now: Date;
 }
+
+export type LocalFinding =
+  /** No /etc/freepbx.secure: processLocalSig() returns module.sig's own contents. */
+  | { readonly kind: 'no-secure-directory' }
+  /** processLocalSig() throws: the check stops with this message and gives no status at all. */
+  | { readonly kind: 'exception'; readonly message: string }
+  /**
+   * The secure manifest is used. FreePBX reads its [hashes] only from gpg's answer for a signature it
+   * does not trust (for a trusted one checkSig() returns no 'parsedout', so no file is checked).
+   */
+  | { readonly kind: 'secure'; readonly trusted: boolean; readonly fileDetails: readonly string[] };
 
 export function freepbxStatus(input: FreepbxInputs): FreepbxStatus {
   if (!input.signed) return make(STATE.UNSIGNED, ['unsigned']);
@@ -101,6 +117,18 @@ export function freepbxStatus(input: FreepbxInputs): FreepbxStatus {
     const local = input.ini !== undefined && isVersionAbove1(input.ini.version) && input.ini.type === 'local';
     if (!local) return make(bits, [`module.sig check failed! ${trustDetails[0] ?? ''}`]);
     useManifest = true;
+    const found = input.local;
+    if (found?.kind === 'exception') return make(0, [`exception: ${found.message}`]);
+    if (found?.kind === 'secure') {
+      if (input.ini && isVersionAbove1(input.ini.version) && input.ini.expiresAfter !== undefined) {
+        if (input.ini.expiresAfter < input.now.getTime() / 1000)
+          return make(STATE.REVOKED, ['Module signature expired']);
+      }
+      const details = found.trusted ? [] : found.fileDetails;
+      return details.length === 0
+        ? make(STATE.GOOD | STATE.TRUSTED, [])
+        : make(STATE.TAMPERED | STATE.TRUSTED, details);
+    }
   }
 
   if (useManifest && input.ini && isVersionAbove1(input.ini.version) && input.ini.expiresAfter !== undefined) {

@@ -17,7 +17,7 @@ import type { LaneTask } from './worker.js';
 
 /** Told about each unit of a publish: its signed text (modules only), then its result, or a failure. */
 export interface UnitListener {
-  signed(id: number, digest: string, clear: SignedText['clear']): void;
+  signed(id: number, text: SignedText): void;
   result(id: number, result: UnitResult): void;
   failed(error: Error): void;
 }
@@ -44,7 +44,6 @@ export class Lanes {
   readonly #mainTools: Promise<GroupedTools>;
   #published = 0;
   #groups = 0;
-  #mainLoop: Promise<void> | undefined;
   #closed = false;
 
   private constructor(options: LanesOptions, pool: Piscina | undefined) {
@@ -119,20 +118,37 @@ export class Lanes {
         failed: reject,
       });
     });
-    await this.workOnMain();
+    // Rejected while this thread is still at work: handled below, not an unhandled rejection.
+    all.catch(() => undefined);
+    while (await this.workOneOnMain()) await nextTurn();
     return all;
   }
 
   /**
-   * The main thread's turn at the file work: claims units until none is left to claim, handling what the
-   * worker lanes sent between units, and yielding to the event loop after each (so signatures get judged
-   * as their texts arrive). Resolves when there is nothing left to claim; call again after a publish.
+   * The main thread's share of the file work: claims one unit and does it, after handling what the worker
+   * lanes sent meanwhile. Resolves false when there was nothing left to claim.
    */
-  workOnMain(): Promise<void> {
-    this.#mainLoop ??= this.#mainTurn().finally(() => {
-      this.#mainLoop = undefined;
-    });
-    return this.#mainLoop;
+  async workOneOnMain(): Promise<boolean> {
+    const tools = await this.#mainTools;
+    this.#drain();
+    const id = claimNext(this.#control);
+    if (id === undefined) return false;
+    const published = this.#units.get(id);
+    const listener = this.#listeners.get(id);
+    if (!published || !listener) throw new InternalError(`main lane: unit ${id} is unknown`);
+    this.#units.delete(id);
+    this.#listeners.delete(id);
+    let result: UnitResult;
+    try {
+      result = runUnit(published, tools, (text) => listener.signed(id, text));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      listener.failed(new InternalError(`the main lane failed: ${message}`, { cause: error }));
+      return true;
+    }
+    listener.result(id, result);
+    this.#drain();
+    return true;
   }
 
   /** Stops the worker lanes once they finish what they hold. */
@@ -147,34 +163,6 @@ export class Lanes {
     await this.#pool?.destroy();
   }
 
-  async #mainTurn(): Promise<void> {
-    const tools = await this.#mainTools;
-    for (;;) {
-      this.#drain();
-      const id = claimNext(this.#control);
-      if (id === undefined) return;
-      const published = this.#units.get(id);
-      const listener = this.#listeners.get(id);
-      if (!published || !listener) throw new InternalError(`main lane: unit ${id} is unknown`);
-      this.#units.delete(id);
-      let result: UnitResult;
-      try {
-        result = runUnit(published, tools, ({ digest, clear }) => listener.signed(id, digest, clear));
-      } catch (error) {
-        this.#listeners.delete(id);
-        listener.failed(
-          new InternalError(`the main lane failed: ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          }),
-        );
-        continue;
-      }
-      this.#listeners.delete(id);
-      listener.result(id, result);
-      await nextTurn();
-    }
-  }
-
   // Messages that arrived while this thread was busy: handled in order, without waiting for the event loop.
   #drain(): void {
     for (const port of this.#ports) {
@@ -186,7 +174,7 @@ export class Lanes {
     const listener = this.#listeners.get(message.id);
     if (!listener) return;
     if (message.type === 'signed') {
-      listener.signed(message.id, message.digest, message.clear);
+      listener.signed(message.id, message.text);
       return;
     }
     this.#listeners.delete(message.id);

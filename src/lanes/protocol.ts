@@ -37,7 +37,7 @@ export type ToLane = { readonly type: 'units'; readonly units: readonly Publishe
 
 export type FromLane =
   /** The signed text of a module.sig, sent as soon as it is parsed so that judging starts at once. */
-  | { readonly type: 'signed'; readonly id: number; readonly digest: string; readonly clear: SignedText['clear'] }
+  | { readonly type: 'signed'; readonly id: number; readonly text: SignedText }
   | { readonly type: 'result'; readonly id: number; readonly result: UnitResult }
   /** A bug in a lane (never an expected file outcome, which are results). */
   | { readonly type: 'failed'; readonly id: number; readonly message: string };

@@ -48,7 +48,7 @@ export default async function lane(task: LaneTask): Promise<number> {
       continue;
     }
     try {
-      const result = runUnit(unit, tools, ({ digest, clear }) => send({ type: 'signed', id, digest, clear }));
+      const result = runUnit(unit, tools, (text) => send({ type: 'signed', id, text }));
       send({ type: 'result', id, result });
       done++;
     } catch (error) {

@@ -145,6 +145,16 @@ export interface ModuleReport {
     readonly version: string | null;
     readonly matchesDirectory: boolean;
   } | null;
+  /**
+   * A type=local module of an installation (FreePBX 17, `sign.php --local`): its file list is the
+   * secure manifest at `path` (/etc/freepbx.secure/<name>.sig inside the root), signed by `signer`.
+   */
+  readonly local: {
+    readonly path: string;
+    readonly state: 'absent' | 'refused' | 'read';
+    readonly reason: string | null;
+    readonly signer: SignerReport | null;
+  } | null;
   readonly files: FilesReport;
   /** Null when not looked for (`--unlisted ignore`, or no usable manifest to compare with). */
   readonly unlisted: UnlistedReport | null;

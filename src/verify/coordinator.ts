@@ -2,13 +2,12 @@
 // on a set of lanes, judging each distinct module.sig once. verify() reads as the checklist it is.
 
 import { InternalError } from '../errors.js';
-import type { ModuleEvidence } from '../check/evidence.js';
+import type { ModuleEvidence, SignedText } from '../check/evidence.js';
 import { mergeFiles } from '../check/evidence.js';
 import type { ModuleUnit } from '../check/check-module.js';
 import type { ModuleTarget } from '../check/target.js';
 import { Lanes } from '../lanes/lanes.js';
 import type { UnitResult } from '../lanes/protocol.js';
-import type { Clearsigned } from '../manifest/cleartext.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { UntrustedLook } from '../check/limits.js';
 import type { KeySource } from '../pgp/key-sources.js';
@@ -74,8 +73,9 @@ export class Verifier {
     modules.publish(targets);
     // 3. Meanwhile, load openpgp.js and the group's keys; signed texts that arrived wait for them.
     const keys = await modules.loadKeys();
-    // 4. Join the file work; signatures are judged between units, as their texts arrive.
-    await this.#lanes.workOnMain();
+    // 4. Join the file work, a unit at a time, judging the signed texts that arrived in between: the
+    //    reports (and the rest of any large trusted manifest) are then ready as soon as the files are.
+    while (await this.#lanes.workOneOnMain()) await modules.judged();
     // 5. Every module reported: its files checked, its signature judged, a large manifest's rest done.
     const reports = await modules.done;
     // 6. The group's report, modules in the order given.
@@ -106,6 +106,8 @@ interface Pending {
   readonly target: ModuleTarget;
   evidence?: ModuleEvidence;
   judgement?: Promise<Judgement>;
+  /** A type=local module's secure manifest, judged like module.sig. */
+  localJudgement?: Promise<Judgement>;
 }
 
 // The modules of one group, from publish to report: what each lane sent, each module's judgement,
@@ -120,6 +122,7 @@ class GroupModules {
   readonly #byUnit = new Map<number, Pending>();
   readonly #reports: Array<ModuleReport | undefined> = [];
   #keys: Promise<LoadedKeys> | undefined;
+  readonly #judging = new Set<Promise<unknown>>();
   #unfinished = 0;
   #resolve: (reports: ModuleReport[]) => void = () => undefined;
   #reject: (error: Error) => void = () => undefined;
@@ -149,6 +152,11 @@ class GroupModules {
     });
   }
 
+  /** Resolves once every judgement asked for so far is made. */
+  async judged(): Promise<void> {
+    while (this.#judging.size > 0) await Promise.allSettled([...this.#judging]);
+  }
+
   loadKeys(): Promise<LoadedKeys> {
     this.#keys ??= this.#signatures.loadKeys(this.#group.keySources);
     return this.#keys;
@@ -167,17 +175,24 @@ class GroupModules {
 
   #listener(): Parameters<Lanes['publish']>[2] {
     return {
-      signed: (id, digest, clear) => this.#signed(id, digest, clear),
+      signed: (id, text) => this.#signed(id, text),
       result: (id, result) => this.#result(id, result),
       failed: (error) => this.#reject(error),
     };
   }
 
-  #signed(id: number, digest: string, clear: Clearsigned): void {
+  #signed(id: number, text: SignedText): void {
     const module = this.#byUnit.get(id);
     if (!module) return;
-    module.judgement = this.loadKeys().then((keys) => this.#signatures.judge(digest, clear, keys));
-    module.judgement.catch(() => undefined);
+    const judgement = this.loadKeys().then((keys) => this.#signatures.judge(text.digest, text.clear, keys));
+    if (text.role === 'module') module.judgement = judgement;
+    else module.localJudgement = judgement;
+    const settled = judgement.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#judging.add(settled);
+    void settled.then(() => this.#judging.delete(settled));
   }
 
   #result(id: number, result: UnitResult): void {
@@ -204,23 +219,27 @@ class GroupModules {
           walk: evidence.walk,
           identity: first.identity ?? evidence.identity,
           rest: evidence.rest,
+          local: evidence.sig.state === 'read' ? first.local : evidence.local,
         }
       : evidence;
     module.evidence = merged;
     const judgement = merged.sig.state === 'read' ? await module.judgement : undefined;
     if (merged.sig.state === 'read' && !judgement)
       throw new InternalError(`module ${module.target.name}: no signed text was handed over`);
+    const local = merged.local?.state === 'read' ? merged.local : undefined;
+    const localJudgement = local ? await module.localJudgement : undefined;
 
     const rest = merged.rest;
-    if (rest && merged.sig.state === 'read' && trusted(judgement)) {
-      const [id] = this.#lanes.publish(
-        this.#laneGroup,
-        [this.#unit(module.target, { index: rest.from, digest: merged.sig.digest })],
-        this.#listener(),
-      );
+    if (rest && merged.sig.state === 'read' && trusted(judgement) && (!local || trusted(localJudgement))) {
+      const continueFrom = {
+        index: rest.from,
+        digest: merged.sig.digest,
+        ...(local ? { localDigest: local.digest } : {}),
+      };
+      const [id] = this.#lanes.publish(this.#laneGroup, [this.#unit(module.target, continueFrom)], this.#listener());
       this.#byUnit.set(id as number, module);
       // This thread may have finished its turn already: take part in the continuation too.
-      void this.#lanes.workOnMain();
+      while (await this.#lanes.workOneOnMain()) await this.judged();
       return;
     }
     const usable = merged.manifest?.state === 'parsed' ? merged.manifest.usable : 0;
@@ -228,6 +247,7 @@ class GroupModules {
       target: module.target,
       evidence: merged,
       judgement,
+      localJudgement,
       unchecked: rest ? Math.max(0, usable - rest.from) : 0,
       unlistedPolicy: this.#options.unlisted,
       now: this.#options.now,

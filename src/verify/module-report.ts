@@ -2,8 +2,8 @@
 // decision is delegated to decideVerdict (ours) and freepbxStatus (FreePBX's), which see the same evidence.
 
 import { freepbxStatus } from '../freepbx/status.js';
-import type { GnupgSignatureView } from '../freepbx/status.js';
-import type { FilesEvidence, ManifestEvidence, ModuleEvidence } from '../check/evidence.js';
+import type { GnupgSignatureView, LocalFinding } from '../freepbx/status.js';
+import type { FreepbxDetail, ManifestEvidence, ModuleEvidence } from '../check/evidence.js';
 import type { ModuleTarget } from '../check/target.js';
 import type { ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
 import type { WalkResult } from '../unlisted/walk.js';
@@ -15,6 +15,8 @@ export interface ModuleFacts {
   readonly evidence: ModuleEvidence;
   /** Absent when there was no signed text to judge. */
   readonly judgement: Judgement | undefined;
+  /** A type=local module's secure manifest (/etc/freepbx.secure/<name>.sig), judged like module.sig. */
+  readonly localJudgement: Judgement | undefined;
   /** Manifest entries never checked: the look stayed bounded because the signature is not good and trusted. */
   readonly unchecked: number;
   readonly unlistedPolicy: UnlistedPolicy;
@@ -22,9 +24,14 @@ export interface ModuleFacts {
 }
 
 export function buildModuleReport(facts: ModuleFacts): ModuleReport {
-  const { target, evidence, judgement, now } = facts;
+  const { target, evidence, now } = facts;
   const { sig, files } = evidence;
   const manifest = evidence.manifest?.state === 'parsed' ? evidence.manifest : undefined;
+  // Both signatures of a type=local module must hold: the verdict names the first that does not.
+  const localFails =
+    facts.localJudgement !== undefined && !goodAndTrusted(facts.localJudgement) && goodAndTrusted(facts.judgement);
+  const judgement = localFails ? facts.localJudgement : facts.judgement;
+  const localPrefix = localFails ? `the local manifest ${evidence.local?.path ?? ''}: ` : '';
   const checked = judgement?.kind === 'checked' ? judgement : undefined;
   const unreadable =
     sig.state === 'unreadable'
@@ -41,9 +48,9 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
     signed: sig.state !== 'missing',
     ...(unreadable !== undefined ? { unreadable: `module.sig cannot be used: ${unreadable}` } : {}),
     ...(checked ? { signature: checked.check.outcome } : {}),
-    ...(checked?.trust ? { trust: checked.trust.state, trustReason: checked.trust.reason } : {}),
-    ...(checked ? signatureFailure(checked) : {}),
-    ...manifestProblem(evidence.manifest),
+    ...(checked?.trust ? { trust: checked.trust.state, trustReason: `${localPrefix}${checked.trust.reason}` } : {}),
+    ...(checked ? signatureFailure(checked, localPrefix) : {}),
+    ...(localProblem(evidence) ?? manifestProblem(evidence.local?.manifest ?? evidence.manifest)),
     ...(expired ? { expiredSignature: expired } : {}),
     altered: files.altered.length,
     missing: files.missing.length,
@@ -52,14 +59,16 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
   });
 
   const unlisted = unlistedReport(target, evidence.walk);
-  const gnupg: GnupgSignatureView = checked ? checked.gnupg : { kind: 'unreadable' };
+  const moduleChecked = facts.judgement?.kind === 'checked' ? facts.judgement : undefined;
+  const gnupg: GnupgSignatureView = moduleChecked ? moduleChecked.gnupg : { kind: 'unreadable' };
   const freepbx = freepbxStatus({
     signed: sig.state !== 'missing',
     signature: gnupg,
     ini: manifest
       ? { version: manifest.config.version, type: manifest.config.type, expiresAfter: manifest.config.expiresAfter }
       : undefined,
-    fileDetails: manifest ? freepbxDetails(files) : [],
+    fileDetails: manifest ? freepbxDetails(evidence.ownListDetails ?? files.freepbx) : [],
+    ...localFinding(evidence, facts.localJudgement),
     now,
   });
 
@@ -85,7 +94,7 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
     verdict: decision.verdict,
     summary: extra.length > 0 ? `${decision.summary}; but ${extra.join(', and ')}` : decision.summary,
     freepbx,
-    signer: checked?.signer ?? null,
+    signer: moduleChecked?.signer ?? null,
     manifest: manifest
       ? {
           version: manifest.config.version ?? null,
@@ -102,6 +111,14 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
         }
       : null,
     identity,
+    local: evidence.local
+      ? {
+          path: evidence.local.path,
+          state: evidence.local.state,
+          reason: evidence.local.state === 'refused' ? evidence.local.reason : null,
+          signer: facts.localJudgement?.kind === 'checked' ? facts.localJudgement.signer : null,
+        }
+      : null,
     files: {
       listed: files.listed,
       skipped: files.skipped,
@@ -125,8 +142,37 @@ function versionAbove1(version: string | undefined): boolean {
 }
 
 // What FreePBX lists for the files, in manifest order.
-function freepbxDetails(files: FilesEvidence): string[] {
-  return [...files.freepbx].sort((a, b) => a.line - b.line).map((d) => d.text);
+function freepbxDetails(details: readonly FreepbxDetail[]): string[] {
+  return [...details].sort((a, b) => a.line - b.line).map((d) => d.text);
+}
+
+function goodAndTrusted(judgement: Judgement | undefined): boolean {
+  return judgement?.kind === 'checked' && judgement.check.outcome === 'good' && judgement.trust?.state === 'trusted';
+}
+
+// A type=local module without a usable secure manifest has no file list pbxsig can trust.
+function localProblem(evidence: ModuleEvidence): { manifestProblem: string } | undefined {
+  const local = evidence.local;
+  if (!local || local.state === 'read') return undefined;
+  if (local.state === 'absent') {
+    return {
+      manifestProblem: `type=local, but its file list ${local.path} is absent: nothing signed says what the module holds`,
+    };
+  }
+  return { manifestProblem: `type=local, and its file list ${local.path} cannot be used: ${local.reason}` };
+}
+
+// What FreePBX's processLocalSig() would find, for its status.
+function localFinding(evidence: ModuleEvidence, localJudgement: Judgement | undefined): { local?: LocalFinding } {
+  const local = evidence.local;
+  if (!local) return {};
+  if (local.state === 'absent') return { local: { kind: 'no-secure-directory' } };
+  if (local.state === 'refused') return { local: { kind: 'exception', message: local.reason } };
+  const trusted =
+    localJudgement?.kind === 'checked' &&
+    localJudgement.gnupg.kind === 'good' &&
+    localJudgement.gnupg.signer === 'trusted';
+  return { local: { kind: 'secure', trusted, fileDetails: freepbxDetails(evidence.files.freepbx) } };
 }
 
 function unlistedReport(target: ModuleTarget, walk: WalkResult | null): UnlistedReport | null {
@@ -141,12 +187,15 @@ function unlistedReport(target: ModuleTarget, walk: WalkResult | null): Unlisted
   };
 }
 
-function signatureFailure(checked: Extract<Judgement, { kind: 'checked' }>): { signatureFailure?: string } {
+function signatureFailure(
+  checked: Extract<Judgement, { kind: 'checked' }>,
+  prefix: string,
+): { signatureFailure?: string } {
   const { check } = checked;
-  if (check.outcome === 'bad') return { signatureFailure: check.reason };
+  if (check.outcome === 'bad') return { signatureFailure: `${prefix}${check.reason}` };
   if (check.outcome === 'no-key')
     return {
-      signatureFailure: `no key with ID ${check.facts.issuerKeyId} among the loaded keys (pass it with --keys)`,
+      signatureFailure: `${prefix}no key with ID ${check.facts.issuerKeyId} among the loaded keys (pass it with --keys)`,
     };
   return {};
 }

@@ -27,6 +27,7 @@ function moduleReport(overrides: Partial<ModuleReport> = {}): ModuleReport {
     signer: null,
     manifest: null,
     identity: null,
+    local: null,
     files: {
       listed: 2,
       skipped: 0,
