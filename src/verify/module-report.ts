@@ -7,7 +7,7 @@ import type { ManifestError } from '../errors.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
 import type { HashResults } from '../hash/results.js';
-import type { WalkResult } from '../unlisted/walk.js';
+import type { UnlistedFinding, WalkResult } from '../unlisted/walk.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import type { Manifest } from '../manifest/types.js';
 import type {
@@ -85,15 +85,11 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
     now,
   });
 
-  const unlistedCode = unlisted?.code.length ?? 0;
   return {
     name: plan.name,
     directory: plan.directory,
     verdict: decision.verdict,
-    summary:
-      unlistedCode > 0
-        ? `${decision.summary}; but ${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found`
-        : decision.summary,
+    summary: withUnlisted(decision.summary, unlisted),
     freepbx,
     signer: checked?.signer ?? null,
     manifest: manifest
@@ -113,21 +109,47 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
       : null,
     files: files.report,
     unlisted: unlisted,
-    passed:
-      decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && (unlisted?.code.length ?? 0) > 0),
+    passed: decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && unlistedFails(unlisted)),
     warnings: moduleWarnings(read, checked),
   };
 }
 
+// Unlisted code fails the module, and so does every place the walk could not look into: a
+// directory it cannot read may hide exactly what it looks for. Both follow --unlisted.
+function unlistedFails(unlisted: UnlistedReport | null): boolean {
+  return unlisted !== null && (unlisted.code.length > 0 || unlisted.notWalked.length > 0);
+}
+
+function withUnlisted(summary: string, unlisted: UnlistedReport | null): string {
+  const parts: string[] = [];
+  const code = unlisted?.code.length ?? 0;
+  const notWalked = unlisted?.notWalked.length ?? 0;
+  if (code > 0) parts.push(`${code} unlisted code ${code === 1 ? 'file was' : 'files were'} found`);
+  if (notWalked > 0)
+    parts.push(`${notWalked} ${notWalked === 1 ? 'place' : 'places'} could not be walked for unlisted files`);
+  return parts.length > 0 ? `${summary}; but ${parts.join(', and ')}` : summary;
+}
+
 function unlistedReport(plan: ModulePlan, walk: WalkResult | undefined): UnlistedReport | null {
   if (!walk) return null;
+  const located = (f: UnlistedFinding): FileFinding => ({
+    path: f.path,
+    location: f.path === '.' ? plan.directory : `${plan.directory}/${f.path}`,
+    reason: f.reason,
+    ...(f.pathHex !== undefined ? { pathHex: f.pathHex } : {}),
+  });
+  // The module directory itself could not be walked: one place, the whole module.
+  const notWalked = walk.error !== undefined ? [{ path: '.', reason: walk.error }] : walk.notWalked;
   return {
-    code: walk.code.map((f) => ({ path: f.path, location: `${plan.directory}/${f.path}`, reason: f.reason })),
+    code: walk.code.map(located),
     allowed: walk.allowed,
     runtime: walk.runtime,
     other: walk.other,
     otherSample: walk.otherSample,
-    unreadable: walk.error !== undefined ? [walk.error, ...walk.unreadable] : walk.unreadable,
+    notWalked: notWalked.map(located),
+    notes: walk.notes.map(located),
+    links: walk.links,
+    unreadable: notWalked.map((f) => `${f.path}: ${f.reason}`),
   };
 }
 
