@@ -303,29 +303,38 @@ class Walker {
       this.#notWalk(entry, `symbolic link that cannot be followed: ${target.reason}`);
       return;
     }
-    const real = target.real;
+    if (target.type === 'dir') this.#directoryLink(frame, entry, target.real, target.inside);
+    else this.#fileLink(entry, target.real, target.inside);
+  }
+
+  // A link to a file is judged by its own name (the name the web server runs it by) and, when the
+  // name does not decide, by what it leads to.
+  #fileLink(entry: Entry, real: string, inside: boolean): void {
+    // Another name for a listed file: its content is what the hash check judges.
+    if (isInside(real, this.#moduleReal) && this.#listed.has(real.slice(this.#moduleReal.length + 1)))
+      this.#countOther(entry);
+    else if (inside) this.#file(entry, real);
+    // Outside the confinement nothing is read. Another module's file is judged by that module's own
+    // walk; here only the link's name can make it code.
+    else if (this.#inOtherModule(real)) this.#special(entry);
+    else this.#notWalk(entry, `symbolic link to ${real}, outside ${this.#task.confine}: not followed`);
+  }
+
+  #directoryLink(frame: Frame, entry: Entry, real: string, inside: boolean): void {
     if (isInside(real, this.#moduleReal)) {
-      if (target.type === 'dir') this.#recordLink(entry, real, 'inside');
-      // Another name for a listed file: its content is what the hash check judges.
-      else if (this.#listed.has(real.slice(this.#moduleReal.length + 1))) this.#countOther(entry);
-      else this.#file(entry, real);
+      this.#recordLink(entry, real, 'inside');
       return;
     }
-    if (target.type === 'dir' && isInside(this.#moduleReal, real)) {
+    if (isInside(this.#moduleReal, real)) {
       this.#notWalk(entry, `symbolic link to ${real}, a directory that holds the module (a loop): not walked`);
       return;
     }
     if (this.#inOtherModule(real)) {
-      if (target.type === 'dir') this.#recordLink(entry, real, 'module');
-      else this.#countOther(entry); // another module's file: that module's own check covers it
+      this.#recordLink(entry, real, 'module');
       return;
     }
-    if (!target.inside) {
+    if (!inside) {
       this.#notWalk(entry, `symbolic link to ${real}, outside ${this.#task.confine}: not followed`);
-      return;
-    }
-    if (target.type !== 'dir') {
-      this.#file(entry, real);
       return;
     }
     if (this.#visited.has(real)) {

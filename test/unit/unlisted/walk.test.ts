@@ -263,6 +263,9 @@ describe('walkModule', () => {
       await link(`${m}/dangling.txt`, 'nowhere.txt');
       await link(`${m}/entry.php`, 'index.php');
       await link(`${m}/runme`, '../../outside/tool');
+      // PHP hidden in another module's text file, run through a link with a PHP name.
+      await put('linked/modules/cdr/notes.txt', SHELL);
+      await link(`${m}/run.php`, '../cdr/notes.txt');
       result = walk('ucp', m, { listed: ['module.xml', 'index.php'] });
     });
 
@@ -318,6 +321,7 @@ describe('walkModule', () => {
         result.code.find((f) => f.path === 'runme'),
         { path: 'runme', reason: REASON.shebang },
       );
+      assert.ok(paths(result.code).includes('run.php'), "a PHP name for another module's text file");
     });
 
     it('fails on nothing else', () => {
@@ -335,6 +339,9 @@ describe('walkModule', () => {
       await link(`${m}/uploads`, '../../outside/uploads');
       await link(`${m}/file-out.txt`, '../../outside/uploads/shell.php');
       await link(`${m}/Cdr`, '../cdr/ucp');
+      await put('confined/modules/cdr/notes.txt', SHELL);
+      await link(`${m}/run.php`, '../cdr/notes.txt');
+      await link(`${m}/notes.txt`, '../cdr/notes.txt');
     });
 
     it('fails on a link leaving the confinement (a module named on the command line), and does not follow it', () => {
@@ -350,8 +357,10 @@ describe('walkModule', () => {
           reason: `symbolic link to ${join(temp, 'confined/outside/uploads')}, outside ${moduleReal}: not followed`,
         },
       ]);
-      assert.deepEqual(result.code, []);
       assert.equal(result.links.find((l) => l.path === 'Cdr')?.outcome, 'module');
+      // Into another module, nothing is read: the link's name alone can make it code.
+      assert.deepEqual(result.code, [{ path: 'run.php', reason: REASON.php }]);
+      assert.ok(result.otherSample.includes('notes.txt'));
     });
 
     it('fails on a link climbing above the root, and resolves absolute links inside it', async () => {
