@@ -7,7 +7,8 @@
 // - PHP by every extension a PHP handler may run: .php, .php3 to .php8 (and any .php<digit>),
 //   .phtml, .pht, .phps, .phar, .inc. Apache's AddHandler (CentOS/SNG7 php.conf style) runs
 //   "shell.php.jpg" too, so a PHP extension anywhere after the first dot counts (.inc only last:
-//   nothing maps it by AddHandler, and "x.inc.js" is a common asset name).
+//   nothing maps it by AddHandler, and "x.inc.js" is a common asset name; and not under
+//   node_modules/, where it is a C include as often as PHP).
 // - .htaccess (it changes what the web server runs) and .user.ini (PHP-FPM and CGI read it per
 //   directory: its auto_prepend_file runs before every script).
 // - Scripts by extension (.sh, .bash, .zsh, .ksh, .csh, .pl, .py, .rb, .cgi, .fcgi, .agi) or by
@@ -18,6 +19,7 @@
 const PHP_LAST = /\.(php\d?|phtml|pht|phps|phar|inc)$/i;
 /** A PHP extension followed by more extensions ("shell.php.jpg"), after the first character. */
 const PHP_INNER = /.\.(php\d?|phtml|pht|phar)\./i;
+const INC = /\.inc$/i;
 const SCRIPT_EXTENSION = /\.(sh|bash|zsh|ksh|csh|pl|py|rb|cgi|fcgi|agi)$/i;
 
 export const REASON = {
@@ -47,8 +49,12 @@ export function webCodeByName(path: string): string | undefined {
   return undefined;
 }
 
-/** Code by the name alone: web code, or a script by its extension. */
+/**
+ * Code by the name alone: web code, or a script by its extension. Under node_modules/ (run-time
+ * files) only web code: scripts are normal there, and .inc is a C include there as often as PHP.
+ */
 export function codeByName(path: string): string | undefined {
+  if (runtimeArea(path) === 'node_modules') return INC.test(path) ? undefined : webCodeByName(path);
   return webCodeByName(path) ?? (SCRIPT_EXTENSION.test(baseName(path)) ? REASON.script : undefined);
 }
 

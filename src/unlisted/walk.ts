@@ -33,7 +33,7 @@ import type { KnownFile, KnownForModule } from './known-files.js';
 import { inspectFile, isExecutable } from './inspect.js';
 import type { FsPath, Inspected } from './inspect.js';
 import { displayBytes, isUtf8Bytes } from './names.js';
-import { EXECUTABLE_NOTE, codeByContent, codeByName, needsHead, runtimeArea, webCodeByName } from './policy.js';
+import { EXECUTABLE_NOTE, codeByContent, codeByName, needsHead, runtimeArea } from './policy.js';
 
 export interface WalkLimits {
   readonly entries: number;
@@ -365,16 +365,15 @@ class Walker {
     }
     const withMismatch = (reason: string): string => (mismatch ? `${reason}; ${mismatch}` : reason);
 
-    const area = runtimeArea(path);
-    if (area === 'node_modules') {
-      const web = webCodeByName(path);
-      if (web) this.#finding(this.#code, entry, withMismatch(web));
-      else this.#runtime++;
-      return;
-    }
     const byName = codeByName(path);
     if (byName) {
       this.#finding(this.#code, entry, withMismatch(byName));
+      return;
+    }
+    // Run-time files under node_modules/ are judged by name alone: no stat, no read.
+    const area = runtimeArea(path);
+    if (area === 'node_modules') {
+      this.#runtime++;
       return;
     }
 
@@ -400,10 +399,9 @@ class Walker {
 
   /** A FIFO, socket, device, or a link leading nowhere: judged by its name only (never opened). */
   #special(entry: Entry): void {
-    const area = runtimeArea(entry.path);
-    const byName = area === 'node_modules' ? webCodeByName(entry.path) : codeByName(entry.path);
+    const byName = codeByName(entry.path);
     if (byName) this.#finding(this.#code, entry, byName);
-    else if (area) this.#runtime++;
+    else if (runtimeArea(entry.path)) this.#runtime++;
     else this.#countOther(entry);
   }
 

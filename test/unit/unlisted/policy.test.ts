@@ -85,6 +85,17 @@ describe('codeByName', () => {
     assert.equal(codeByName('shell.php'), REASON.php);
   });
 
+  it('takes only web code under node_modules/, where scripts are run-time files and .inc is C', () => {
+    assert.equal(codeByName('node_modules/x/shell.php'), REASON.php);
+    assert.equal(codeByName('node/node_modules/x/.htaccess'), REASON.htaccess);
+    assert.equal(codeByName('node_modules/x/.user.ini'), REASON.userIni);
+    assert.equal(codeByName('node_modules/x/a.php.js'), REASON.phpInner);
+    for (const path of ['node_modules/x/build.sh', 'node_modules/x/gyp.py', 'node_modules/x/src/tables.inc']) {
+      assert.equal(codeByName(path), undefined, path);
+    }
+    assert.equal(codeByName('lib/tables.inc'), REASON.php);
+  });
+
   it('does not take assets, translations or data', () => {
     for (const name of ['x.js', 'x.css', 'x.json', 'x.po', 'x.mo', 'README.md', 'x.python', 'x.shx', 'x.log']) {
       assert.equal(codeByName(name), undefined, name);
