@@ -12,17 +12,20 @@
 // it) and its contents are walked under the link's name. A place the walk cannot look into is a
 // finding that fails the module like unlisted code (notWalked), never a note.
 //
-// Bounds, and what happens at each (a notWalked finding; the run goes on with the next module):
-// - MAX_ENTRIES entries (files, directories, links) per module, links' contents included: the walk stops.
-//   A directory is read whole (readdirSync: opendir costs 1.5-2x on a real tree), so the memory of
-//   one read follows the largest directory; the count is checked entry by entry.
-// - MAX_DEPTH directory levels below the module directory, through links too: that directory is not
+// Bounds (WALK_LIMITS), and what happens at each: a notWalked finding that fails the module; the run
+// goes on with the next module.
+// - entries: 1,000,000 entries (files, directories, links) per module, links' contents included: the
+//   walk stops. There is no bound per directory: a directory is read whole (readdirSync; opendir costs
+//   1.5-2x on a real tree), so one read's memory follows the largest directory; the count is checked
+//   entry by entry.
+// - depth: 128 directory levels below the module directory, through links too: that directory is not
 //   walked. A path longer than the system's PATH_MAX cannot be read (ENAMETOOLONG): not walked either.
-// - MAX_DIRECTORY_LINKS links to directories followed per module: further ones are not followed.
+// - directoryLinks: 1,000 links to directories followed per module: further ones are not followed.
 //   Each link resolves through at most 40 links (ConfinedOpener, as Linux's MAXSYMLINKS).
 // - A directory is walked once per module (visited real paths), so link loops and cycles end.
-// - Findings kept per list: MAX_LISTED (code, notWalked, notes); the module fails either way.
-// - Bytes read per file: 4 to tell a script or binary, at most KNOWN_MAX_BYTES to compare with a known file.
+// - listed: 10,000 findings kept in each of code, notWalked and notes; the module fails either way.
+// - Bytes read per file: 4 to tell a script or binary; to compare with a known file, the whole file
+//   if it is at most KNOWN_MAX_BYTES (1 MiB), else nothing (it matches no known file).
 
 import { readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
@@ -356,9 +359,10 @@ class Walker {
     const known = entry.bytes === undefined ? this.#known.get(path) : undefined;
     if (known) {
       facts = inspectFile(real, { head: true, hash: true });
-      const match = facts.kind === 'file' && facts.sha256 !== undefined ? known.get(facts.sha256) : undefined;
-      if (match && facts.kind === 'file' && facts.sha256 !== undefined) {
-        this.#allowed.push({ path, rule: KNOWN_RULE[match.source], source: match.source, sha256: facts.sha256 });
+      const sha256 = facts.kind === 'file' ? facts.sha256 : undefined;
+      const match = sha256 !== undefined ? known.get(sha256) : undefined;
+      if (match && sha256 !== undefined) {
+        this.#allowed.push({ path, rule: KNOWN_RULE[match.source], source: match.source, sha256 });
         return;
       }
       mismatch = knownMismatch(facts);
