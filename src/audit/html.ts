@@ -83,6 +83,18 @@ function renderModule(module: ModuleReport): string {
   }
   for (const issue of module.manifest?.issues ?? [])
     findings.push(`<li><span class="kind manifest">manifest</span> line ${issue.line}: ${esc(issue.message)}</li>`);
+  // Not failures, shown beside them: known unlisted files (by reason; each in the JSON) and notes.
+  const known = new Map<string, number>();
+  for (const file of module.unlisted?.allowed ?? []) known.set(file.rule, (known.get(file.rule) ?? 0) + 1);
+  for (const [rule, n] of known)
+    findings.push(`<li><span class="kind known">known</span> ${n} unlisted ${plural(n, 'file')} ${esc(rule)}</li>`);
+  const notes = module.unlisted?.notes ?? [];
+  for (const note of notes.slice(0, MAX_FINDINGS))
+    findings.push(
+      `<li><span class="kind note">note</span> <code>${esc(note.location)}</code> <span class="why">${esc(note.reason ?? '')}</span></li>`,
+    );
+  if (notes.length > MAX_FINDINGS)
+    findings.push(`<li>… and ${notes.length - MAX_FINDINGS} more notes (see the JSON report)</li>`);
   const text = [module.name, module.verdict, ...groups.flatMap(([, list]) => list.map((f) => f.location))]
     .join(' ')
     .toLowerCase();
@@ -131,7 +143,7 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; ver
 th { font-size: .8rem; color: var(--muted); font-weight: 600; }
 .verdict { font-weight: 600; color: var(--bad); } .verdict.verified { color: var(--ok); }
 td ul { margin: .2rem 0 0; padding-left: 1.1rem; } .summary { margin: 0; }
-.kind { font-size: .75rem; text-transform: uppercase; color: var(--bad); } .why { color: var(--muted); }
+.kind { font-size: .75rem; text-transform: uppercase; color: var(--bad); } .kind.known, .kind.note { color: var(--warn); } .why { color: var(--muted); }
 code { font-family: ui-monospace, monospace; font-size: .85em; word-break: break-all; }
 footer { color: var(--muted); margin-top: 1.5rem; font-size: .85rem; }
 `;

@@ -30,6 +30,17 @@ type DirNode =
   | { readonly type: 'missing' }
   | { readonly type: 'error'; readonly reason: string };
 
+/** What a path leads to once every link is resolved inside the root (see resolveEntry). */
+export interface ResolvedEntry {
+  readonly kind: 'entry';
+  /** not-dir: a file, FIFO, socket or device (lstat decided, nothing was opened); missing: a dangling link. */
+  readonly type: 'dir' | 'not-dir' | 'missing';
+  /** Absolute real path (inside the root). */
+  readonly real: string;
+  /** Whether `real` is inside the opener's `confine`. */
+  readonly inside: boolean;
+}
+
 /** A directory resolved inside the root: its real path, or why it cannot be used. */
 type ResolvedDir =
   { readonly kind: 'dir'; readonly real: string; readonly viaLink: boolean; readonly inside: boolean } | Failure;
@@ -86,28 +97,56 @@ export class ConfinedOpener {
     return dir.kind === 'dir' ? { kind: 'dir', real: display(dir.real) } : dir;
   }
 
+  /**
+   * Resolves `path` (relative to the root) through every link, inside the root, without opening
+   * it: what its last component is and its real path. For the unlisted-file walk, which must know
+   * where an unlisted link leads before it judges what lies there. `inside` says whether the real
+   * path is inside `confine`; nothing here checks it.
+   */
+  resolveEntry(path: string): ResolvedEntry | Failure {
+    const walked = this.#walk(components(path).reverse(), 'entry');
+    if (walked.kind === 'open') {
+      closeSync(walked.fd);
+      return { kind: 'unreadable', reason: `${walked.real}: opened while resolving an entry` };
+    }
+    if (walked.kind === 'dir' || walked.kind === 'entry') {
+      const type = walked.kind === 'dir' ? 'dir' : walked.type;
+      return { kind: 'entry', type, real: display(walked.real), inside: isInside(walked.real, this.#confine) };
+    }
+    return walked;
+  }
+
   #resolveDir(path: string): ResolvedDir {
-    const walked = this.#walk(components(path).reverse(), true);
+    const walked = this.#walk(components(path).reverse(), 'dir');
     if (walked.kind === 'open') {
       // Cannot happen: a walk of directories opens nothing. Do not leak the fd if it ever does.
       closeSync(walked.fd);
       return { kind: 'unreadable', reason: `${walked.real}: opened while resolving a directory` };
     }
+    // 'entry' only comes back in entry mode; here it cannot happen.
+    if (walked.kind === 'entry') return { kind: 'missing', reason: `${display(walked.real)} is not a directory` };
     if (walked.kind !== 'dir') return walked;
     return { kind: 'dir', real: walked.real, viaLink: walked.viaLink, inside: isInside(walked.real, this.#confine) };
   }
 
   #openSlow(path: string): OpenOutcome {
-    const walked = this.#walk(components(path).reverse(), false);
+    const walked = this.#walk(components(path).reverse(), 'file');
+    if (walked.kind === 'entry') return { kind: 'missing', reason: `${display(walked.real)} does not exist` };
     return walked.kind === 'dir'
       ? { kind: 'unsafe', reason: `${display(walked.real)} is a directory, not a regular file` }
       : walked;
   }
 
   // The careful resolution, one component at a time. `pending` is a stack of components still to
-  // walk (next one last). With `wholePathIsDir`, every component must be a directory; otherwise the
-  // last one is opened as the file.
-  #walk(pending: string[], wholePathIsDir: boolean): { kind: 'dir'; real: string; viaLink: boolean } | OpenOutcome {
+  // walk (next one last). In 'dir' mode every component must be a directory; in 'file' mode the last
+  // one is opened as the file; in 'entry' mode the last one is only looked at (lstat), not opened.
+  #walk(
+    pending: string[],
+    mode: 'dir' | 'file' | 'entry',
+  ):
+    | { kind: 'dir'; real: string; viaLink: boolean }
+    | { kind: 'entry'; type: 'not-dir' | 'missing'; real: string }
+    | OpenOutcome {
     let current = this.#root;
     let links = 0;
     let viaLink = false;
@@ -128,7 +167,7 @@ export class ConfinedOpener {
       }
       const next = `${current}/${name}`;
 
-      if (wholePathIsDir || pending.length > 0) {
+      if (mode !== 'file' || pending.length > 0) {
         const node = this.#lookup(next);
         if (node.type === 'dir') {
           current = next;
@@ -140,6 +179,7 @@ export class ConfinedOpener {
           continue;
         }
         if (node.type === 'error') return { kind: 'unreadable', reason: `${display(next)}: ${node.reason}` };
+        if (mode === 'entry' && pending.length === 0) return { kind: 'entry', type: node.type, real: next };
         return {
           kind: 'missing',
           reason: node.type === 'missing' ? `${display(next)} does not exist` : `${display(next)} is not a directory`,

@@ -36,5 +36,15 @@ function describeFindings(module: ModuleReport): string | undefined {
       `${code.length} unlisted code ${code.length === 1 ? 'file' : 'files'}: ${shown}${code.length > 5 ? ', ...' : ''}`,
     );
   }
+  const notWalked = module.unlisted?.notWalked ?? [];
+  if (notWalked.length > 0) {
+    const shown = notWalked
+      .slice(0, 5)
+      .map((f) => f.path)
+      .join(', ');
+    parts.push(
+      `${notWalked.length} ${notWalked.length === 1 ? 'place' : 'places'} not walked for unlisted files: ${shown}${notWalked.length > 5 ? ', ...' : ''}`,
+    );
+  }
   return parts.length > 0 ? parts.join('; ') : undefined;
 }

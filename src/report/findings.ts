@@ -2,7 +2,7 @@
 
 import type { FileFinding, ModuleReport } from './types.js';
 
-export type FindingKind = 'altered' | 'missing' | 'unsafe' | 'unreadable' | 'unlisted';
+export type FindingKind = 'altered' | 'missing' | 'unsafe' | 'unreadable' | 'unlisted' | 'unwalked';
 
 export function findingGroups(module: ModuleReport): Array<readonly [FindingKind, readonly FileFinding[]]> {
   return [
@@ -11,5 +11,7 @@ export function findingGroups(module: ModuleReport): Array<readonly [FindingKind
     ['unsafe', module.files.unsafe],
     ['unreadable', module.files.unreadable],
     ['unlisted', module.unlisted?.code ?? []],
+    // Places the unlisted-file walk could not look into: they fail the module like unlisted code.
+    ['unwalked', module.unlisted?.notWalked ?? []],
   ];
 }

@@ -55,6 +55,8 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
     .map(([verdict, n]) => `${n} ${verdict}`);
   if (summary.unlistedCode > 0)
     failures.push(`${summary.unlistedCode} unlisted code ${plural(summary.unlistedCode, 'file')}`);
+  const notWalked = report.modules.reduce((n, m) => n + (m.unlisted?.notWalked.length ?? 0), 0);
+  if (notWalked > 0) failures.push(`${notWalked} ${plural(notWalked, 'place')} not walked for unlisted files`);
   const head =
     summary.failed === 0
       ? paint('green', `All ${summary.modules} ${plural(summary.modules, 'module')}${where} verified`)
@@ -74,7 +76,7 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
   const sha1 = report.modules.filter((m) => m.warnings.some((w) => w.code === 'SIGNATURE_SHA1')).length;
   if (sha1 > 0)
     lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
-  if (summary.unlistedCode > 0 && report.settings.unlisted === 'report')
+  if ((summary.unlistedCode > 0 || notWalked > 0) && report.settings.unlisted === 'report')
     lines.push('Unlisted code is reported but does not fail modules (--unlisted report).');
   for (const w of report.warnings) lines.push(`${paint('yellow', 'warning')}: ${w.message}`);
   return `${lines.join('\n')}\n`;
@@ -86,7 +88,10 @@ function describe(module: ModuleReport): string {
   const who = signer ? `${signer.userId ?? signer.keyId} (${signer.keyId})` : '';
   const when = signer?.signedAt ? `, signed ${signer.signedAt.slice(0, 10)}` : '';
   const code = module.unlisted?.code.length ?? 0;
-  const unlisted = code > 0 ? `; ${code} unlisted code ${plural(code, 'file')}` : '';
+  const notWalked = module.unlisted?.notWalked.length ?? 0;
+  const unlisted =
+    (code > 0 ? `; ${code} unlisted code ${plural(code, 'file')}` : '') +
+    (notWalked > 0 ? `; ${notWalked} ${plural(notWalked, 'place')} not walked` : '');
   return `${module.files.matched} ${plural(module.files.matched, 'file')} ${module.files.matched === 1 ? 'matches' : 'match'}${unlisted}; ${who}${when}`;
 }
 
@@ -104,14 +109,16 @@ function findings(module: ModuleReport, paint: Paint): string[] {
   for (const issue of module.manifest?.issues ?? []) {
     lines.push(`       ${paint('red', 'manifest'.padEnd(10))} line ${issue.line}: ${issue.message}`);
   }
-  const allowed = module.unlisted?.allowed ?? [];
-  const first = allowed[0];
-  if (first)
-    lines.push(
-      `       ${paint('yellow', 'allowed'.padEnd(10))} ${allowed.length} unlisted ${plural(allowed.length, 'file')}: ${first.rule}`,
-    );
-  for (const problem of module.unlisted?.unreadable ?? [])
-    lines.push(`       ${paint('yellow', 'note'.padEnd(10))} not walked: ${problem}`);
+  // Known quirks are always shown, one line per reason; each file is listed in --json.
+  const known = new Map<string, number>();
+  for (const file of module.unlisted?.allowed ?? []) known.set(file.rule, (known.get(file.rule) ?? 0) + 1);
+  for (const [rule, n] of known)
+    lines.push(`       ${paint('yellow', 'known'.padEnd(10))} ${n} unlisted ${plural(n, 'file')} ${rule}`);
+  const notes = module.unlisted?.notes ?? [];
+  for (const note of notes.slice(0, MAX_FINDINGS_SHOWN))
+    lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${note.path}  (${note.reason})`);
+  if (notes.length > MAX_FINDINGS_SHOWN)
+    lines.push(`       ${''.padEnd(10)} ... and ${notes.length - MAX_FINDINGS_SHOWN} more notes (see --json)`);
   return lines;
 }
 

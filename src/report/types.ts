@@ -46,6 +46,8 @@ export interface FileFinding {
   readonly reason?: string;
   readonly expected?: string;
   readonly actual?: string;
+  /** Unlisted findings only, present when `path` is not valid UTF-8: the path's exact bytes, hex (`path` shows them as `\xNN`). */
+  readonly pathHex?: string;
 }
 
 export interface FilesReport {
@@ -65,18 +67,35 @@ export interface FilesReport {
   readonly unsafe: readonly FileFinding[];
 }
 
-/** What the module directory holds beyond its manifest (FreePBX never looks). */
+/** What the module directory holds beyond its manifest (FreePBX never looks). See src/unlisted/policy.ts. */
 export interface UnlistedReport {
-  /** Security findings: unlisted scripts, .htaccess files, executables. */
+  /** Security findings, failing the module under `--unlisted fail`: unlisted PHP, .htaccess, .user.ini, scripts, ELF binaries. */
   readonly code: readonly FileFinding[];
-  /** Known packaging quirks allowed by name (see src/unlisted/policy.ts), each listed. */
-  readonly allowed: ReadonlyArray<{ readonly path: string; readonly rule: string }>;
-  /** Files FreePBX installs at run time (node_modules/, assets/less/cache/): expected. */
+  /**
+   * Known quirks: unlisted files that match a known file by module, path and sha256 (`source` stock:
+   * FreePBX's own release ships it; site: the site's own list), each listed. They do not fail the module.
+   */
+  readonly allowed: ReadonlyArray<{
+    readonly path: string;
+    readonly rule: string;
+    readonly source?: 'stock' | 'site';
+    readonly sha256?: string;
+  }>;
+  /** Files FreePBX installs at run time (node_modules/, assets/less/cache/) that are not code: expected. */
   readonly runtime: number;
   /** Other unlisted files (translations, docs, dotfiles): counted, not findings. */
   readonly other: number;
   readonly otherSample: readonly string[];
-  /** Directories that could not be read, or why the walk failed as a whole. */
+  /**
+   * Places the walk could not look into (a directory that cannot be read or is too deep, a link leaving
+   * the root or the confinement, a bound of the walk reached): each fails the module like unlisted code.
+   */
+  readonly notWalked: readonly FileFinding[];
+  /** Worth a look, not failures: an unlisted file with an execute bit that is neither script nor binary. */
+  readonly notes: readonly FileFinding[];
+  /** Unlisted links to directories and what the walk did: walked (judged here), inside, module, seen. */
+  readonly links: ReadonlyArray<{ readonly path: string; readonly target: string; readonly outcome: string }>;
+  /** The `notWalked` entries as "path: reason" text (what report version 1 had; kept for its readers). */
   readonly unreadable: readonly string[];
 }
 
@@ -158,7 +177,7 @@ export interface ModuleReport {
   readonly files: FilesReport;
   /** Null when not looked for (`--unlisted ignore`, or no usable manifest to compare with). */
   readonly unlisted: UnlistedReport | null;
-  /** Verified, and (unless `--unlisted` says otherwise) no unlisted code: what the exit status counts. */
+  /** Verified, and (unless `--unlisted` says otherwise) no unlisted code and nothing left unwalked: what the exit status counts. */
   readonly passed: boolean;
   readonly warnings: readonly Notice[];
 }

@@ -5,8 +5,8 @@ import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView, LocalFinding } from '../freepbx/status.js';
 import type { FreepbxDetail, ManifestEvidence, ModuleEvidence } from '../check/evidence.js';
 import type { ModuleTarget } from '../check/target.js';
-import type { ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
-import type { WalkResult } from '../unlisted/walk.js';
+import type { FileFinding, ModuleReport, Notice, UnlistedPolicy, UnlistedReport } from '../report/types.js';
+import type { UnlistedFinding, WalkResult } from '../unlisted/walk.js';
 import type { Judgement } from './judge-signature.js';
 import { decideVerdict } from './verdict.js';
 
@@ -79,11 +79,13 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
       }
     : null;
   const unlistedCode = unlisted?.code.length ?? 0;
+  const notWalked = unlisted?.notWalked.length ?? 0;
   // In an installation FreePBX knows a module by its directory's name: a signed module under another
   // module's name is a substitution. A directory named on the command line may be called anything.
   const renamed = identity?.matchesDirectory === false && target.layout.kind === 'installation';
   const extra = [
     unlistedCode > 0 ? `${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found` : '',
+    notWalked > 0 ? `${notWalked} ${notWalked === 1 ? 'place' : 'places'} could not be walked for unlisted files` : '',
     renamed
       ? `its signed module.xml names it ${JSON.stringify(identity.rawname)}, not ${JSON.stringify(target.name)}`
       : '',
@@ -132,7 +134,8 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
       unsafe: files.unsafe,
     },
     unlisted,
-    passed: decision.verdict === 'verified' && !renamed && !(facts.unlistedPolicy === 'fail' && unlistedCode > 0),
+    passed:
+      decision.verdict === 'verified' && !renamed && !(facts.unlistedPolicy === 'fail' && unlistedFails(unlisted)),
     warnings: moduleWarnings(evidence, checked, facts.unchecked),
   };
 }
@@ -175,15 +178,32 @@ function localFinding(evidence: ModuleEvidence, localJudgement: Judgement | unde
   return { local: { kind: 'secure', trusted, fileDetails: freepbxDetails(evidence.files.freepbx) } };
 }
 
+// Unlisted code fails the module, and so does every place the walk could not look into: a
+// directory it cannot read may hide exactly what it looks for. Both follow --unlisted.
+function unlistedFails(unlisted: UnlistedReport | null): boolean {
+  return unlisted !== null && (unlisted.code.length > 0 || unlisted.notWalked.length > 0);
+}
+
 function unlistedReport(target: ModuleTarget, walk: WalkResult | null): UnlistedReport | null {
   if (!walk) return null;
+  const located = (f: UnlistedFinding): FileFinding => ({
+    path: f.path,
+    location: f.path === '.' ? target.directory : `${target.directory}/${f.path}`,
+    reason: f.reason,
+    ...(f.pathHex !== undefined ? { pathHex: f.pathHex } : {}),
+  });
+  // The module directory itself could not be walked: one place, the whole module.
+  const notWalked = walk.error !== undefined ? [{ path: '.', reason: walk.error }] : walk.notWalked;
   return {
-    code: walk.code.map((f) => ({ path: f.path, location: `${target.directory}/${f.path}`, reason: f.reason })),
+    code: walk.code.map(located),
     allowed: walk.allowed,
     runtime: walk.runtime,
     other: walk.other,
     otherSample: walk.otherSample,
-    unreadable: walk.error !== undefined ? [walk.error, ...walk.unreadable] : walk.unreadable,
+    notWalked: notWalked.map(located),
+    notes: walk.notes.map(located),
+    links: walk.links,
+    unreadable: notWalked.map((f) => `${f.path}: ${f.reason}`),
   };
 }
 

@@ -13,7 +13,17 @@ function unlisted(codePaths: readonly string[]): UnlistedReport {
     location: `/var/www/html/admin/modules/core/${path}`,
     reason: 'unlisted script',
   }));
-  return { code, allowed: [], runtime: 0, other: 0, otherSample: [], unreadable: [] };
+  return {
+    code,
+    allowed: [],
+    runtime: 0,
+    other: 0,
+    otherSample: [],
+    notWalked: [],
+    notes: [],
+    links: [],
+    unreadable: [],
+  };
 }
 
 function moduleReport(overrides: Partial<ModuleReport> = {}): ModuleReport {
@@ -206,14 +216,45 @@ describe('alertLines', () => {
     });
   });
 
-  describe('when allowed, runtime or other unlisted files are present but no code', () => {
+  describe('when the unlisted-file walk could not look somewhere', () => {
+    it('alerts, naming the place', () => {
+      const module = moduleReport({
+        unlisted: {
+          ...unlisted([]),
+          notWalked: [
+            {
+              path: 'private',
+              location: '/var/www/html/admin/modules/core/private',
+              reason: 'directory cannot be read: permission denied',
+            },
+          ],
+        },
+        passed: false,
+      });
+      assert.deepEqual(alertLines(report([module]), JOURNALD), [
+        '<3>pbxsig: ALERT module core (/var/www/html/admin/modules/core): 1 place not walked for unlisted files: private',
+      ]);
+    });
+  });
+
+  describe('when known, runtime, other unlisted files and notes are present but no code', () => {
     it('gives no lines', () => {
       const quiet: UnlistedReport = {
         code: [],
-        allowed: [{ path: 'utests/FooTest.php', rule: 'framework ships its unit tests (utests/*Test.php) unlisted' }],
+        allowed: [
+          {
+            path: 'utests/AstmanTest.php',
+            rule: "shipped unlisted by FreePBX's own release (module, path and sha256 match)",
+            source: 'stock',
+            sha256: '2b84620660b7f8cef06bdb66a1a80a7a56242e1eec766b82e2238f08c559c0a1',
+          },
+        ],
         runtime: 12,
         other: 3,
         otherSample: ['README.md'],
+        notWalked: [],
+        notes: [{ path: 'debug.log', location: '/x/framework/debug.log', reason: 'execute bit set' }],
+        links: [],
         unreadable: [],
       };
       assert.deepEqual(alertLines(report([moduleReport({ name: 'framework', unlisted: quiet })]), JOURNALD), []);
