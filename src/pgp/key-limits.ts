@@ -18,7 +18,7 @@ export const MAX_KEYS_PER_FILE = 100;
 export const MAX_KEY_FILES_PER_DIRECTORY = 64;
 
 /** Bytes of key files read from one directory; files beyond it are skipped. */
-export const MAX_KEY_BYTES_PER_DIRECTORY = 4 * 1024 * 1024;
+export const MAX_KEY_BYTES_PER_DIRECTORY = 2 * 1024 * 1024;
 
 /**
  * Signatures kept on one key, all its copies merged: self-signatures, subkey bindings, revocations
