@@ -13,7 +13,8 @@ import { certified, makeKey, refreshed, revoked, selfRevoked } from '../../helpe
 import type { TestKey } from '../../helpers/keys.js';
 
 const DAY = 86_400_000;
-const now = new Date();
+// Judged after every key and certification is made: certifications are dated to the second.
+let now: Date;
 const STALE: KeyFileRef = { origin: 'installation', path: 'BMO/stale.key' };
 const FRESH: KeyFileRef = { origin: 'bundled', path: 'bundled:fresh.asc' };
 
@@ -34,22 +35,18 @@ function keyringOf(...copies: Array<[PublicKey, KeyFileRef?]>): Keyring {
   return keyring;
 }
 
-function options(keyring: Keyring, anchors = [anchor.fingerprint], at = now): AssessOptions {
-  return { keyring, anchors, now: at };
+function options(keyring: Keyring, anchors = [anchor.fingerprint], at?: Date): AssessOptions {
+  return { keyring, anchors, now: at ?? now };
 }
 
-async function judge(
-  signer: TestKey,
-  keyring: Keyring,
-  signedAt = new Date(now.getTime() - DAY),
-): Promise<TrustAssessment> {
+async function judge(signer: TestKey, keyring: Keyring, signedAt?: Date): Promise<TrustAssessment> {
   const key = keyring.get(signer.fingerprint);
   assert.ok(key, 'the signer is in the keyring');
-  return assessSigner(key, key, signedAt, options(keyring));
+  return assessSigner(key, key, signedAt ?? new Date(now.getTime() - DAY), options(keyring));
 }
 
 before(async () => {
-  const tenDaysAgo = new Date(now.getTime() - 10 * DAY);
+  const tenDaysAgo = new Date(Date.now() - 10 * DAY);
   anchor = await makeKey('Anchor', { date: tenDaysAgo });
   other = await makeKey('Other Master', { date: tenDaysAgo });
   good = await certified(anchor, await makeKey('Good'));
@@ -60,7 +57,8 @@ before(async () => {
   // A key made ten days ago to expire after two; five days ago its owner refreshed it to never expire.
   // The stale copy carries the anchor's certification, the fresh one only the new self-signatures.
   stale = await certified(anchor, await makeKey('Refreshed', { date: tenDaysAgo, expiresIn: 2 * 86_400 }));
-  fresh = await refreshed(stale, new Date(now.getTime() - 5 * DAY));
+  fresh = await refreshed(stale, new Date(Date.now() - 5 * DAY));
+  now = new Date();
 });
 
 describe('assessSigner', () => {
