@@ -37,7 +37,7 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - INPUT_NOT_FOUND: a named file or directory does not exist.
  * - INPUT_NOT_DIRECTORY / INPUT_UNREADABLE: it exists but cannot serve.
  * - KEY_UNREADABLE: a key file holds no OpenPGP key we can read.
- * - ANCHOR_INVALID: a trust anchor is not a 40-hex-digit fingerprint.
+ * - ANCHOR_INVALID: a trust anchor is not a 40-hex-digit fingerprint, or a key file holding other than one key.
  * - INSTALLATION_NOT_FOUND: no FreePBX installation where --root (and --webroot) point.
  * - CONFIG_INVALID: the installation's amportal.conf or freepbx.conf holds an unusable setting.
  * - KEY_NOT_SECRET: a secret key was needed and the file holds only public keys.

@@ -11,6 +11,8 @@ export type {
   FileFinding,
   FilesReport,
   InstallationReport,
+  KeyMaterialReport,
+  KeySourceReport,
   ManifestReport,
   ModuleReport,
   Notice,
@@ -35,6 +37,7 @@ export type {
   ManifestLimits,
 } from './manifest/types.js';
 export { FREEPBX_ANCHORS, parseAnchors } from './pgp/anchors.js';
-export { resolveAnchors } from './pgp/anchor-files.js';
+export { resolveAnchorSpecs, resolveAnchors } from './pgp/anchor-files.js';
+export type { ResolvedAnchors } from './pgp/anchor-files.js';
 export { BaseError, InputError, InternalError, ManifestError, UsageError } from './errors.js';
 export type { InputErrorCode, ManifestErrorCode } from './errors.js';

@@ -74,7 +74,7 @@ async function describeKey(
     anchor: anchors.includes(fingerprint),
     certifiedBy,
     trust: { state: trust.state, reason: trust.reason, gnupg: trust.gnupg },
-    files: keyring.sources.filter((s) => s.fingerprints.includes(fingerprint)).map((s) => s.path),
+    files: keyring.copiesOf(fingerprint).map((c) => c.path),
   };
 }
 

@@ -1,29 +1,76 @@
-// Where keys come from: files and directories the user names (read as named), and an installation's
-// admin/libraries/BMO directory (read inside the installation's root, like every file of it, so a
-// link in a snapshot cannot make us read the auditor's own files).
+// Where keys come from, in the order they are loaded: FreePBX's keys bundled with pbxsig, then files
+// and directories the user names (read as named), then an installation's admin/libraries/BMO directory
+// (read inside the installation's root, like every file of it, so a link in a snapshot cannot make us
+// read the auditor's own files). Copies of one key merge; the order only decides which file a
+// signature is credited to, and which copy is skipped when merging would go beyond a bound (the
+// installation's, attacker-controlled in an audit, comes last so it cannot crowd out the others).
 
 import { readdirSync } from 'node:fs';
 import { extname } from 'node:path';
 import { describeError } from '../errors.js';
 import { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
-import { KEY_FILE_EXTENSIONS, Keyring, MAX_KEY_FILE_BYTES, loadKeys, parseKeyBytes } from './keyring.js';
+import { BUNDLED_KEYS } from './bundled-keys.js';
+import { MAX_KEY_FILE_BYTES } from './key-limits.js';
+import { DirectoryBudget, KEY_FILE_EXTENSIONS, Keyring, loadKeys } from './keyring.js';
 import type { LoadKeysResult } from './keyring.js';
 
 export type KeySource =
-  | { readonly kind: 'path'; readonly path: string }
+  /** A file or directory the user named; `origin` says how reports name it (default `keys`). */
+  | { readonly kind: 'path'; readonly path: string; readonly origin?: 'keys' | 'installation' }
   /** `dir` relative to `root`; `display` is how reports name it. */
   | { readonly kind: 'installation'; readonly root: string; readonly dir: string; readonly display: string };
 
-export async function loadKeySources(sources: readonly KeySource[]): Promise<LoadKeysResult> {
-  const keyring = new Keyring();
+export interface LoadKeySourcesOptions {
+  /**
+   * The trust anchors. Certifications by other keys are then dropped as keys load (they never matter
+   * to trust; a flooded key stays small). Pass them for verification; without, all are kept.
+   */
+  readonly anchors?: readonly string[];
+  /** Load FreePBX's keys bundled with pbxsig (bundled-keys.ts) first. Default true. */
+  readonly bundled?: boolean;
+}
+
+/** How reports name a bundled key: not a file on disk. */
+export function bundledKeyPath(keyId: string): string {
+  return `bundled:freepbx/${keyId}.asc`;
+}
+
+/**
+ * One keyring from every source. Named files that cannot be used throw InputError; problems with
+ * files found in directories, and keys skipped at a bound, come back as warnings.
+ * Cost: the bundled keys are parsed once per keyring (about 5 ms warm, 15-20 ms on a cold start);
+ * an installation's BMO/*.key that is byte for byte a bundled key is recognised by its digest and not
+ * parsed again, so an up-to-date installation costs no more than before.
+ */
+export async function loadKeySources(
+  sources: readonly KeySource[],
+  options: LoadKeySourcesOptions = {},
+): Promise<LoadKeysResult> {
+  const keyring = new Keyring(options.anchors ? { anchors: options.anchors } : {});
   const warnings: string[] = [];
-  const paths = sources.flatMap((s) => (s.kind === 'path' ? [s.path] : []));
-  warnings.push(...(await loadKeys(paths, keyring)).warnings);
+  if (options.bundled ?? true) warnings.push(...(await loadBundledKeys(keyring)));
+  for (const source of sources) {
+    if (source.kind === 'path') warnings.push(...(await loadKeys([source.path], keyring, source.origin)).warnings);
+  }
   for (const source of sources) {
     if (source.kind === 'installation') warnings.push(...(await loadInstallationKeys(source, keyring)));
   }
   return { keyring, warnings };
+}
+
+/**
+ * Adds FreePBX's bundled keys. Parsed per keyring, not shared between keyrings: openpgp.js caches
+ * verification results and revocation states on the signature objects, which must not carry from
+ * one installation's key material to another's.
+ */
+export async function loadBundledKeys(keyring: Keyring): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const bundled of BUNDLED_KEYS) {
+    const path = bundledKeyPath(bundled.keyId);
+    warnings.push(...(await keyring.addBytes(Buffer.from(bundled.armored, 'utf8'), { origin: 'bundled', path })));
+  }
+  return warnings;
 }
 
 async function loadInstallationKeys(
@@ -40,17 +87,24 @@ async function loadInstallationKeys(
     return [`key directory ${source.display}: ${describeError(error)}`];
   }
   const warnings: string[] = [];
+  const budget = new DirectoryBudget(source.display);
   for (const name of names) {
     if (!KEY_FILE_EXTENSIONS.has(extname(name).toLowerCase())) continue;
     const display = `${source.display}/${name}`;
     const read = readConfined(opener, `${source.dir}/${name}`, MAX_KEY_FILE_BYTES);
     if (read.state === 'missing') continue;
     if (read.state === 'failed') {
-      warnings.push(`key file ${display}: ${read.reason}`);
+      warnings.push(`key file ${display}: ${read.reason}${read.tooLarge ? ': skipped' : ''}`);
+      continue;
+    }
+    const refusal = budget.take(display, read.bytes.length);
+    if (refusal !== undefined) {
+      warnings.push(refusal);
+      if (budget.exhausted) break;
       continue;
     }
     try {
-      await keyring.addKeys(await parseKeyBytes(read.bytes, display), display);
+      warnings.push(...(await keyring.addBytes(read.bytes, { origin: 'installation', path: display })));
     } catch (error) {
       warnings.push(describeError(error));
     }

@@ -5,15 +5,20 @@
 // Trust comes only from anchor fingerprints and signatures we verify here; never from which file a key
 // came from, nor from GnuPG trust databases. We also work out what GnuPG 2.2 (and so FreePBX) would
 // conclude, because the two differ on real keys and reports show both.
+//
+// The judgement of a key (assessSigningKey) is a pure function of the key's material, the anchors and
+// their material, and the time: trustCacheKey() names exactly that, so a caller can judge each key
+// once however many modules it signed. Only the signing-time checks depend on one signature.
 
 import { enums } from 'openpgp';
 import type { PublicKey, SignaturePacket, Subkey, User } from 'openpgp';
 import { describeError } from '../errors.js';
 import { hashName, verifyConfig } from './config.js';
+import { signatureId } from './key-merge.js';
 import type { Keyring } from './keyring.js';
 
 // GnuPG 2.2 rejects third-party SHA-1 certifications made on or after this date ("third-party key
-// signatures using the SHA1 algorithm are rejected"); see realworld/keys/KEYS.md.
+// signatures using the SHA1 algorithm are rejected"); see docs/freepbx-keys.md.
 const GNUPG_SHA1_CERTIFICATION_CUTOFF = Date.UTC(2019, 0, 19);
 
 export type TrustState = 'trusted' | 'untrusted' | 'revoked' | 'expired';
@@ -28,6 +33,8 @@ export interface CertificationFact {
   readonly hash: string;
   readonly state: 'valid' | 'revoked' | 'invalid';
   readonly reason?: string;
+  /** signatureId() of the certification: the keyring says which file supplied it. */
+  readonly signatureId: string;
   /** False for SHA-1 certifications made since 2019-01-19, which GnuPG 2.2 ignores. */
   readonly gnupgAccepts: boolean;
   /**
@@ -51,6 +58,14 @@ export interface TrustAssessment {
   readonly expiredAt?: Date;
   readonly gnupg: GnupgView;
   readonly warnings: readonly TrustWarning[];
+  /** The self-signature in effect (expiry, key flags): the newest valid one of all copies merged. */
+  readonly selfSignature: SelfSignatureFact | undefined;
+}
+
+export interface SelfSignatureFact {
+  /** signatureId() of the packet: the keyring says which file supplied it. */
+  readonly id: string;
+  readonly created: Date | undefined;
 }
 
 export interface AssessOptions {
@@ -59,15 +74,50 @@ export interface AssessOptions {
   readonly now: Date;
 }
 
-export async function assessSigner(
+/**
+ * What can be said of a signing key without looking at any one signature: data only, a pure function
+ * of the inputs trustCacheKey() names, so it can be computed once per key and shared (by modules, and
+ * by installations whose copies of the key and of the anchors are the same).
+ */
+export interface KeyTrust {
+  readonly isAnchor: boolean;
+  readonly certifications: readonly CertificationFact[];
+  /** Why the key (or the signing subkey) is revoked by its owner, when it is. */
+  readonly selfRevocation: string | undefined;
+  readonly expiredAt: Date | undefined;
+  readonly gnupg: GnupgView;
+  /** Warnings about the key itself (GNUPG_REJECTS_CERTIFICATION). */
+  readonly warnings: readonly TrustWarning[];
+  readonly selfSignature: SelfSignatureFact | undefined;
+}
+
+/**
+ * The memoisation key of assessSigningKey(): everything its answer depends on. The signing key's
+ * material (all copies merged) and which (sub)key signed, the anchors and the material of each anchor
+ * key, and the time trust is judged at. Two keyrings holding the same copies of these keys give the
+ * same key, however their other keys differ.
+ */
+export function trustCacheKey(key: PublicKey, signingKey: PublicKey | Subkey, options: AssessOptions): string {
+  const fingerprint = key.getFingerprint().toUpperCase();
+  const anchors = [...new Set(options.anchors.map((a) => a.toUpperCase()))].sort();
+  return [
+    fingerprint,
+    options.keyring.keyContentId(fingerprint) ?? 'absent',
+    signingKey.getFingerprint().toUpperCase(),
+    ...anchors.map((a) => `${a}=${options.keyring.keyContentId(a) ?? 'absent'}`),
+    options.now.getTime(),
+  ].join('\0');
+}
+
+/** The key-level judgement: certifications by anchors, revocation by the owner, expiry, GnuPG's view. */
+export async function assessSigningKey(
   key: PublicKey,
   signingKey: PublicKey | Subkey,
-  signatureCreated: Date | undefined,
   options: AssessOptions,
-): Promise<TrustAssessment> {
+): Promise<KeyTrust> {
   const { now } = options;
   const fingerprint = key.getFingerprint().toUpperCase();
-  const isAnchor = options.anchors.includes(fingerprint);
+  const isAnchor = options.anchors.some((a) => a.toUpperCase() === fingerprint);
   const warnings: TrustWarning[] = [];
   const certifications = isAnchor ? [] : await collectCertifications(key, options);
 
@@ -79,6 +129,36 @@ export async function assessSigner(
       message: `the certification by ${shortId(gnupgIgnored.anchor)} is SHA-1 and made after 2019-01-19: GnuPG 2.2 ignores it, so FreePBX sees the key as untrusted (status 7)`,
     });
   }
+  const selfSignature = await selfSignatureInEffect(key, now);
+  const selfRevocation = await selfRevoked(key, signingKey, now);
+  const expiredAt = selfRevocation ? undefined : await expiry(key, signingKey, now);
+  const gnupgCertified = isAnchor || certifications.some((c) => c.state === 'valid' && c.gnupgAccepts);
+  const gnupg: GnupgView = selfRevocation
+    ? 'revoked-key'
+    : expiredAt
+      ? 'expired'
+      : gnupgCertified
+        ? 'trusted'
+        : certifications.some((c) => c.state === 'revoked' && c.freepbxSeesRevocation)
+          ? 'revoked-certification'
+          : 'untrusted';
+  return { isAnchor, certifications, selfRevocation, expiredAt, gnupg, warnings, selfSignature };
+}
+
+/**
+ * Judges the key that made a good signature made at `signatureCreated`. `keyTrust` is
+ * assessSigningKey()'s answer for the same key and options, when the caller memoised it.
+ */
+export async function assessSigner(
+  key: PublicKey,
+  signingKey: PublicKey | Subkey,
+  signatureCreated: Date | undefined,
+  options: AssessOptions,
+  keyTrust?: KeyTrust,
+): Promise<TrustAssessment> {
+  const trust = keyTrust ?? (await assessSigningKey(key, signingKey, options));
+  const { isAnchor, certifications, gnupg, selfSignature } = trust;
+  const warnings: TrustWarning[] = [...trust.warnings];
   const resigned = resignedAfter(key, signatureCreated);
   if (resigned) {
     warnings.push({
@@ -87,57 +167,38 @@ export async function assessSigner(
     });
   }
 
-  const base = { isAnchor, certifications, warnings };
-  const revocation = await selfRevocation(key, signingKey, now);
-  if (revocation) {
-    return { ...base, state: 'revoked', reason: revocation, gnupg: 'revoked-key' };
+  const base = { isAnchor, certifications, warnings, gnupg, selfSignature };
+  if (trust.selfRevocation) {
+    return { ...base, state: 'revoked', reason: trust.selfRevocation };
   }
-
-  const expiredAt = await expiry(key, signingKey, now);
-  const gnupgCertified = isAnchor || certifications.some((c) => c.state === 'valid' && c.gnupgAccepts);
-  const revokedCert = certifications.find((c) => c.state === 'revoked');
-  const gnupg: GnupgView = expiredAt
-    ? 'expired'
-    : gnupgCertified
-      ? 'trusted'
-      : certifications.some((c) => c.state === 'revoked' && c.freepbxSeesRevocation)
-        ? 'revoked-certification'
-        : 'untrusted';
-
   // A master revoking its certification is FreePBX's only way to withdraw a key; honour it even when
   // another certification remains (GnuPG would still count that one; the report shows both views).
+  const revokedCert = certifications.find((c) => c.state === 'revoked');
   if (revokedCert) {
     return {
       ...base,
       state: 'revoked',
       reason: `the certification by anchor ${shortId(revokedCert.anchor)} is revoked${revokedCert.reason ? ` (${revokedCert.reason})` : ''}`,
-      gnupg,
     };
   }
-  if (expiredAt) {
+  if (trust.expiredAt) {
     return {
       ...base,
       state: 'expired',
-      reason: `the signing key expired on ${expiredAt.toISOString()}`,
-      expiredAt,
-      gnupg,
+      reason: `the signing key expired on ${trust.expiredAt.toISOString()}`,
+      expiredAt: trust.expiredAt,
     };
   }
-  const unusable = await unusableAtSigningTime(key, signingKey, signatureCreated, now);
+  const unusable = await unusableAtSigningTime(key, signingKey, signatureCreated, options.now);
   if (unusable) {
-    return {
-      ...base,
-      state: 'untrusted',
-      reason: `the key could not sign when the signature was made: ${unusable}`,
-      gnupg,
-    };
+    return { ...base, state: 'untrusted', reason: `the key could not sign when the signature was made: ${unusable}` };
   }
   if (isAnchor) {
-    return { ...base, state: 'trusted', reason: 'the key is a trust anchor', gnupg };
+    return { ...base, state: 'trusted', reason: 'the key is a trust anchor' };
   }
-  const certified = valid[0];
+  const certified = certifications.find((c) => c.state === 'valid');
   if (certified) {
-    return { ...base, state: 'trusted', reason: `certified by anchor ${shortId(certified.anchor)}`, gnupg };
+    return { ...base, state: 'trusted', reason: `certified by anchor ${shortId(certified.anchor)}` };
   }
   const invalid = certifications.find((c) => c.state === 'invalid');
   return {
@@ -146,7 +207,6 @@ export async function assessSigner(
     reason: invalid
       ? `the certification by anchor ${shortId(invalid.anchor)} is not valid: ${invalid.reason ?? 'unknown reason'}`
       : 'the signing key is not certified by any trust anchor',
-    gnupg,
   };
 }
 
@@ -170,6 +230,7 @@ async function collectCertifications(key: PublicKey, options: AssessOptions): Pr
         freepbxSeesRevocation: anchorKey?.keyPacket.algorithm === enums.publicKey.rsaEncryptSign,
         created: cert.created ?? undefined,
         hash: hashName(cert.hashAlgorithm),
+        signatureId: signatureId(cert),
         gnupgAccepts: !(
           cert.hashAlgorithm === enums.hash.sha1 && (cert.created?.getTime() ?? 0) >= GNUPG_SHA1_CERTIFICATION_CUTOFF
         ),
@@ -259,7 +320,7 @@ async function validAnchorRevocations(
   return found;
 }
 
-async function selfRevocation(key: PublicKey, signingKey: PublicKey | Subkey, now: Date): Promise<string | undefined> {
+async function selfRevoked(key: PublicKey, signingKey: PublicKey | Subkey, now: Date): Promise<string | undefined> {
   if (await key.isRevoked(undefined, undefined, now, verifyConfig)) {
     const reason = key.revocationSignatures.find((s) => s.reasonForRevocationString)?.reasonForRevocationString;
     return `the signing key was revoked by its owner${reason ? ` (${reason})` : ''}`;
@@ -304,6 +365,17 @@ async function unusableAtSigningTime(
     return undefined;
   } catch (error) {
     return describeError(error);
+  }
+}
+
+// The self-signature openpgp.js reads expiry and key flags from: the newest valid one on the primary
+// user ID. With copies merged, a refreshed self-signature wins over a stale copy's.
+async function selfSignatureInEffect(key: PublicKey, now: Date): Promise<SelfSignatureFact | undefined> {
+  try {
+    const { selfCertification } = await key.getPrimaryUser(now, undefined, verifyConfig);
+    return { id: signatureId(selfCertification), created: selfCertification.created ?? undefined };
+  } catch {
+    return undefined; // no valid self-signature today: expiry and revocation say why
   }
 }
 

@@ -5,6 +5,7 @@
 import type { FreepbxStatus } from '../freepbx/status.js';
 import type { Envelope } from './envelope.js';
 import type { ManifestIssue } from '../manifest/types.js';
+import type { KeyOrigin } from '../pgp/keyring.js';
 import type { CertificationFact, GnupgView, TrustState } from '../pgp/trust.js';
 
 export const REPORT_SCHEMA = 'pbxsig/report';
@@ -109,6 +110,26 @@ export interface CertificationReport {
   readonly state: CertificationFact['state'];
   readonly reason?: string;
   readonly gnupgAccepts: boolean;
+  /** The key file (or bundled key) that supplied this certification. */
+  readonly source?: KeySourceReport;
+}
+
+/** A file that supplied key material: bundled with pbxsig, the installation's, or the user's `--keys`. */
+export interface KeySourceReport {
+  readonly origin: KeyOrigin;
+  /** The file (`bundled:freepbx/<KEYID>.asc` for a key bundled with pbxsig). */
+  readonly file: string;
+}
+
+/** Which key material judged a signer. */
+export interface KeyMaterialReport {
+  /** Every copy of the signer's key that was loaded, in load order: bundled, --keys, installation. */
+  readonly copies: readonly KeySourceReport[];
+  /**
+   * The copy whose self-signature is in effect (expiry, key flags): the newest valid self-signature of
+   * all copies wins, so a stale copy cannot make a refreshed key expired. Null when none is valid.
+   */
+  readonly selfSignature: (KeySourceReport & { readonly created: string | null }) | null;
 }
 
 export interface SignerReport {
@@ -132,6 +153,8 @@ export interface SignerReport {
     readonly gnupg: GnupgView;
     readonly certifications: readonly CertificationReport[];
   } | null;
+  /** Which copies of the signer's key were loaded and which one's self-signature counts; null without the key. */
+  readonly keyMaterial?: KeyMaterialReport | null;
 }
 
 export interface ManifestReport {

@@ -2,25 +2,36 @@
 // the answer in report form with GnuPG's view beside ours. Everything that needs openpgp.js is
 // reached through this module, which verify-modules.ts imports lazily so hashing starts first.
 
-import type { PublicKey } from 'openpgp';
+import type { PublicKey, Subkey } from 'openpgp';
 import { ManifestError } from '../errors.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import { verifyConfig } from '../pgp/config.js';
-import type { Keyring } from '../pgp/keyring.js';
+import type { KeyFileRef, Keyring } from '../pgp/keyring.js';
 import { checkSignature } from '../pgp/signature.js';
 import type { SignatureCheck } from '../pgp/signature.js';
-import { assessSigner } from '../pgp/trust.js';
-import type { TrustAssessment } from '../pgp/trust.js';
-import type { Notice, SignerReport } from '../report/types.js';
+import { assessSigner, assessSigningKey, trustCacheKey } from '../pgp/trust.js';
+import type { KeyTrust, TrustAssessment } from '../pgp/trust.js';
+import type { KeyMaterialReport, KeySourceReport, Notice, SignerReport } from '../report/types.js';
 
 export { loadKeySources } from '../pgp/key-sources.js';
+
+/** Key judgements by trustCacheKey(): share one across keyrings to judge each key once per session. */
+export type TrustCache = Map<string, Promise<KeyTrust>>;
 
 export interface JudgeContext {
   readonly keyring: Keyring;
   readonly anchors: readonly string[];
   readonly now: Date;
+  /**
+   * Where key judgements are memoised. Without one, each keyring gets its own (so a key is judged
+   * once per keyring); a cache shared by a whole session also serves installations whose copies of
+   * the signing key and the anchors are the same. Entries are small data (no key objects).
+   */
+  readonly trustCache?: TrustCache;
 }
+
+const cacheOfKeyring = new WeakMap<Keyring, TrustCache>();
 
 export type Judgement =
   | { readonly kind: 'unreadable'; readonly error: ManifestError }
@@ -43,7 +54,13 @@ export async function judgeSignature(clear: Clearsigned, context: JudgeContext):
   }
   const trust =
     check.outcome === 'good'
-      ? await assessSigner(check.key, check.signingKey, check.facts.created, context)
+      ? await assessSigner(
+          check.key,
+          check.signingKey,
+          check.facts.created,
+          context,
+          await keyTrust(check.key, check.signingKey, context),
+        )
       : undefined;
   const key = check.outcome === 'no-key' ? undefined : check.key;
   const userId = key ? await primaryUserId(key) : null;
@@ -83,11 +100,48 @@ export async function judgeSignature(clear: Clearsigned, context: JudgeContext):
             state: c.state,
             ...(c.reason !== undefined ? { reason: c.reason } : {}),
             gnupgAccepts: c.gnupgAccepts,
+            ...sourceField(context.keyring.originOf(c.signatureId)),
           })),
         }
       : null,
+    keyMaterial: fingerprint !== null ? keyMaterial(context.keyring, fingerprint, trust) : null,
   };
   return { kind: 'checked', check, trust, signer, gnupg: gnupgView(check, trust, userId ?? ''), warnings };
+}
+
+// One judgement per key and keyring content (see trustCacheKey), however many modules the key signed.
+function keyTrust(key: PublicKey, signingKey: PublicKey | Subkey, context: JudgeContext): Promise<KeyTrust> {
+  let cache = context.trustCache ?? cacheOfKeyring.get(context.keyring);
+  if (!cache) {
+    cache = new Map();
+    cacheOfKeyring.set(context.keyring, cache);
+  }
+  const cacheKey = trustCacheKey(key, signingKey, context);
+  let judged = cache.get(cacheKey);
+  if (!judged) {
+    judged = assessSigningKey(key, signingKey, context);
+    cache.set(cacheKey, judged);
+  }
+  return judged;
+}
+
+// Which key material judged the signer: every copy of its key that was loaded, and the copy whose
+// self-signature is in effect (the newest valid one: a refreshed bundled copy over a stale one).
+function keyMaterial(keyring: Keyring, fingerprint: string, trust: TrustAssessment | undefined): KeyMaterialReport {
+  const self = trust?.selfSignature;
+  const origin = self ? keyring.originOf(self.id) : undefined;
+  return {
+    copies: keyring.copiesOf(fingerprint).map(toSource),
+    selfSignature: self && origin ? { ...toSource(origin), created: self.created?.toISOString() ?? null } : null,
+  };
+}
+
+function toSource(ref: KeyFileRef): KeySourceReport {
+  return { origin: ref.origin, file: ref.path };
+}
+
+function sourceField(ref: KeyFileRef | undefined): { source?: KeySourceReport } {
+  return ref ? { source: toSource(ref) } : {};
 }
 
 function gnupgView(check: SignatureCheck, trust: TrustAssessment | undefined, userId: string): GnupgSignatureView {

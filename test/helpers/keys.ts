@@ -2,8 +2,8 @@
 // it certifies (or not, or revokes), all made fresh in each test run. Ed25519 keys: fast to make and
 // understood by GnuPG 2.2.
 
-import { generateKey, revokeKey } from 'openpgp';
-import type { PrivateKey, PublicKey } from 'openpgp';
+import { PacketList, PublicKey, SignaturePacket, generateKey, reformatKey, revokeKey } from 'openpgp';
+import type { AnyPacket, PrivateKey } from 'openpgp';
 import { certifyKey, revokeCertification } from '../../src/keys/certify.js';
 
 export interface TestKey {
@@ -59,4 +59,64 @@ function toTestKey(privateKey: PrivateKey, publicKey: PublicKey): TestKey {
     fingerprint: publicKey.getFingerprint().toUpperCase(),
     keyId: publicKey.getKeyID().toHex().toUpperCase(),
   };
+}
+
+/**
+ * The same key re-self-signed at `date` (as `gpg --quick-set-expire` refreshes a key): its public half
+ * carries only the new self-signatures, with `expiresIn` seconds of validity (default: never expires).
+ */
+export async function refreshed(key: TestKey, date: Date, expiresIn = 0): Promise<TestKey> {
+  const userIDs = key.publicKey.users.flatMap((u) =>
+    u.userID ? [{ name: u.userID.name, email: u.userID.email }] : [],
+  );
+  const { privateKey } = await reformatKey({
+    privateKey: key.privateKey,
+    userIDs,
+    keyExpirationTime: expiresIn,
+    date,
+    format: 'object',
+  });
+  return toTestKey(privateKey, privateKey.toPublic());
+}
+
+let floods = 0;
+
+/**
+ * `key` flooded with `count` distinct junk certifications of its first user ID by `issuer` (default a
+ * throwaway key), as on the SKS keyservers in 2019. They are copies of one real certification with a
+ * changed digest prefix: distinct bytes, and none verifies. Made in milliseconds, whatever the count.
+ */
+export async function flooded(key: PublicKey, count: number, issuer?: PrivateKey): Promise<PublicKey> {
+  const signer =
+    issuer ??
+    (
+      await generateKey({
+        type: 'ecc',
+        curve: 'ed25519Legacy',
+        userIDs: [{ name: 'Flood' }],
+        date: new Date(Date.now() - 86_400_000),
+        format: 'object',
+      })
+    ).privateKey;
+  const signerId = signer.getKeyID().toHex();
+  // Each flood dated a second apart: two floods by one issuer never share a certification.
+  const certifiedCopy = await key.signAllUsers([signer], new Date(Date.now() - 1000 * ++floods));
+  const template = certifiedCopy.users[0]?.otherCertifications.find((c) => c.issuerKeyID.toHex() === signerId);
+  if (!template) throw new Error('no certification to copy');
+  const bytes = template.write();
+  const list = new PacketList<AnyPacket>();
+  for (const packet of key.toPacketList()) {
+    list.push(packet);
+    if (packet !== key.users[0]?.userID) continue;
+    for (let i = 0; i < count; i++) {
+      const signature = new SignaturePacket();
+      signature.read(bytes);
+      signature.signedHashValue = new Uint8Array([i >> 8, i & 0xff]);
+      // Re-read from its bytes, so the packet is what a parser makes of the file.
+      const copy = new SignaturePacket();
+      copy.read(signature.write());
+      list.push(copy);
+    }
+  }
+  return new PublicKey(list);
 }
