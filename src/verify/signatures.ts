@@ -4,7 +4,7 @@
 
 import type { Clearsigned } from '../manifest/cleartext.js';
 import type { KeySource } from '../pgp/key-sources.js';
-import type { Judgement, JudgeContext } from './judge-signature.js';
+import type { Judgement, JudgeContext, TrustCache } from './judge-signature.js';
 
 /** The key material of a group (an installation, or the modules named together), loaded once. */
 export interface LoadedKeys {
@@ -24,6 +24,8 @@ export interface SignatureStats {
 export class Signatures {
   readonly #judge = import('./judge-signature.js');
   readonly #judgements = new Map<string, Promise<Judgement>>();
+  // Each signing key is judged once per run, whatever the keyring (installations share identical copies).
+  readonly #trustCache: TrustCache = new Map();
   readonly #anchors: readonly string[];
   readonly #now: Date;
   #verified = 0;
@@ -42,10 +44,12 @@ export class Signatures {
   /** Loads openpgp.js and a group's keys. */
   async loadKeys(sources: readonly KeySource[]): Promise<LoadedKeys> {
     const judge = await this.#judge;
-    const { keyring, warnings } = await judge.loadKeySources(sources);
+    // With the anchors known at load time, certifications by anyone else are dropped as keys load:
+    // only an anchor's certification can make trust, and a flooded key stays cheap.
+    const { keyring, warnings } = await judge.loadKeySources(sources, { anchors: this.#anchors });
     return {
       id: keyring.contentId(),
-      context: { keyring, anchors: this.#anchors, now: this.#now },
+      context: { keyring, anchors: this.#anchors, now: this.#now, trustCache: this.#trustCache },
       keyFiles: keyring.sources.map((s) => s.path),
       warnings,
     };

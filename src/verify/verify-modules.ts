@@ -36,10 +36,10 @@ export async function verifyModules(options: VerifyOptions): Promise<VerifyRepor
     moduleDir: dir.real.slice(1),
     layout: { kind: 'module-directory' },
   }));
-  const keySources: KeySource[] = [...(options.keys ?? []), ...(await installationKeyDirs(found))].map((path) => ({
-    kind: 'path',
-    path,
-  }));
+  const keySources: KeySource[] = [
+    ...(options.keys ?? []).map((path): KeySource => ({ kind: 'path', path })),
+    ...(await installationKeyDirs(found)).map((path): KeySource => ({ kind: 'path', path, origin: 'installation' })),
+  ];
   return verifyGroup(
     { targets: measureTargets(targets), keySources, installation: null, startedAt, onModule: options.onModule },
     settled,
