@@ -1,7 +1,7 @@
 // The status FreePBX would give a module, computed from what we found. Pure.
 //
 // This replays framework's BMO/GPG.class.php (verifyModule, checkSig, checkStatus; see
-// freepbx-reference.md section 3) step by step, with GnuPG 2.2's view of the signer as input. It lets
+// docs/freepbx.md) step by step, with GnuPG 2.2's view of the signer as input. It lets
 // a report say "FreePBX: 130" beside our own verdict, so the two can be compared one to one.
 
 export const STATE = {

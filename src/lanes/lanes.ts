@@ -1,7 +1,7 @@
 // The lanes that do the file work: worker threads (one long piscina task each, so piscina's fixed costs
 // are paid once and there is no message per claim) and the main thread, which joins in whenever it has
 // nothing more urgent to do. Units go to whichever lane is free next (see protocol.ts); on two cores that
-// is one worker and the main thread: a third busy thread only makes the other two slower (design.md).
+// is one worker and the main thread: a third busy thread only makes the other two slower (docs/architecture.md).
 
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';

@@ -3,7 +3,7 @@
 
 import { InputError } from '../errors.js';
 
-/** FreePBX's master keys (design.md): v2 (2019) and v1 (2014), both still trusted by FreePBX 17. */
+/** FreePBX's master keys (docs/freepbx.md): v2 (2019) and v1 (2014), both still trusted by FreePBX 17. */
 export const FREEPBX_ANCHORS: readonly string[] = [
   '0BDE0BFA09946D732091E26E1588A7366BD35B34',
   '2016349F5BC6F49340FCCAF99F9169F4B33B4659',

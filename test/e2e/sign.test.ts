@@ -32,7 +32,7 @@ function escape(text: string): string {
 const HAVE_MKFIFO = spawnSync('mkfifo', ['--version']).status === 0;
 const IS_ROOT = process.getuid?.() === 0;
 
-// FreePBX's banner, as sign.php writes it (docs: freepbx-reference.md section 1).
+// FreePBX's banner, as sign.php writes it (docs/freepbx.md).
 const BANNER = [
   ';################################################',
   ';#        FreePBX Module Signature File         #',
