@@ -84,7 +84,7 @@ describe('checkModule', () => {
     assert.equal(evidence.walk, null);
   });
 
-  it('goes on from where the first look stopped, without handing the text over again', async () => {
+  it('goes on from where the first look stopped, without handing the text over again', () => {
     const first = checkModule(unit('large'), tools, () => undefined);
     assert.ok(first.sig.state === 'read');
     const texts: SignedText[] = [];
