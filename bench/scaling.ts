@@ -333,10 +333,9 @@ async function rounds(
  */
 function runPbxsig(t: Timed, tree: GeneratedInstallation, probe: RssProbe, rssDir: string): number {
   const run = measuredRun(t.command, probe, rssDir, REPO, true);
-  const summary =
-    /All (\d+) modules? in the installation at .* verified: ([\d,]+) files, .*\((main thread|(\d+) worker threads?),/.exec(
-      run.stdout,
-    );
+  const summary = /All (\d+) modules? in the installation at .* verified: ([\d,]+) files, .*\((\d+) threads?,/.exec(
+    run.stdout,
+  );
   const modules = Number(summary?.[1]);
   const files = Number(summary?.[2]?.replaceAll(',', ''));
   if (run.status !== 0 || modules !== tree.modules.length || files !== tree.checked) {
@@ -344,7 +343,7 @@ function runPbxsig(t: Timed, tree: GeneratedInstallation, probe: RssProbe, rssDi
       `scaling: ${t.command.shown}: exit ${run.status}, expected ${tree.modules.length} modules and ${tree.checked} files verified\n${run.stdout.slice(-2000)}${run.stderr.slice(0, 2000)}`,
     );
   }
-  t.threadsUsed = summary?.[3] === 'main thread' ? 0 : Number(summary?.[4]);
+  t.threadsUsed = Number(summary?.[3]);
   t.rssKiB.push(run.rssKiB);
   return run.ms;
 }

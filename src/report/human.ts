@@ -65,10 +65,8 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
           `${summary.failed} of ${summary.modules} ${plural(summary.modules, 'module')}${where} failed (${failures.join(', ')})`,
         );
   const speed = report.durationMs > 0 ? `, ${formatBytes((summary.bytes / report.durationMs) * 1000)}/s` : '';
-  const threads =
-    report.settings.threads === 0
-      ? 'main thread'
-      : `${report.settings.threads} worker ${plural(report.settings.threads, 'thread')}`;
+  // Threads that did file work, the main thread included.
+  const threads = `${report.settings.threads} ${plural(report.settings.threads, 'thread')}`;
   const lines = [
     '',
     `${head}: ${groupThousands(summary.files)} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
