@@ -4,7 +4,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PrivateKey } from 'openpgp';
-import { InputError, InternalError, describeError, errnoCode } from '../errors.js';
+import { InputError, InternalError, describeError, describeSystemError, errnoCode } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
 import { HashPool } from '../hash/pool.js';
 import { chooseThreads } from '../hash/threads.js';
@@ -81,7 +81,9 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
   try {
     await writeFileAtomic(target, text);
   } catch (error) {
-    throw new InputError('OUTPUT_READ_ONLY', `cannot write ${target}: ${describeError(error)}`);
+    // writeFileAtomic names the target; its cause is the system's word (never the temporary file's name).
+    const cause = error instanceof InputError ? error.cause : error;
+    throw new InputError('OUTPUT_READ_ONLY', `cannot write ${target}: ${describeSystemError(cause)}`);
   }
   return {
     path: target,

@@ -121,7 +121,7 @@ describe('pbxsig verify', () => {
         ['verify', '.', '--root', '/'],
         /--root apply to an installation/,
       ],
-      ['an unknown option', ['verify', '.', '--frobnicate'], /Unknown argument: frobnicate/],
+      ['an unknown option', ['verify', '.', '--frobnicate'], /unknown option --frobnicate/],
       ['a bad --threads', ['verify', '.', '--threads', 'many'], /--threads: expected a number or "auto"/],
       ['a bad --engine', ['verify', '.', '--engine', 'gpu'], /Invalid values/],
       [
