@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import type { Argv, Options } from 'yargs';
-import { UsageError } from '../errors.js';
+import { InternalError, UsageError } from '../errors.js';
 import type { InstallSettings } from '../install/settings.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import { VERSION } from '../version.js';
@@ -184,8 +184,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const sub = argv[1];
     if (sub === '--help' || sub === '-h') return { command: 'output', text: groupHelp(first, columns()) };
     const names = subcommandsOf(first).map((c) => c.name.slice(first.length + 1));
-    if (sub === undefined || sub.startsWith('-'))
-      throw new UsageError(`name a ${first} command: ${names.join(', ')}`);
+    if (sub === undefined || sub.startsWith('-')) throw new UsageError(`name a ${first} command: ${names.join(', ')}`);
     const spec = commandNamed(`${first} ${sub}`);
     if (!spec) {
       const typo = closest(sub, names);
@@ -198,9 +197,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const spec = commandNamed(first);
   if (!spec) {
     const typo = closest(first, topLevelNames());
-    throw new UsageError(
-      `unknown command ${JSON.stringify(first)}${typo ? `; did you mean "${typo}"?` : ''}`,
-    );
+    throw new UsageError(`unknown command ${JSON.stringify(first)}${typo ? `; did you mean "${typo}"?` : ''}`);
   }
   return parseCommand(spec, argv.slice(1));
 }
@@ -222,7 +219,8 @@ function columns(): number {
 function parseCommand(spec: CommandSpec, rest: readonly string[]): ParsedArgs {
   const end = rest.indexOf('--');
   const options = end === -1 ? rest : rest.slice(0, end);
-  if (options.includes('--help') || options.includes('-h')) return { command: 'output', text: commandHelp(spec, columns()) };
+  if (options.includes('--help') || options.includes('-h'))
+    return { command: 'output', text: commandHelp(spec, columns()) };
   return toArgs(parseValues(spec, rest));
 }
 
@@ -230,8 +228,10 @@ function parseCommand(spec: CommandSpec, rest: readonly string[]): ParsedArgs {
 export function parseValues(spec: CommandSpec, rest: readonly string[]): Raw {
   const argv = attachOutputValues(spec, rest);
   let failure: Error | undefined;
-  let parsed: Record<string, unknown> = {};
-  declare(yargs(), spec)
+  let parsed: Record<string, unknown> | undefined;
+  // Synchronous: with no command, middleware or check that is async, yargs has called back when
+  // parse() returns (its return value would be the same object).
+  void declare(yargs(), spec)
     .help(false)
     .version(false)
     .exitProcess(false)
@@ -241,6 +241,7 @@ export function parseValues(spec: CommandSpec, rest: readonly string[]): Raw {
     });
   // yargs' messages may span lines ("Invalid values:\n  Argument: ..."): one line, as every message.
   if (failure) throw new UsageError(failure.message.replace(/\s*\n\s*/g, ' '));
+  if (parsed === undefined) throw new InternalError('yargs did not parse synchronously');
 
   const known = new Map<string, OptionSpec>();
   for (const option of spec.options) {
@@ -248,7 +249,8 @@ export function parseValues(spec: CommandSpec, rest: readonly string[]): Raw {
     if (option.alias !== undefined) known.set(option.alias, option);
   }
   const values = new Map<string, string | string[] | boolean>();
-  for (const [key, value] of Object.entries(parsed)) {
+  const result: Record<string, unknown> = parsed;
+  for (const [key, value] of Object.entries(result)) {
     if (key === '_' || key === '$0') continue;
     const option = known.get(key);
     if (!option) throw unknownOption(spec, key, rest);
@@ -257,7 +259,7 @@ export function parseValues(spec: CommandSpec, rest: readonly string[]): Raw {
   for (const option of spec.options) {
     if (option.required && !values.has(option.name)) throw new UsageError(`missing --${option.name}`);
   }
-  return { spec, values, positionals: assignPositionals(spec, (parsed['_'] as unknown[] | undefined) ?? []) };
+  return { spec, values, positionals: assignPositionals(spec, (result['_'] as unknown[] | undefined) ?? []) };
 }
 
 // `--json` alone means standard output and `--json=FILE` a file: a report option never takes the next
@@ -353,7 +355,9 @@ function assignPositionals(spec: CommandSpec, given: readonly unknown[]): Record
     result[positional.name] = taken;
   }
   if (next < values.length)
-    throw new UsageError(`unexpected argument ${JSON.stringify(values[next])}: ${spec.usage.split('\n')[0]}`.replace('$0', 'pbxsig'));
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(values[next])}: ${spec.usage.split('\n')[0]}`.replace('$0', 'pbxsig'),
+    );
   return result;
 }
 
@@ -466,7 +470,9 @@ function auditArgs(values: Values, roots: string[]): AuditArgs {
     throw new UsageError(`${toStdout.join(' and ')} cannot both go to stdout: give one a file (--html=audit.html)`);
   const status = flag(values, 'status');
   if (status && toStdout.length > 0)
-    throw new UsageError(`--status prints nothing: write ${toStdout[0]} to a file (${toStdout[0]}=FILE) or drop --status`);
+    throw new UsageError(
+      `--status prints nothing: write ${toStdout[0]} to a file (${toStdout[0]}=FILE) or drop --status`,
+    );
   return {
     command: 'audit',
     roots,

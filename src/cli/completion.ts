@@ -3,7 +3,7 @@
 // Enable with `source <(pbxsig completion)`, or save the output in /etc/bash_completion.d/pbxsig.
 
 import { COMMANDS, GROUPS, topLevelNames } from './spec.js';
-import type { CommandSpec, Completes, OptionSpec } from './spec.js';
+import type { CommandSpec, OptionSpec } from './spec.js';
 
 export function bashCompletion(): string {
   const groups = Object.keys(GROUPS)
@@ -80,7 +80,7 @@ ${prevCases || '        --) ;;'}
 }
 
 // What follows an option: a file, a directory, nothing to offer, or its choices.
-function valueKind(option: OptionSpec): Completes | string {
+function valueKind(option: OptionSpec): string {
   if (option.kind === 'choice') return (option.choices ?? []).join(' ');
   return option.completes ?? 'file';
 }

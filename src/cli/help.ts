@@ -16,7 +16,13 @@ export function commandHelp(spec: CommandSpec, columns: number): string {
   for (const paragraph of description) out.push(...wrap(paragraph, width), '');
   if (spec.positionals.length > 0) {
     out.push('Arguments:');
-    out.push(...table(spec.positionals.map((p) => [p.label, p.describe]), width), '');
+    out.push(
+      ...table(
+        spec.positionals.map((p) => [p.label, p.describe]),
+        width,
+      ),
+      '',
+    );
   }
   const groups = new Map<string, OptionSpec[]>();
   for (const option of [...spec.options, HELP_OPTION]) {
@@ -28,11 +34,25 @@ export function commandHelp(spec: CommandSpec, columns: number): string {
   const labels = [...groups.values()].flat().map(optionLabel);
   const left = Math.min(Math.floor(width / 3), Math.max(...labels.map((l) => l.length)));
   for (const [group, options] of groups) {
-    out.push(group, ...table(options.map((o) => [optionLabel(o), optionText(o)]), width, left), '');
+    out.push(
+      group,
+      ...table(
+        options.map((o) => [optionLabel(o), optionText(o)]),
+        width,
+        left,
+      ),
+      '',
+    );
   }
   if (spec.examples && spec.examples.length > 0) {
     out.push('Examples:');
-    out.push(...table(spec.examples.map(([cmd, what]) => [cmd.replace(/\$0/g, 'pbxsig'), what]), width), '');
+    out.push(
+      ...table(
+        spec.examples.map(([cmd, what]) => [cmd.replace(/\$0/g, 'pbxsig'), what]),
+        width,
+      ),
+      '',
+    );
   }
   out.push(...wrap(spec.epilogue, width));
   return out.join('\n');
@@ -48,7 +68,10 @@ export function topHelp(columns: number): string {
   return [
     'Usage: pbxsig COMMAND [options]',
     '',
-    ...wrap(`Verify FreePBX module signatures (module.sig): fast, strict, FreePBX-compatible. pbxsig ${VERSION}.`, width),
+    ...wrap(
+      `Verify FreePBX module signatures (module.sig): fast, strict, FreePBX-compatible. pbxsig ${VERSION}.`,
+      width,
+    ),
     '',
     'Commands:',
     ...table(rows, width),

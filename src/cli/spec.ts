@@ -194,16 +194,14 @@ const VERIFY: CommandSpec = {
       group: SETTING_GROUP,
       completes: 'none',
     },
-    ...SETTING_OPTIONS.map(
-      ([name, , key]): OptionSpec => ({
-        name,
-        kind: 'value',
-        value: 'DIR',
-        describe: `${key} inside the root (default: from /etc/amportal.conf or FreePBX's default)`,
-        group: SETTING_GROUP,
-        completes: 'directory',
-      }),
-    ),
+    ...SETTING_OPTIONS.map(([name, , key]): OptionSpec => ({
+      name,
+      kind: 'value',
+      value: 'DIR',
+      describe: `${key} inside the root (default: from /etc/amportal.conf or FreePBX's default)`,
+      group: SETTING_GROUP,
+      completes: 'directory',
+    })),
     KEYS,
     ANCHOR,
     UNLISTED,
@@ -462,7 +460,9 @@ const AUDIT: CommandSpec = {
     ENGINE,
     THREADS,
   ],
-  examples: [['$0 audit --each /srv/snapshots --html=audit.html --json=audit.json', 'every snapshot under a directory']],
+  examples: [
+    ['$0 audit --each /srv/snapshots --html=audit.html --json=audit.json', 'every snapshot under a directory'],
+  ],
   epilogue:
     'Exit status: 0 every installation clean, 1 some installation has findings or could not be read, ' +
     '2 usage or input error, 3 internal error.',
@@ -473,8 +473,22 @@ const DIFF: CommandSpec = {
   summary: 'what changed between two audits (or verify reports)',
   usage: '$0 diff OLD.json NEW.json [options]',
   positionals: [
-    { name: 'old', label: 'OLD', describe: 'the earlier JSON report', required: true, variadic: false, completes: 'file' },
-    { name: 'new', label: 'NEW', describe: 'the later JSON report', required: true, variadic: false, completes: 'file' },
+    {
+      name: 'old',
+      label: 'OLD',
+      describe: 'the earlier JSON report',
+      required: true,
+      variadic: false,
+      completes: 'file',
+    },
+    {
+      name: 'new',
+      label: 'NEW',
+      describe: 'the later JSON report',
+      required: true,
+      variadic: false,
+      completes: 'file',
+    },
   ],
   options: [json('the changes')],
   epilogue:

@@ -80,11 +80,15 @@ export function stderr(): OutputChannel {
  * The exit status once the output is flushed: `status`, or 2 after a failed write (with a message on
  * stderr), or 141 when the reader went away and `status` was 0.
  */
-export async function settle(status: number, channel: OutputChannel = stdout()): Promise<number> {
+export async function settle(
+  status: number,
+  channel: OutputChannel = stdout(),
+  messages: OutputChannel = stderr(),
+): Promise<number> {
   await channel.flush();
   if (channel.state === 'failed') {
-    stderr().write(`pbxsig: standard output: ${writeErrorText(channel.error)}\n`);
-    await stderr().flush();
+    messages.write(`pbxsig: standard output: ${writeErrorText(channel.error)}\n`);
+    await messages.flush();
     return 2;
   }
   if (channel.state === 'closed') return status !== 0 ? status : EXIT_SIGPIPE;

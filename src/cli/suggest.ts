@@ -2,6 +2,10 @@
 
 /** The candidate closest to `typed`, when it is close enough to be what was meant. */
 export function closest(typed: string, candidates: readonly string[]): string | undefined {
+  // A beginning that names one candidate only ("comp") is that one.
+  const lower = typed.toLowerCase();
+  const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+  if (typed.length >= 2 && prefixed.length === 1) return prefixed[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -11,10 +15,9 @@ export function closest(typed: string, candidates: readonly string[]): string | 
       bestDistance = distance;
     }
   }
-  // A third of the word may be wrong (at least one letter), or the typed text is a prefix of it.
+  // A third of the word may be wrong (at least one letter).
   const limit = Math.max(1, Math.floor(typed.length / 3));
-  if (best !== undefined && (bestDistance <= limit || (typed.length >= 2 && best.startsWith(typed)))) return best;
-  return undefined;
+  return bestDistance <= limit ? best : undefined;
 }
 
 // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours

@@ -38,5 +38,8 @@ export function escapeControls(text: string): string {
  * ("pbxsig: ALERT ...", "<3>...").
  */
 export function escapeMessage(text: string): string {
-  return text.split(/\n(?= {2})/).map(escapeControls).join('\n');
+  return text
+    .split(/\n(?= {2})/)
+    .map(escapeControls)
+    .join('\n');
 }

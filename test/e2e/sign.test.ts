@@ -613,7 +613,10 @@ describe('pbxsig sign', () => {
       {
         what: 'an --expires-after that is no time',
         args: (dir) => ['sign', dir, '--key', masterSecret, '--expires-after', 'soon'],
-        lines: () => [/^pbxsig: --expires-after: expected a date .* got "soon"$/, /^Run 'pbxsig sign --help' for usage\.$/],
+        lines: () => [
+          /^pbxsig: --expires-after: expected a date .* got "soon"$/,
+          /^Run 'pbxsig sign --help' for usage\.$/,
+        ],
       },
     ];
 

@@ -28,7 +28,10 @@ async function load(file: string): Promise<ReturnType<typeof asAudit>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError('INPUT_UNREADABLE', `${file}: ${errnoCode(error) ? describeSystemError(error) : describeError(error)}`);
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      `${file}: ${errnoCode(error) ? describeSystemError(error) : describeError(error)}`,
+    );
   }
   let value: unknown;
   try {
@@ -67,7 +70,9 @@ export function renderDiff(diff: AuditDiff): string {
   );
   section(
     'Modules failing differently',
-    diff.modules.changed.map((m) => `${esc(m.installation)} ${esc(m.module)}: ${state(m.was, true)} -> ${state(m.now, true)}`),
+    diff.modules.changed.map(
+      (m) => `${esc(m.installation)} ${esc(m.module)}: ${state(m.was, true)} -> ${state(m.now, true)}`,
+    ),
   );
   section(
     'Installations fixed',
