@@ -293,7 +293,7 @@ describe('pbxsig keys generate', () => {
     );
     refused(
       pbxsig('keys', 'generate', '--email', 'noname@example.test', '--out', out),
-      /^pbxsig: Missing required argument: name$/,
+      /^pbxsig: missing --name$/,
     );
     assert.equal(existsSync(`${out}.pub.asc`), false);
     assert.equal(existsSync(`${out}.secret.asc`), false);
@@ -635,7 +635,7 @@ describe('pbxsig keys list', () => {
       pbxsig('keys', 'list', '--keys', missing),
       new RegExp(`^pbxsig: key file or directory ${escape(missing)}: does not exist$`),
     );
-    refused(pbxsig('keys', 'list'), /^pbxsig: Missing required argument: keys$/);
+    refused(pbxsig('keys', 'list'), /^pbxsig: missing --keys$/);
   });
 });
 
