@@ -33,7 +33,9 @@ export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
 
 export function renderHuman(report: VerifyReport, options: HumanOptions): string {
   const shown = options.quiet === true ? report.modules.filter((m) => !m.passed) : report.modules;
-  return shown.map((m) => renderModule(m, options)).join('') + renderFooter(report, options);
+  const footer = renderFooter(report, options);
+  // With nothing above it, the total needs no blank line before it.
+  return shown.length === 0 ? footer.replace(/^\n/, '') : shown.map((m) => renderModule(m, options)).join('') + footer;
 }
 
 /** One module: its line, then what failed. */

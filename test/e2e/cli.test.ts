@@ -309,8 +309,10 @@ describe('when a file name holds control characters', () => {
   it('escapes them in the human report and the alert: one ALERT line, no escape sequence', () => {
     const r = pbxsig('verify', odd, '--keys', keys, '--anchor', anchorFile);
     assert.equal(r.status, 1, r.stderr);
+    // No control character but the line breaks of the output itself.
     for (const text of [r.stdout, r.stderr]) {
-      assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), JSON.stringify(text));
+      const controls = [...text].filter((c) => c !== '\n' && (c < ' ' || c === '\u007f'));
+      assert.deepEqual(controls, [], JSON.stringify(text));
     }
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('pbxsig: ALERT')).length, 1, r.stderr);
     assert.ok(r.stdout.includes('x\\npbxsig: ALERT module core'), r.stdout);

@@ -291,10 +291,7 @@ describe('pbxsig keys generate', () => {
       pbxsig('keys', 'generate', '--name', 'Soon', '--email', 'soon@example.test', '--out', out, '--expires', 'soon'),
       /^pbxsig: --expires: expected a date/,
     );
-    refused(
-      pbxsig('keys', 'generate', '--email', 'noname@example.test', '--out', out),
-      /^pbxsig: missing --name$/,
-    );
+    refused(pbxsig('keys', 'generate', '--email', 'noname@example.test', '--out', out), /^pbxsig: missing --name$/);
     assert.equal(existsSync(`${out}.pub.asc`), false);
     assert.equal(existsSync(`${out}.secret.asc`), false);
   });
