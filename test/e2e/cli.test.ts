@@ -465,6 +465,31 @@ describe('everyday conventions', () => {
     assert.equal((JSON.parse(await readFile(file, 'utf8')) as VerifyReport).summary.verified, 1);
   });
 
+  it('writes audit --ndjson=FILE whole, with the summary line last, and prints the summary', async () => {
+    const file = join(dir, 'audit.ndjson');
+    const r = pbxsig('audit', installation, '--anchor', anchor.fingerprint, `--ndjson=${file}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^findings +/m);
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
+    // big and framework, then the installation, then the audit's summary.
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['module', 'module', 'installation', 'audit'],
+    );
+  });
+
+  it('writes keys list --json=FILE and prints the keys', async () => {
+    const file = join(dir, 'keys.json');
+    const r = pbxsig('keys', 'list', '--keys', keys, `--json=${file}`, '--anchor', anchorFile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /trust {6}trusted/);
+    const listed = JSON.parse(await readFile(file, 'utf8')) as { anchors: string[] };
+    assert.deepEqual(listed.anchors, [anchor.fingerprint]);
+  });
+
   it('suggests the command meant, and points at the top help', () => {
     const r = pbxsig('verfy', good);
     assert.equal(r.status, 2);
