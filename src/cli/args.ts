@@ -171,7 +171,15 @@ const PARSER_CONFIGURATION = {
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const first = argv[0];
   if (first === undefined) throw new UsageError(`name a command: ${topLevelNames().join(', ')}`);
-  if (first === '--help' || first === '-h' || first === 'help') return { command: 'output', text: topHelp(columns()) };
+  if (first === '--help' || first === '-h' || first === 'help') {
+    // `pbxsig help verify`, `pbxsig help keys list`: that command's help.
+    const named = argv.slice(1).join(' ');
+    const spec = first === 'help' ? commandNamed(named) : undefined;
+    if (spec) return { command: 'output', text: commandHelp(spec, columns()) };
+    if (first === 'help' && GROUPS[named] !== undefined)
+      return { command: 'output', text: groupHelp(named, columns()) };
+    return { command: 'output', text: topHelp(columns()) };
+  }
   if (first === '--version' || first === '-V') return { command: 'output', text: VERSION };
   if (first.startsWith('-')) {
     const typo = first.startsWith('--') ? closest(first.slice(2), ['help', 'version']) : undefined;

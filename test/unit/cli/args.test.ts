@@ -322,6 +322,11 @@ describe('help and version', () => {
     }
   });
 
+  it('prints a command help for pbxsig help COMMAND', () => {
+    const out = parseArgs(['help', 'keys', 'list']);
+    assert.match(out.command === 'output' ? out.text : '', /^Usage: pbxsig keys list/);
+  });
+
   it('prints a command help for --help anywhere before "--"', () => {
     const out = parseArgs(['verify', 'DIR', '--help']);
     assert.equal(out.command, 'output');
