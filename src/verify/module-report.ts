@@ -4,12 +4,13 @@
 
 import { InternalError } from '../errors.js';
 import type { ManifestError } from '../errors.js';
+import { phpLooseEquals } from '../freepbx/php-equals.js';
 import { freepbxStatus } from '../freepbx/status.js';
 import type { GnupgSignatureView } from '../freepbx/status.js';
-import type { HashResults } from '../hash/results.js';
+import type { FileResult, HashResults } from '../hash/results.js';
 import type { WalkResult } from '../unlisted/walk.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
-import type { Manifest } from '../manifest/types.js';
+import type { FreepbxHashEntry, Manifest } from '../manifest/types.js';
 import type {
   FileFinding,
   FilesReport,
@@ -86,6 +87,13 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
   });
 
   const unlistedCode = unlisted?.code.length ?? 0;
+  const warnings = moduleWarnings(read, checked);
+  for (const path of files.looseMatches) {
+    warnings.push({
+      code: 'FREEPBX_LOOSE_MATCH',
+      message: `${JSON.stringify(path)} is altered, but FreePBX's loose != reads both digests as the same number and takes it as unchanged`,
+    });
+  }
   return {
     name: plan.name,
     directory: plan.directory,
@@ -115,7 +123,7 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
     unlisted: unlisted,
     passed:
       decision.verdict === 'verified' && !(evidence.unlistedPolicy === 'fail' && (unlisted?.code.length ?? 0) > 0),
-    warnings: moduleWarnings(read, checked),
+    warnings,
   };
 }
 
@@ -157,6 +165,8 @@ interface CollectedFiles {
   readonly report: FilesReport;
   /** FreePBX's "<path> missing" / "<path> altered" details, in manifest order. */
   readonly freepbxDetails: string[];
+  /** Altered files FreePBX's loose comparison takes as unchanged ("0e..." digests). */
+  readonly looseMatches: string[];
 }
 
 function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number): CollectedFiles {
@@ -164,14 +174,13 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
   const missing: FileFinding[] = [];
   const unreadable: FileFinding[] = [];
   const unsafe: FileFinding[] = [];
-  const details: Array<{ line: number; text: string }> = [];
-  const phpArray = new Set(plan.sig.state === 'read' ? plan.sig.manifest?.phpArrayPaths : []);
+  const looseMatches: string[] = [];
   let checked = 0;
   let matched = 0;
   let bytes = 0;
   let viaSymlink = 0;
 
-  // Only failures show a location, so it is computed for those alone.
+  // pbxsig's own findings, entry by entry. Only failures show a location, so it is computed for those alone.
   plan.entries.forEach((entry, k) => {
     const outcome = results.get(firstJob + k);
     if (!outcome) throw new InternalError(`no hash result for ${entry.path} of module ${plan.name}`);
@@ -181,55 +190,34 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
         matched++;
         bytes += outcome.size;
         if (outcome.viaLink) viaSymlink++;
-        // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
-        if (phpArray.has(entry.path))
-          details.push({ line: entry.line, text: `${locationOf(plan, entry.path)} altered` });
         break;
       case 'mismatch': {
         checked++;
         bytes += outcome.size;
         if (outcome.viaLink) viaSymlink++;
-        const location = locationOf(plan, entry.path);
         altered.push({
           path: entry.path,
-          location,
+          location: locationOf(plan, entry.path),
           expected: entry.digest,
           ...(outcome.actual ? { actual: outcome.actual } : {}),
         });
-        details.push({ line: entry.line, text: `${location} altered` });
         break;
       }
-      case 'missing': {
-        const location = locationOf(plan, entry.path);
-        missing.push({ path: entry.path, location, reason: outcome.reason });
-        details.push({ line: entry.line, text: `${location} missing` });
+      case 'missing':
+        missing.push({ path: entry.path, location: locationOf(plan, entry.path), reason: outcome.reason });
         break;
-      }
       case 'unsafe':
-      case 'unreadable': {
-        // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
-        const location = locationOf(plan, entry.path);
+      case 'unreadable':
         (outcome.status === 'unsafe' ? unsafe : unreadable).push({
           path: entry.path,
-          location,
+          location: locationOf(plan, entry.path),
           reason: outcome.reason,
         });
-        details.push({ line: entry.line, text: `${location} altered` });
         break;
-      }
     }
   });
 
-  // Entries we refused to touch: FreePBX would have checked them; count them as altered there.
-  if (plan.sig.state === 'read') {
-    for (const issue of plan.sig.manifest?.issues ?? []) {
-      if ((issue.code === 'MANIFEST_UNSAFE_PATH' || issue.code === 'MANIFEST_BAD_DIGEST') && issue.path !== undefined) {
-        details.push({ line: issue.line, text: `${plan.directory}/${issue.path} altered` });
-      }
-    }
-  }
-  details.sort((a, b) => a.line - b.line);
-
+  const details = freepbxDetails(plan, results, firstJob, looseMatches);
   return {
     report: {
       listed: plan.entries.length,
@@ -243,8 +231,53 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
       unreadable,
       unsafe,
     },
-    freepbxDetails: details.map((d) => d.text),
+    freepbxDetails: details,
+    looseMatches,
   };
+}
+
+// FreePBX's file checks (GPG.class.php verifyModule): for each entry of the [hashes] array PHP
+// returned, in its order, "<path> missing" when the file is not there and "<path> altered" when
+// hash_file('sha256') != the listed value (PHP's loose !=). The file outcomes are pbxsig's own; a
+// listed path pbxsig did not open (unsafe, or a digest it refused) is counted as altered, which is
+// what FreePBX finds unless the file is missing.
+function freepbxDetails(
+  plan: ModulePlan,
+  results: HashResults,
+  firstJob: number,
+  looseMatches: string[],
+): string[] {
+  const manifest = plan.sig.state === 'read' ? plan.sig.manifest : undefined;
+  if (!manifest) return [];
+  const details: string[] = [];
+  const add = (entry: FreepbxHashEntry, expected: string, outcome: FileResult | undefined): void => {
+    let detail = 'altered';
+    if (outcome?.status === 'missing') detail = 'missing';
+    else if (entry.digest !== null && outcome) {
+      const actual = outcome.status === 'match' ? expected : outcome.status === 'mismatch' ? outcome.actual : undefined;
+      if (actual !== undefined && phpLooseEquals(actual, entry.digest)) {
+        if (actual !== entry.digest) looseMatches.push(entry.path);
+        return;
+      }
+    }
+    // Only a detail needs the location (most files match).
+    const where = plan.spec.locate(entry.path);
+    if (!('skip' in where)) details.push(`${where.location} ${detail}`);
+  };
+
+  if (manifest.freepbxHashes === manifest.entries) {
+    // The common case: FreePBX checks exactly pbxsig's entries, and plan.entries are those it maps
+    // to a file, in the same order.
+    plan.entries.forEach((entry, k) => add(entry, entry.digest, results.get(firstJob + k)));
+    return details;
+  }
+  const byPath = new Map<string, { digest: string; outcome: FileResult | undefined }>();
+  plan.entries.forEach((entry, k) => byPath.set(entry.path, { digest: entry.digest, outcome: results.get(firstJob + k) }));
+  for (const entry of manifest.freepbxHashes) {
+    const ours = byPath.get(entry.path);
+    add(entry, ours?.digest ?? '', ours?.outcome);
+  }
+  return details;
 }
 
 function moduleWarnings(
@@ -259,14 +292,27 @@ function moduleWarnings(
       message: `module.sig has ${read.clear.linesOutside} non-blank lines outside the signed block; they are ignored`,
     });
   }
+  if (read.clear.badDashLines > 0) {
+    warnings.push({
+      code: 'CLEARSIGN_BAD_DASH',
+      message: `${read.clear.badDashLines} line(s) of the signed text start with "-" without the "- " escape (first: line ${read.clear.firstBadDashLine}); GnuPG warns "invalid dash escaped line" and reads them as written, as pbxsig does`,
+    });
+  }
   const manifest = read.manifest;
+  const hash = manifest?.config.hash;
+  if (hash !== undefined && hash.trim().toLowerCase() !== 'sha256') {
+    warnings.push({
+      code: 'MANIFEST_CONFIG_HASH',
+      message: `[config] says hash=${JSON.stringify(hash)}: FreePBX ignores that key and compares SHA-256 digests, and so does pbxsig`,
+    });
+  }
   if (manifest && manifest.entries.length === 0 && manifest.issues.length === 0) {
     warnings.push({ code: 'MANIFEST_EMPTY', message: 'the manifest lists no files' });
   }
   for (const path of manifest?.phpArrayPaths ?? []) {
     warnings.push({
       code: 'MANIFEST_PHP_ARRAY_PATH',
-      message: `${JSON.stringify(path)} contains "[": FreePBX's INI parser cannot check it and reports it altered`,
+      message: `${JSON.stringify(path)}: PHP's INI parser reads it as an array, so FreePBX cannot check it and reports it altered or missing`,
     });
   }
   if (manifest && manifest.config.type === 'local' && Number.parseFloat(manifest.config.version ?? '1') > 1) {
