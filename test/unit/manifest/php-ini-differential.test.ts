@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { splitClearsigned } from '../../../src/manifest/cleartext.js';
 import { PhpIniArray, isCanonicalInteger, parsePhpIni } from '../../../src/manifest/php-ini.js';
+import { HAVE_REALWORLD, REALWORLD } from '../../helpers/paths.js';
 
 const PHP = process.env['PHP'] ?? 'php';
 const probe = spawnSync(PHP, ['-r', 'echo PHP_VERSION;'], { encoding: 'utf8' });
@@ -325,4 +329,17 @@ describe(`parsePhpIni against PHP ${phpVersion ?? ''} parse_ini_string($text, tr
 
   it('agrees on 1,000 manifest-shaped texts with one odd character in a key or a digest', () =>
     assertSameAsPhp(generatedLines(1000, 7)));
+
+  it(
+    'agrees on the signed text of every real module.sig of the corpus, as GnuPG prints it',
+    { skip: HAVE_REALWORLD ? false : `the real-world corpus (${REALWORLD}) is not present` },
+    () => {
+      const dir = join(REALWORLD, 'sigs');
+      const texts = readdirSync(dir)
+        .filter((name) => name.endsWith('.module.sig'))
+        .map((name) => `${splitClearsigned(readFileSync(join(dir, name), 'utf8')).text}\n`);
+      assert.equal(texts.length, 94);
+      assertSameAsPhp(texts);
+    },
+  );
 });
