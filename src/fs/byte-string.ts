@@ -28,7 +28,7 @@ export function decodeBytes(bytes: Uint8Array): string {
   // Decode into UTF-16 code units (never more units than bytes), then read them back as a string.
   const units = new Uint16Array(buffer.length);
   let n = 0;
-  for (let i = 0; i < buffer.length; ) {
+  for (let i = 0; i < buffer.length;) {
     const length = sequenceLength(buffer, i);
     const cp = length === 0 ? -1 : codePoint(buffer, i, length);
     if (cp < 0 || (cp >= ESCAPE_FIRST && cp <= ESCAPE_LAST)) {

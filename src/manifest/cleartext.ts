@@ -90,6 +90,12 @@ class Lines {
     return this.#raw.slice(this.line.start, trimmedEnd(this.#raw, this.line.start, this.line.end));
   }
 
+  /** Whether the line, without trailing whitespace, is `text` (no copy: junk lines may be many). */
+  is(text: string): boolean {
+    const end = trimmedEnd(this.#raw, this.line.start, this.line.end);
+    return end - this.line.start === text.length && this.#raw.startsWith(text, this.line.start);
+  }
+
   isBlank(): boolean {
     return trimmedEnd(this.#raw, this.line.start, this.line.end) === this.line.start;
   }
@@ -106,7 +112,7 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
   let outside = 0;
   let begin = 0;
   while (lines.next()) {
-    if (lines.bare() === BEGIN_MESSAGE) {
+    if (lines.is(BEGIN_MESSAGE)) {
       begin = line.number;
       break;
     }
@@ -125,12 +131,16 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
     }
     if (lines.isBlank()) break;
     assertLineLength(line, limits);
+    if (line.number - begin > limits.maxLines) {
+      throw new ManifestError('MANIFEST_TOO_LARGE', `more than ${limits.maxLines} armor header lines`, line.number);
+    }
     const header = lines.bare();
     const names = gnupgHashHeader(header);
     if (names) for (const name of names) hashes.add(name);
     else if (header.startsWith('NotDashEscaped:'))
       refusal ??= `armor header ${quote(header)}: pbxsig does not read text without dash-escaping (GnuPG does)`;
-    else refusal ??= `armor header ${quote(header)} on line ${line.number}: GnuPG refuses it and reports a bad signature`;
+    else
+      refusal ??= `armor header ${quote(header)} on line ${line.number}: GnuPG refuses it and reports a bad signature`;
   }
 
   // The signed text, up to the signature's armor line.
@@ -145,7 +155,7 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
   let crlfLines: number[] | undefined;
   while (lines.next()) {
     if (raw.charCodeAt(line.start) === 45 && raw.startsWith('----', line.start + 1)) {
-      if (lines.bare() === BEGIN_SIGNATURE) {
+      if (lines.is(BEGIN_SIGNATURE)) {
         sigStart = line.start;
         break;
       }
@@ -190,14 +200,14 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
         sigLine,
       );
     }
-    if (lines.bare() === END_SIGNATURE) break;
+    if (lines.is(END_SIGNATURE)) break;
   }
   armoredSignature = signatureBlock(raw, sigStart, line.end);
 
   while (lines.next()) {
     if (lines.isBlank()) continue;
     outside++;
-    if (lines.bare() === BEGIN_MESSAGE) {
+    if (lines.is(BEGIN_MESSAGE)) {
       // GnuPG would verify each message and print both texts; FreePBX would parse them as one. No
       // real module.sig has two, so refuse rather than pick one.
       throw new ManifestError(
@@ -236,7 +246,7 @@ function assertLineLength(line: Line, limits: ManifestLimits): void {
 function rebuildText(raw: string, start: number, end: number): string {
   const parts: string[] = [];
   let run = start; // start of the current run of lines copied as they are
-  for (let pos = start; pos <= end; ) {
+  for (let pos = start; pos <= end;) {
     const nl = raw.indexOf('\n', pos);
     const lineEnd = nl < 0 || nl > end ? end : nl;
     const escaped = raw.charCodeAt(pos) === 45 && raw.charCodeAt(pos + 1) === 32 ? 2 : 0;
@@ -256,7 +266,7 @@ function rebuildText(raw: string, start: number, end: number): string {
 // The armor block as openpgp.js reads it: lines without trailing whitespace, "\n"-terminated.
 function signatureBlock(raw: string, start: number, end: number): string {
   let out = '';
-  for (let pos = start; pos <= end; ) {
+  for (let pos = start; pos <= end;) {
     const nl = raw.indexOf('\n', pos);
     const lineEnd = nl < 0 || nl > end ? end : nl;
     out += `${raw.slice(pos, trimmedEnd(raw, pos, lineEnd))}\n`;

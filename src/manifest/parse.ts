@@ -57,9 +57,13 @@ export function parseManifest(text: string, options: ParseOptions = {}): Manifes
   const reader = new StrictReader(input, firstLine, limits);
   const result = parsePhpIni(input, { onStatement: (s) => reader.statement(s) });
   if (!result.ok) {
+    const line = quote(truncate(lineAround(input, result.at)));
+    const problem = result.found.startsWith('the end')
+      ? `${line} ends before PHP's INI syntax allows (${result.found})`
+      : `${line} contains ${result.found} where PHP's INI syntax does not allow it`;
     throw new ManifestError(
       'MANIFEST_SYNTAX',
-      `${result.message}: PHP's parse_ini_string() returns false for the whole manifest, so FreePBX would check no file`,
+      `${problem}: PHP's parse_ini_string() returns false for the whole manifest, so FreePBX would check no file`,
       firstLine + result.line - 1,
     );
   }
@@ -93,7 +97,7 @@ function assertWithinLimits(text: string, limits: ManifestLimits, firstLine: num
     throw new ManifestError('MANIFEST_TOO_LARGE', `the signed text is over ${limits.maxBytes} bytes`);
   }
   let lines = 0;
-  for (let pos = 0; ; ) {
+  for (let pos = 0; ;) {
     const nl = text.indexOf('\n', pos);
     const end = nl < 0 ? text.length : nl;
     if (end - pos > limits.maxLineLength) {
@@ -123,6 +127,15 @@ function gnupgOutput(text: string, crlfLines: readonly number[]): string {
     if (nl < 0) return out;
     pos = nl + 1;
   }
+}
+
+/** The line of `text` holding position `at`, without its line end. */
+function lineAround(text: string, at: number): string {
+  let start = at;
+  while (start > 0 && text.charCodeAt(start - 1) !== 10 && at - start < 200) start--;
+  let end = at;
+  while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13 && end - at < 200) end++;
+  return text.slice(start, end);
 }
 
 function countNewlines(text: string, end: number): number {

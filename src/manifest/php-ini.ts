@@ -106,7 +106,15 @@ export interface PhpIniOptions {
 
 export type PhpIniResult =
   | { readonly ok: true; readonly value: PhpIniArray; readonly end: number }
-  | { readonly ok: false; readonly line: number; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly line: number;
+      /** Where in the text PHP's parser gave up. */
+      readonly at: number;
+      /** What it found there: a character ('"("'), or "the end of the line" / "the end of the text". */
+      readonly found: string;
+      readonly message: string;
+    };
 
 /**
  * parse_ini_string($text, true): the array, or why PHP returns false. `end` is where PHP stopped
@@ -849,8 +857,8 @@ function unescapeDoubleQuoted(s: string): string {
 // Parser (zend_ini_parser.y) and callback (php_ini_parser_cb_with_sections)
 
 const TOKEN_NAMES: Record<number, string> = {
-  [END]: 'end of file',
-  [EOL]: 'end of line',
+  [END]: 'the end of the text',
+  [EOL]: 'the end of the line',
   [SECTION]: '"["',
   [LABEL]: 'a key',
   [OFFSET]: 'a key with an offset',
@@ -869,10 +877,12 @@ const TOKEN_NAMES: Record<number, string> = {
 
 class IniSyntaxError extends Error {
   readonly at: number;
+  readonly found: string;
 
-  constructor(message: string, at: number) {
-    super(message);
+  constructor(found: string, at: number) {
+    super(`syntax error, unexpected ${found}`);
     this.at = at;
+    this.found = found;
   }
 }
 
@@ -887,6 +897,8 @@ class Parser {
   readonly #options: PhpIniOptions;
   #pushedBack = false;
   #section: PhpIniArray | undefined;
+  // Where the statement being read starts: an unfinished one is reported there.
+  #statementStart = 0;
   // Line counting, forward only: lines end at "\n" (module.sig's own lines).
   #linePos = 0;
   #line = 1;
@@ -896,12 +908,13 @@ class Parser {
     this.#options = options;
   }
 
-  run(): { line: number; message: string } | undefined {
+  run(): { line: number; at: number; found: string; message: string } | undefined {
     try {
       this.#statements();
       return undefined;
     } catch (error) {
-      if (error instanceof IniSyntaxError) return { line: this.#lineAt(error.at), message: error.message };
+      if (error instanceof IniSyntaxError)
+        return { line: this.#lineAt(error.at), at: error.at, found: error.found, message: error.message };
       throw error;
     }
   }
@@ -937,7 +950,7 @@ class Parser {
   #unexpected(): never {
     const s = this.#scanner;
     const what = s.type === CHAR ? JSON.stringify(String.fromCharCode(s.char)) : (TOKEN_NAMES[s.type] ?? 'a token');
-    throw new IniSyntaxError(`syntax error, unexpected ${what}`, s.start);
+    throw new IniSyntaxError(what, s.type === END ? this.#statementStart : s.start);
   }
 
   #expectChar(c: number): void {
@@ -966,6 +979,7 @@ class Parser {
       }
       const type = this.#next();
       const start = s.start;
+      this.#statementStart = start;
       switch (type) {
         case END:
           return;
@@ -1074,7 +1088,7 @@ class Parser {
     let text = '';
     let computed = false;
     let parts = 0;
-    for (;; parts++) {
+    for (; ; parts++) {
       const type = this.#next();
       if (type === RAW || type === NUMBER || type === STRING || type === WHITESPACE) {
         text += s.value;

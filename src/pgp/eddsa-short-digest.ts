@@ -17,7 +17,7 @@ interface SignatureInternals {
   params: Promise<Record<string, Uint8Array>> | Record<string, Uint8Array>;
 }
 interface KeyInternals {
-  algorithm: number;
+  algorithm: enums.publicKey;
   publicParams: { oid?: { toHex(): string }; Q?: Uint8Array; A?: Uint8Array };
   getKeyID(): KeyID;
 }
@@ -56,7 +56,9 @@ export async function verifyEddsaWithShortDigest(
     throw new Error(`Insecure message hash algorithm: ${hashName ?? packet.hashAlgorithm}`);
   }
 
-  const digest = createHash(hashName).update(internals.toHash(enums.signature.text, data, true)).digest();
+  const digest = createHash(hashName)
+    .update(internals.toHash(enums.signature.text, data, true))
+    .digest();
   const signed = packet.signedHashValue;
   if (!signed || signed[0] !== digest[0] || signed[1] !== digest[1]) throw new Error('Signed digest did not match');
 

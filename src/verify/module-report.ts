@@ -241,12 +241,7 @@ function collectFiles(plan: ModulePlan, results: HashResults, firstJob: number):
 // hash_file('sha256') != the listed value (PHP's loose !=). The file outcomes are pbxsig's own; a
 // listed path pbxsig did not open (unsafe, or a digest it refused) is counted as altered, which is
 // what FreePBX finds unless the file is missing.
-function freepbxDetails(
-  plan: ModulePlan,
-  results: HashResults,
-  firstJob: number,
-  looseMatches: string[],
-): string[] {
+function freepbxDetails(plan: ModulePlan, results: HashResults, firstJob: number, looseMatches: string[]): string[] {
   const manifest = plan.sig.state === 'read' ? plan.sig.manifest : undefined;
   if (!manifest) return [];
   const details: string[] = [];
@@ -272,7 +267,9 @@ function freepbxDetails(
     return details;
   }
   const byPath = new Map<string, { digest: string; outcome: FileResult | undefined }>();
-  plan.entries.forEach((entry, k) => byPath.set(entry.path, { digest: entry.digest, outcome: results.get(firstJob + k) }));
+  plan.entries.forEach((entry, k) =>
+    byPath.set(entry.path, { digest: entry.digest, outcome: results.get(firstJob + k) }),
+  );
   for (const entry of manifest.freepbxHashes) {
     const ours = byPath.get(entry.path);
     add(entry, ours?.digest ?? '', ours?.outcome);

@@ -115,9 +115,13 @@ describe('reading module.sig as FreePBX and GnuPG do', () => {
     before(async () => {
       dir = await moduleDir();
       await writeFiles(dir, { 'a.php': '<?php\n' });
-      await writeSig(dir, formatBody({ signedWith: world.developer.keyId }, [{ path: 'a.php', digest: sha256('<?php\n') }]), {
-        hash: 'sha1',
-      });
+      await writeSig(
+        dir,
+        formatBody({ signedWith: world.developer.keyId }, [{ path: 'a.php', digest: sha256('<?php\n') }]),
+        {
+          hash: 'sha1',
+        },
+      );
     });
 
     it('accepts it as GnuPG does, with the SHA-1 warning', async () => {
@@ -136,20 +140,28 @@ describe('reading module.sig as FreePBX and GnuPG do', () => {
         formatBody({ signedWith: world.developer.keyId }, [{ path: 'a.php', digest: sha256('<?php\n') }]),
         { hash: 'sha1' },
       );
-      await writeFile(join(tampered, 'module.sig'), signed.toString('latin1').replace('repo=manual', 'repo=manuaL'), 'latin1');
+      await writeFile(
+        join(tampered, 'module.sig'),
+        signed.toString('latin1').replace('repo=manual', 'repo=manuaL'),
+        'latin1',
+      );
       const m = await verifyOne(tampered);
       assert.equal(m.verdict, 'bad-signature', m.summary);
       assert.equal(m.freepbx.status, 2);
     });
 
     const gpg = spawnSync('gpgv', ['--version']);
-    it('is what GnuPG itself calls a good signature', { skip: gpg.status === 0 ? false : 'gpgv is not installed' }, async () => {
-      const keyring = join(world.dir, 'developer.gpg');
-      await writeFile(keyring, world.developer.publicKey.write());
-      const run = spawnSync('gpgv', ['--keyring', keyring, join(dir, 'module.sig')], { encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      assert.match(run.stderr, /Good signature/);
-    });
+    it(
+      'is what GnuPG itself calls a good signature',
+      { skip: gpg.status === 0 ? false : 'gpgv is not installed' },
+      async () => {
+        const keyring = join(world.dir, 'developer.gpg');
+        await writeFile(keyring, world.developer.publicKey.write());
+        const run = spawnSync('gpgv', ['--keyring', keyring, join(dir, 'module.sig')], { encoding: 'utf8' });
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stderr, /Good signature/);
+      },
+    );
   });
 
   describe('when [config] says hash=md5', () => {
@@ -203,7 +215,9 @@ describe('reading module.sig as FreePBX and GnuPG do', () => {
 
     it('refuses an unescaped "-----" line inside the signed text, where GnuPG checks nothing', async () => {
       const m = await verifyOne(
-        await signedThenEdited((s) => s.replace('\n- -----END PGP SIGNATURE-----\n', '\n-----END PGP SIGNATURE-----\n')),
+        await signedThenEdited((s) =>
+          s.replace('\n- -----END PGP SIGNATURE-----\n', '\n-----END PGP SIGNATURE-----\n'),
+        ),
       );
       assert.equal(m.verdict, 'invalid-manifest', m.summary);
       assert.match(m.summary, /unexpected armor/);
@@ -255,7 +269,10 @@ describe('reading module.sig as FreePBX and GnuPG do', () => {
       await handle.close();
       const good = await moduleDir();
       await writeFiles(good, { 'a.php': '<?php\n' });
-      await writeSig(good, formatBody({ signedWith: world.developer.keyId }, [{ path: 'a.php', digest: sha256('<?php\n') }]));
+      await writeSig(
+        good,
+        formatBody({ signedWith: world.developer.keyId }, [{ path: 'a.php', digest: sha256('<?php\n') }]),
+      );
 
       const [floodReport, goodReport] = await verify([flood, good]);
       assert.equal(floodReport?.verdict, 'invalid-manifest', floodReport?.summary);
@@ -282,7 +299,9 @@ describe('reading module.sig as FreePBX and GnuPG do', () => {
       const dir = await moduleDir();
       const entries = Array.from({ length: 11 }, (_, i) => ({ path: `f${i}`, digest: 'a'.repeat(64) }));
       await writeSig(dir, formatBody({ signedWith: world.developer.keyId }, entries));
-      const m = await verifyOne(dir, { limits: { maxBytes: 1 << 20, maxEntries: 10, maxLines: 100, maxLineLength: 1000 } });
+      const m = await verifyOne(dir, {
+        limits: { maxBytes: 1 << 20, maxEntries: 10, maxLines: 100, maxLineLength: 1000 },
+      });
       assert.equal(m.verdict, 'invalid-manifest', m.summary);
       assert.match(m.summary, /more than 10 entries/);
     });

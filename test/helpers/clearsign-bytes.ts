@@ -22,7 +22,7 @@ interface PacketInternals {
 }
 interface KeyInternals {
   version: number;
-  algorithm: number;
+  algorithm: enums.publicKey;
   publicParams: { Q?: Uint8Array };
   privateParams: { seed?: Uint8Array };
   getFingerprintBytes(): Uint8Array;
@@ -92,7 +92,9 @@ function signEddsaSha1(packet: SignaturePacket, key: KeyInternals, literal: Lite
     Uint8Array.of(key.version, enums.signature.text, key.algorithm, enums.hash.sha1),
     internals.writeHashedSubPackets(),
   ]);
-  const digest = createHash('sha1').update(internals.toHash(enums.signature.text, literal, true)).digest();
+  const digest = createHash('sha1')
+    .update(internals.toHash(enums.signature.text, literal, true))
+    .digest();
   internals.signedHashValue = digest.subarray(0, 2);
   const { Q } = key.publicParams;
   const { seed } = key.privateParams;

@@ -140,7 +140,15 @@ describe('splitClearsigned', () => {
 
   describe('when an armor header is one GnuPG refuses', () => {
     // GnuPG 2.2.40 reports a bad signature for each of these, whatever the signature is.
-    for (const header of ['Comment: hello', 'Hash:', 'Hash: sha1', 'Hash:SHA1', 'Hash: MD5', 'Hash: SHA1; x', 'Hash: FOO']) {
+    for (const header of [
+      'Comment: hello',
+      'Hash:',
+      'Hash: sha1',
+      'Hash:SHA1',
+      'Hash: MD5',
+      'Hash: SHA1; x',
+      'Hash: FOO',
+    ]) {
       it(`gives the reason in gnupgRefusal for ${JSON.stringify(header)}`, () => {
         const split = splitClearsigned(clearsigned(['x'], ['Hash: SHA256', header]));
         assert.match(split.gnupgRefusal ?? '', /GnuPG refuses it/);

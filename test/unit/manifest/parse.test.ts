@@ -499,7 +499,9 @@ describe('parseManifest', () => {
     });
 
     it('accepts them after leading spaces, as PHP does', () => {
-      assert.deepEqual(parseManifest(lines('[hashes]', `  yes = ${D1}`)).entries, [{ path: 'yes', digest: D1, line: 2 }]);
+      assert.deepEqual(parseManifest(lines('[hashes]', `  yes = ${D1}`)).entries, [
+        { path: 'yes', digest: D1, line: 2 },
+      ]);
     });
   });
 

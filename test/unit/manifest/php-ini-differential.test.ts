@@ -16,7 +16,8 @@ import { HAVE_REALWORLD, REALWORLD } from '../../helpers/paths.js';
 const PHP = process.env['PHP'] ?? 'php';
 const probe = spawnSync(PHP, ['-r', 'echo PHP_VERSION;'], { encoding: 'utf8' });
 const phpVersion = probe.status === 0 ? probe.stdout.trim() : undefined;
-const skip = phpVersion === undefined ? `php (php-cli) is not installed: the differential test against PHP is skipped` : false;
+const skip =
+  phpVersion === undefined ? `php (php-cli) is not installed: the differential test against PHP is skipped` : false;
 
 // Environment variables PHP sees, for ${...}.
 const ENV: Record<string, string> = { PBXSIG_A: 'alpha', PBXSIG_HEX: 'e3b0c442', PBXSIG_SPACE: ' x ' };
@@ -104,7 +105,11 @@ function assertSameAsPhp(texts: readonly string[]): void {
     if (JSON.stringify(ours) !== JSON.stringify(theirs[i]))
       differences.push(`${JSON.stringify(text)}\n  php:  ${show(theirs[i])}\n  ours: ${show(ours)}`);
   });
-  assert.equal(differences.length, 0, `${differences.length} of ${texts.length} texts differ:\n${differences.slice(0, 15).join('\n')}`);
+  assert.equal(
+    differences.length,
+    0,
+    `${differences.length} of ${texts.length} texts differ:\n${differences.slice(0, 15).join('\n')}`,
+  );
 }
 
 function show(value: unknown): string {
@@ -113,7 +118,10 @@ function show(value: unknown): string {
     if (Array.isArray(v))
       return v.map((pair) => {
         const [key, inner] = pair as [string, unknown];
-        return [key.startsWith('s:') ? `s:${Buffer.from(key.slice(2), 'base64').toString('utf8')}` : key, decode(inner)];
+        return [
+          key.startsWith('s:') ? `s:${Buffer.from(key.slice(2), 'base64').toString('utf8')}` : key,
+          decode(inner),
+        ];
       });
     return v;
   };
@@ -201,7 +209,12 @@ const CASES: Record<string, string[]> = {
     '9223372036854775807[x]=1\n9223372036854775808[x]=1\n',
     'a[9223372036854775807]=1\na[]=2\n',
   ],
-  duplicates: ['[h]\na = 1\nb=2\na = 3\n', 'a=1\n[h]\na=2\n', '[h]\na=1\n[config]\nv=1\n[h]\nb=2\n', '[1]\n[01]\n[1]\nx=1\n'],
+  duplicates: [
+    '[h]\na = 1\nb=2\na = 3\n',
+    'a=1\n[h]\na=2\n',
+    '[h]\na=1\n[config]\nv=1\n[h]\nb=2\n',
+    '[1]\n[01]\n[1]\nx=1\n',
+  ],
   'reserved words': [
     ...['null', 'yes', 'no', 'true', 'false', 'on', 'off', 'none', 'NULL', 'True', 'oN'].map((w) => `[h]\n${w} = 1\n`),
     '[h]\n  yes = 1\n',
@@ -215,7 +228,18 @@ const CASES: Record<string, string[]> = {
     'a = no;\n',
     'a = none  \n',
   ],
-  trimming: ['  a  =  b  \n', '\ta\t=\tb\t\n', 'a = b   ', 'a\tb = c\n', ' = c\n', '[ hashes ]\na=1\n', ' [h]\na=1\n', '[h] x\na=1\n', '[h] ; c\na=1\n', '[h]x=1\n'],
+  trimming: [
+    '  a  =  b  \n',
+    '\ta\t=\tb\t\n',
+    'a = b   ',
+    'a\tb = c\n',
+    ' = c\n',
+    '[ hashes ]\na=1\n',
+    ' [h]\na=1\n',
+    '[h] x\na=1\n',
+    '[h] ; c\na=1\n',
+    '[h]x=1\n',
+  ],
   'line ends': [
     'a = x\ry = 2\n',
     'a = 1\r\nb = 2\r\n',
@@ -287,10 +311,69 @@ const CASES: Record<string, string[]> = {
 
 // Fragments for generated texts: keys, separators, values and line ends that hit the rules above.
 const PIECES = [
-  'a', 'b.php', 'dir/x y.js', ' ', '  ', '\t', '=', ' = ', '[', ']', '[h]', '[hashes]', '[config]', ';', '; c', '#',
-  '# End', '"', "'", '\\', '$', '${PBXSIG_A}', '${', '}', '{', '(', ')', '~', '!', '&', '|', '^', 'on', 'yes', 'none',
-  'null', 'true', 'E_ALL', 'PHP_EOL', '12', '-3', '0', '007', '.5', D, 'x[0]', 'x[]', 'x[y]', '\n', '\n', '\n', '\r\n',
-  '\r', ':', ',', '?', '@', '<>', '+', '%', '*', '/', '\u00e9',
+  'a',
+  'b.php',
+  'dir/x y.js',
+  ' ',
+  '  ',
+  '\t',
+  '=',
+  ' = ',
+  '[',
+  ']',
+  '[h]',
+  '[hashes]',
+  '[config]',
+  ';',
+  '; c',
+  '#',
+  '# End',
+  '"',
+  "'",
+  '\\',
+  '$',
+  '${PBXSIG_A}',
+  '${',
+  '}',
+  '{',
+  '(',
+  ')',
+  '~',
+  '!',
+  '&',
+  '|',
+  '^',
+  'on',
+  'yes',
+  'none',
+  'null',
+  'true',
+  'E_ALL',
+  'PHP_EOL',
+  '12',
+  '-3',
+  '0',
+  '007',
+  '.5',
+  D,
+  'x[0]',
+  'x[]',
+  'x[y]',
+  '\n',
+  '\n',
+  '\n',
+  '\r\n',
+  '\r',
+  ':',
+  ',',
+  '?',
+  '@',
+  '<>',
+  '+',
+  '%',
+  '*',
+  '/',
+  '\u00e9',
 ];
 
 function generated(count: number, seed: number): string[] {
@@ -314,7 +397,8 @@ function generatedLines(count: number, seed: number): string[] {
     const key = `dir/file${i}.php`;
     const at = Math.floor(next() * (key.length + 1));
     const c = odd[Math.floor(next() * odd.length)] ?? '';
-    const line = next() < 0.5 ? `${key.slice(0, at)}${c}${key.slice(at)} = ${D}` : `${key} = ${D.slice(0, at)}${c}${D.slice(at)}`;
+    const line =
+      next() < 0.5 ? `${key.slice(0, at)}${c}${key.slice(at)} = ${D}` : `${key} = ${D.slice(0, at)}${c}${D.slice(at)}`;
     texts.push(`[hashes]\nok.php = ${D}\n${line}\nlast.php = ${D}\n;# End\n`);
   }
   return texts;
