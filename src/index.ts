@@ -30,6 +30,7 @@ export type {
   Manifest,
   ManifestConfig,
   ManifestEntry,
+  FreepbxHashEntry,
   ManifestIssue,
   ManifestIssueCode,
   ManifestLimits,

@@ -6,8 +6,10 @@
 // What GnuPG does, and so what we do (tested with GnuPG 2.2.40):
 // - Armor headers run to the first blank line. Each must be "Hash: NAMES" with names GnuPG knows
 //   (RIPEMD160, SHA1, SHA224, SHA256, SHA384, SHA512, or a prefix of one: "SHA" is SHA1), written
-//   in capitals. Anything else ("Hash: sha1", "Hash:SHA1", "Comment: x") makes GnuPG report a bad
-//   signature whatever the signature is: gnupgRefusal says why.
+//   in capitals. At anything else ("Hash: sha1", "Hash:SHA1", "Comment: x") GnuPG stops reading
+//   headers, and the lines after it (the rest of the headers, the blank line) are signed text: the
+//   signature is then checked over that (badHeader says which line). "NotDashEscaped:" is the one
+//   other header GnuPG reads; pbxsig does not (unsupportedHeader).
 // - In the signed text, "- " starts a dash-escaped line and is removed. A line starting with five
 //   dashes ends the text: "-----BEGIN PGP SIGNATURE-----" starts the signature; anything else is
 //   "unexpected armor" and GnuPG checks no signature at all: we refuse the file (MANIFEST_BAD_ARMOR).
@@ -54,8 +56,10 @@ export interface Clearsigned {
   readonly badDashLines: number;
   /** module.sig line of the first of them, or 0. */
   readonly firstBadDashLine: number;
-  /** Why GnuPG reports a bad signature whatever the signature says (an armor header it refuses). */
-  readonly gnupgRefusal: string | undefined;
+  /** The armor header GnuPG refused, after which the signed text starts. */
+  readonly badHeader: string | undefined;
+  /** A header GnuPG reads and pbxsig does not ("NotDashEscaped:"): the signature is then bad to pbxsig. */
+  readonly unsupportedHeader: string | undefined;
 }
 
 interface Line {
@@ -122,9 +126,10 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
     throw new ManifestError('MANIFEST_NOT_CLEARSIGNED', `no "${BEGIN_MESSAGE}" line: not an OpenPGP clear-signed file`);
   }
 
-  // Armor headers, up to the first blank line.
+  // Armor headers, up to the first blank line, or to the first header GnuPG refuses.
   const hashes = new Set<string>();
-  let refusal: string | undefined;
+  let badHeader: string | undefined;
+  let unsupportedHeader: string | undefined;
   for (;;) {
     if (!lines.next()) {
       throw new ManifestError('MANIFEST_BAD_ARMOR', 'the clear-signed message has no text and no signature', begin);
@@ -136,11 +141,14 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
     }
     const header = lines.bare();
     const names = gnupgHashHeader(header);
-    if (names) for (const name of names) hashes.add(name);
-    else if (header.startsWith('NotDashEscaped:'))
-      refusal ??= `armor header ${quote(header)}: pbxsig does not read text without dash-escaping (GnuPG does)`;
-    else
-      refusal ??= `armor header ${quote(header)} on line ${line.number}: GnuPG refuses it and reports a bad signature`;
+    if (names) {
+      for (const name of names) hashes.add(name);
+    } else if (header.startsWith('NotDashEscaped:') && header.length > 15) {
+      unsupportedHeader ??= header;
+    } else {
+      badHeader = `${quote(truncate(header))} (line ${line.number})`;
+      break;
+    }
   }
 
   // The signed text, up to the signature's armor line.
@@ -227,7 +235,8 @@ export function splitClearsigned(raw: string, limits: ManifestLimits = DEFAULT_L
     crlfLines: crlfLines ?? NO_LINES,
     badDashLines,
     firstBadDashLine,
-    gnupgRefusal: refusal,
+    badHeader,
+    unsupportedHeader,
   };
 }
 

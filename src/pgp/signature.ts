@@ -83,10 +83,15 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
   const candidates = keyring.candidates(facts.issuerKeyId, facts.issuerFingerprint);
   if (candidates.length === 0) return { outcome: 'no-key', facts };
 
-  // An armor header GnuPG refuses: it reports a bad signature whatever the signature says.
-  const refusal = clear.gnupgRefusal;
+  // GnuPG reads text that is not dash-escaped after a "NotDashEscaped:" header; pbxsig does not.
   const onlyKey = candidates.length === 1 ? candidates[0]?.key : undefined;
-  if (refusal !== undefined) return bad(facts, refusal, onlyKey);
+  if (clear.unsupportedHeader !== undefined) {
+    return bad(
+      facts,
+      `the armor header ${JSON.stringify(clear.unsupportedHeader)} asks for text without dash-escaping, which GnuPG reads and pbxsig refuses`,
+      onlyKey,
+    );
+  }
 
   // The exact bytes signed: module.sig may hold bytes that are not UTF-8 (fs/byte-string.ts).
   const literal = new LiteralDataPacket();

@@ -115,7 +115,8 @@ export function buildModuleReport(evidence: ModuleEvidence): ModuleReport {
             manifest.config.expiresAfter !== undefined
               ? new Date(manifest.config.expiresAfter * 1000).toISOString()
               : null,
-          entries: manifest.entries.length + manifest.issues.length,
+          // Lines listing a file: the accepted ones and the refused ones (an issue with a path).
+          entries: manifest.entries.length + manifest.issues.filter((i) => i.path !== undefined).length,
           issues: manifest.issues,
         }
       : null,
@@ -287,6 +288,12 @@ function moduleWarnings(
     warnings.push({
       code: 'TEXT_OUTSIDE_SIGNATURE',
       message: `module.sig has ${read.clear.linesOutside} non-blank lines outside the signed block; they are ignored`,
+    });
+  }
+  if (read.clear.badHeader !== undefined) {
+    warnings.push({
+      code: 'CLEARSIGN_BAD_HEADER',
+      message: `GnuPG refuses the armor header ${read.clear.badHeader} and reads the lines after it as signed text; so does pbxsig`,
     });
   }
   if (read.clear.badDashLines > 0) {

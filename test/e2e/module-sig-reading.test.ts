@@ -164,6 +164,46 @@ describe('reading module.sig as FreePBX and GnuPG do', () => {
     );
   });
 
+  describe('when the Hash: armor header is one GnuPG does not accept for this signature', () => {
+    async function withHeader(header: string | undefined): Promise<ModuleReport> {
+      const dir = await moduleDir();
+      await writeFiles(dir, { 'a.php': '<?php\n' });
+      const signed = await writeSig(
+        dir,
+        formatBody({ signedWith: world.developer.keyId }, [{ path: 'a.php', digest: sha256('<?php\n') }]),
+      );
+      const edited = signed.toString('utf8').replace('Hash: SHA256\n', header === undefined ? '' : `${header}\n`);
+      await writeFile(join(dir, 'module.sig'), edited);
+      return verifyOne(dir);
+    }
+
+    it('gives FreePBX 4 for a header GnuPG refuses ("Hash: sha256"): no digest is then announced', async () => {
+      const m = await withHeader('Hash: sha256');
+      assert.equal(m.verdict, 'bad-signature', m.summary);
+      assert.equal(m.freepbx.status, 4);
+      assert.ok(codes(m).includes('CLEARSIGN_BAD_HEADER'), JSON.stringify(m.warnings));
+    });
+
+    it('gives FreePBX 2 when GnuPG reads the lines after a refused header as signed text', async () => {
+      const m = await withHeader('Hash: SHA256\nComment: hello');
+      assert.equal(m.verdict, 'bad-signature', m.summary);
+      assert.equal(m.freepbx.status, 2);
+    });
+
+    it("gives a bad signature and FreePBX 4 (GnuPG's ERRSIG) for a header naming another digest", async () => {
+      const m = await withHeader('Hash: SHA1');
+      assert.equal(m.verdict, 'bad-signature', m.summary);
+      assert.equal(m.freepbx.status, 4);
+      assert.match(m.freepbx.details[0] ?? '', /^module\.sig check failed! Unknown Signature \(\[GNUPG:\] ERRSIG /);
+    });
+
+    it('gives the same for a SHA-256 signature without a header (GnuPG then accepts MD5 and SHA-1 only)', async () => {
+      const m = await withHeader(undefined);
+      assert.equal(m.verdict, 'bad-signature', m.summary);
+      assert.equal(m.freepbx.status, 4);
+    });
+  });
+
   describe('when [config] says hash=md5', () => {
     it('warns, and checks SHA-256 digests as FreePBX does (it ignores the key)', async () => {
       const dir = await moduleDir();
