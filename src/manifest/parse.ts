@@ -166,6 +166,8 @@ class StrictReader {
   statement(s: PhpIniStatement): void {
     const line = this.#firstLine + s.line - 1;
     if (s.kind === 'section') {
+      // Each section is an array PHP keeps: "[a][b][c]" makes three on one line.
+      this.#countOther(line);
       this.#section = s.key;
       if (s.key === 'hashes') {
         if (this.sawHashes) {
@@ -181,9 +183,7 @@ class StrictReader {
     }
     if (this.#section !== 'hashes') {
       if (s.kind === 'bare') return;
-      if (++this.#otherKeys > MAX_OTHER_KEYS) {
-        throw new ManifestError('MANIFEST_TOO_LARGE', `more than ${MAX_OTHER_KEYS} keys outside [hashes]`, line);
-      }
+      this.#countOther(line);
       if (this.#section === undefined && (s.key === 'hashes' || s.key === 'config')) {
         this.#issue({
           code: 'MANIFEST_BAD_LINE',
@@ -220,6 +220,16 @@ class StrictReader {
       this.#count(line);
       this.#seen.add(entry.path);
       this.entries.push(entry);
+    }
+  }
+
+  #countOther(line: number): void {
+    if (++this.#otherKeys > MAX_OTHER_KEYS) {
+      throw new ManifestError(
+        'MANIFEST_TOO_LARGE',
+        `more than ${MAX_OTHER_KEYS} sections and keys outside [hashes]`,
+        line,
+      );
     }
   }
 

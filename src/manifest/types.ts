@@ -121,5 +121,5 @@ export const DEFAULT_LIMITS: ManifestLimits = {
   maxLineLength: 16_384,
 };
 
-/** Key lines in sections other than [hashes] (real manifests have about 8, all in [config]). */
+/** Sections, and keys outside [hashes] (real manifests have 2 sections and about 8 keys, all in [config]). */
 export const MAX_OTHER_KEYS = 1_000;

@@ -216,6 +216,14 @@ describe('splitClearsigned', () => {
       throwsManifestError(raw, 'MANIFEST_TOO_LARGE', 5);
     });
 
+    it('walks millions of lines outside the signed block without building anything for them', () => {
+      const flood = '\n'.repeat(3_000_000);
+      const split = splitClearsigned(`${flood}${clearsigned(['x'])}${flood}junk\n`);
+      assert.equal(split.text, 'x');
+      assert.equal(split.firstLine, 3_000_004);
+      assert.equal(split.linesOutside, 1);
+    });
+
     it('accepts exactly maxLines signed lines', () => {
       assert.equal(splitClearsigned(clearsigned(['1', '2', '3', '4', '5']), limits).text, '1\n2\n3\n4\n5');
     });

@@ -530,12 +530,19 @@ describe('parseManifest', () => {
     });
   });
 
-  describe('when keys outside [hashes] exceed their bound', () => {
-    it('throws MANIFEST_TOO_LARGE', () => {
+  describe('when keys or sections outside [hashes] exceed their bound', () => {
+    it('throws MANIFEST_TOO_LARGE for too many keys', () => {
       const text = lines('[other]', ...Array.from({ length: 1001 }, (_, i) => `k${i} = 1`));
       assert.throws(
         () => parseManifest(text),
         (e: unknown) => e instanceof ManifestError && e.code === 'MANIFEST_TOO_LARGE',
+      );
+    });
+
+    it('throws MANIFEST_TOO_LARGE for too many sections, even on one line', () => {
+      assert.throws(
+        () => parseManifest('[s]'.repeat(1001)),
+        (e: unknown) => e instanceof ManifestError && e.code === 'MANIFEST_TOO_LARGE' && e.line === 1,
       );
     });
   });
