@@ -296,6 +296,12 @@ function moduleWarnings(
       message: `GnuPG refuses the armor header ${read.clear.badHeader} and reads the lines after it as signed text; so does pbxsig`,
     });
   }
+  if (read.clear.unsupportedHeader !== undefined) {
+    warnings.push({
+      code: 'CLEARSIGN_UNSUPPORTED',
+      message: `pbxsig is stricter than GnuPG here: it refuses the armor header ${JSON.stringify(read.clear.unsupportedHeader)} (text without dash-escaping), which GnuPG reads`,
+    });
+  }
   if (read.clear.badDashLines > 0) {
     warnings.push({
       code: 'CLEARSIGN_BAD_DASH',
