@@ -32,6 +32,7 @@ export type {
   Manifest,
   ManifestConfig,
   ManifestEntry,
+  FreepbxHashEntry,
   ManifestIssue,
   ManifestIssueCode,
   ManifestLimits,
