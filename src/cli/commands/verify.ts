@@ -1,4 +1,4 @@
-// `pbxsig verify`: flags to options, the library does the work, the report goes to stdout (human or
+// `pbxsig verify`: flags and the configuration file (verify-settings.ts) to options, the library does the work, the report goes to stdout (human or
 // JSON) and to a file (--json=FILE, --report FILE), alerts to stderr.
 
 import { alertLines } from '../../report/alerts.js';
@@ -7,17 +7,24 @@ import type { ModuleReport, VerifyReport } from '../../report/types.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
 import { verifyInstallation } from '../../verify/verify-installation.js';
 import { verifyModules } from '../../verify/verify-modules.js';
+import { DEFAULT_CONFIG, NO_CONFIG, loadConfig } from '../../config/read.js';
 import { trustFrom } from '../anchors.js';
 import type { VerifyArgs } from '../args.js';
 import { assertOutsideTrees } from '../report-path.js';
 import { STDOUT } from '../spec.js';
 import { stderr, stdout } from '../stdout.js';
+import { settleVerify } from '../verify-settings.js';
 
 /** Runs the command and returns its exit code: 0 every module passed, 1 some module failed. */
 export async function runVerify(args: VerifyArgs): Promise<number> {
   const installation = args.modules.length === 0;
-  const file = reportFile(args);
-  if (file) await assertOutsideTrees(file.path, installation ? [args.root] : args.modules, file.option);
+  const config =
+    args.config === false
+      ? NO_CONFIG
+      : await loadConfig(args.config ?? DEFAULT_CONFIG, { required: args.config !== undefined });
+  const settings = settleVerify(args, config);
+  const file = settings.report;
+  if (file) await assertOutsideTrees(file.path, installation ? [settings.root] : args.modules, file.option);
 
   const out = stdout();
   const colour = wantsColour(process.stdout);
@@ -30,27 +37,32 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
         if (shown(m)) out.write(renderModule(m, { colour }));
       }
     : undefined;
-  const trust = await trustFrom(args);
+  const trust = await trustFrom(settings);
   const common = {
     keys: trust.keys,
     anchors: trust.anchors,
-    engine: args.engine,
-    threads: args.threads,
-    unlisted: args.unlisted,
+    engine: settings.engine,
+    threads: settings.threads,
+    unlisted: settings.unlisted,
+    allow: settings.allow,
     ...(onModule ? { onModule } : {}),
   };
-  const report: VerifyReport = installation
+  const verified: VerifyReport = installation
     ? await verifyInstallation({
         ...common,
-        root: args.root,
+        root: settings.root,
         settings: args.settings,
         ...(args.only.length > 0 ? { modules: args.only } : {}),
       })
     : await verifyModules({ ...common, modules: args.modules });
+  const report: VerifyReport = {
+    ...verified,
+    settings: { ...verified.settings, sources: settings.sources, configFiles: settings.configFiles },
+  };
 
   if (file) {
     const webroot = report.installation?.settings['AMPWEBROOT']?.value;
-    if (webroot !== undefined && args.root === '/') await assertOutsideTrees(file.path, [webroot], file.option);
+    if (webroot !== undefined && settings.root === '/') await assertOutsideTrees(file.path, [webroot], file.option);
     await writeFileAtomic(file.path, `${JSON.stringify(report, null, 2)}\n`);
   }
   if (args.json === STDOUT) out.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -62,10 +74,4 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
     for (const line of alertLines(report)) stderr().write(`${line}\n`);
   }
   return report.summary.failed === 0 ? 0 : 1;
-}
-
-function reportFile(args: VerifyArgs): { path: string; option: string } | undefined {
-  if (args.report !== undefined) return { path: args.report, option: '--report' };
-  if (args.json !== undefined && args.json !== STDOUT) return { path: args.json, option: '--json=' };
-  return undefined;
 }
