@@ -375,3 +375,45 @@ describe('the parser and the table', () => {
     });
   }
 });
+
+describe('--config', () => {
+  it('names a configuration file, or none with --no-config; the default is left to the command', () => {
+    const named = parseArgs(['verify', '--config', '/etc/site.conf']);
+    assert.equal(named.command === 'verify' && named.config, '/etc/site.conf');
+    const none = parseArgs(['verify', '--no-config']);
+    assert.equal(none.command === 'verify' && none.config, false);
+    const unset = parseArgs(['verify']);
+    assert.equal(unset.command === 'verify' ? unset.config : 'not verify', undefined);
+  });
+
+  it('leaves the settings a configuration may hold unset when not given (no default from the parser)', () => {
+    const args = parseArgs(['verify']);
+    assert.ok(args.command === 'verify');
+    assert.deepEqual(
+      [args.root, args.engine, args.threads, args.unlisted],
+      [undefined, undefined, undefined, undefined],
+    );
+  });
+
+  it('makes --config FILE with --no-config a usage error', () => {
+    usageError(['verify', '--config', 'a.conf', '--no-config'], /--config and --no-config contradict: give one/);
+  });
+
+  it('does not take --no- for an option that is not negatable', () => {
+    usageError(['verify', '--no-root'], /unknown option --no-root/);
+  });
+});
+
+describe('allowlist', () => {
+  it('takes a report and --module filters', () => {
+    assert.deepEqual(parseArgs(['allowlist', 'r.json', '-m', 'core', '--module', 'cdr']), {
+      command: 'allowlist',
+      report: 'r.json',
+      modules: ['core', 'cdr'],
+    });
+  });
+
+  it('needs the report', () => {
+    usageError(['allowlist'], /missing REPORT\.json/);
+  });
+});
