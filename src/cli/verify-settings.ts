@@ -11,7 +11,7 @@ import { STDOUT } from './spec.js';
 /** A report file, and how to name where it came from in a message. */
 export interface ReportTarget {
   readonly path: string;
-  /** `--report`, `--json=`, or `FILE: report =` for a configuration file. */
+  /** `--report`, `--json=`, or `FILE: report` for a configuration file. */
   readonly option: string;
 }
 
@@ -79,5 +79,5 @@ function optionReport(args: VerifyArgs): ReportTarget | undefined {
 
 function configReport(config: LoadedConfig): { value: ReportTarget; file: string } | undefined {
   const set = config.settings.report;
-  return set && { value: { path: set.value, option: `${set.file}: report =` }, file: set.file };
+  return set && { value: { path: set.value, option: `${set.file}: report` }, file: set.file };
 }

@@ -85,7 +85,7 @@ export function merge(
   }
   return {
     files: parsed.map((p) => p.file),
-    settings: settings as LoadedConfig['settings'],
+    settings,
     allow: [...allow.values()],
     allowFiles,
   };

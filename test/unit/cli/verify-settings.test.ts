@@ -17,7 +17,7 @@ const DIGEST = 'c'.repeat(64);
 function verifyArgs(argv: string[]): VerifyArgs {
   const args = parseArgs(['verify', ...argv]);
   assert.equal(args.command, 'verify');
-  return args as VerifyArgs;
+  return args;
 }
 
 const CONFIG = merge([
@@ -82,7 +82,7 @@ describe('settleVerify', () => {
       assert.deepEqual(settings.keys, ['/etc/pbxsig/keys']);
       assert.deepEqual(settings.anchors, [FPR]);
       assert.equal(settings.unlisted, 'report');
-      assert.deepEqual(settings.report, { path: '/var/lib/pbxsig/report.json', option: `${MAIN}: report =` });
+      assert.deepEqual(settings.report, { path: '/var/lib/pbxsig/report.json', option: `${MAIN}: report` });
       assert.equal(settings.threads, 1);
       assert.equal(settings.engine, 'node');
       assert.deepEqual(settings.allow, [{ module: 'core', path: 'a.php', sha256: DIGEST }]);
