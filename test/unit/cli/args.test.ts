@@ -35,7 +35,9 @@ function readmeCommands(): string[][] {
       const words = [...line.matchAll(/"([^"]*)"|(#.*$)|(\S+)/g)]
         .filter((m) => m[2] === undefined)
         .map((m) => m[1] ?? m[3] ?? '');
-      commands.push(words.slice(1));
+      // pbxsig's own words end where the shell takes over (a redirection, a pipe).
+      const end = words.findIndex((w) => ['>', '>>', '|', '&&', '||', ';'].includes(w));
+      commands.push(words.slice(1, end === -1 ? undefined : end));
     }
   }
   return commands;

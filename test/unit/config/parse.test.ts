@@ -2,9 +2,12 @@
 // names the file, the line and the key.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/parse.js';
 import { InputError } from '../../../src/errors.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 
 const FILE = '/etc/pbxsig/pbxsig.conf';
 const DIGEST = 'ab'.repeat(32);
@@ -221,5 +224,14 @@ describe('parseConfig', () => {
         `${FILE}:10: allow[1].sha256: expected a SHA-256 digest (64 hex digits), got "nope"`,
       );
     });
+  });
+});
+
+describe("the README's configuration example", () => {
+  it('is a valid configuration file', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    assert.ok(blocks.length > 0, 'a toml block in the README');
+    for (const block of blocks) assert.equal(parseConfig(block, 'README.md', 8).allow.length, 1);
   });
 });
