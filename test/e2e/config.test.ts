@@ -117,6 +117,7 @@ describe('pbxsig verify with a site allowlist', () => {
     const human = verify(['--config', file]);
     assert.equal(human.status, 0);
     assert.match(human.stdout, /^ok +core /m);
+    assert.match(human.stdout, new RegExp(`^Settings from ${file} \\(1 allowlist entry\\)\\.$`, 'm'));
     assert.match(human.stdout, new RegExp(`known +1 unlisted file ${KNOWN_RULE.site.replace(/[()]/g, '\\$&')}`));
   });
 

@@ -2,6 +2,7 @@
 // JSON) and to a file (--json=FILE, --report FILE), alerts to stderr.
 
 import { alertLines } from '../../report/alerts.js';
+import { escapeControls as esc } from '../../report/escape.js';
 import { renderFooter, renderHuman, renderModule, wantsColour } from '../../report/human.js';
 import type { ModuleReport, VerifyReport } from '../../report/types.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
@@ -14,6 +15,14 @@ import { assertOutsideTrees } from '../report-path.js';
 import { STDOUT } from '../spec.js';
 import { stderr, stdout } from '../stdout.js';
 import { settleVerify } from '../verify-settings.js';
+import type { VerifySettings } from '../verify-settings.js';
+
+// A setting from a file changes what a run checks (unlisted = "ignore"): the human report says which files.
+function configLine(settings: VerifySettings): string {
+  const entries = settings.allow.length;
+  const allowed = entries > 0 ? ` (${entries} allowlist ${entries === 1 ? 'entry' : 'entries'})` : '';
+  return `Settings from ${settings.configFiles.map(esc).join(', ')}${allowed}.\n`;
+}
 
 /** Runs the command and returns its exit code: 0 every module passed, 1 some module failed. */
 export async function runVerify(args: VerifyArgs): Promise<number> {
@@ -66,8 +75,10 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
     await writeFileAtomic(file.path, `${JSON.stringify(report, null, 2)}\n`);
   }
   if (args.json === STDOUT) out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (human)
+  else if (human) {
     out.write(live ? renderFooter(report, { colour }) : renderHuman(report, { colour, quiet: args.quiet }));
+    if (!args.quiet && settings.configFiles.length > 0) out.write(configLine(settings));
+  }
 
   // Alerts are for logs and alerting; on an interactive terminal the report above says it all.
   if (!args.status && (process.stderr.isTTY !== true || (process.env['JOURNAL_STREAM'] ?? '') !== '')) {
