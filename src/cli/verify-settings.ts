@@ -27,10 +27,13 @@ export interface VerifySettings {
   /** Where each setting came from: `option`, `config FILE` or `default` (report.settings.sources). */
   readonly sources: Readonly<Record<string, string>>;
   readonly configFiles: readonly string[];
+  /** The configuration files that set something this run uses (a setting no option replaced, or entries). */
+  readonly usedFiles: readonly string[];
 }
 
 export function settleVerify(args: VerifyArgs, config: LoadedConfig): VerifySettings {
   const sources: Record<string, string> = {};
+  const used = new Set<string>(config.allowFiles);
   const { settings } = config;
   function pick<T>(name: string, given: T | undefined, set: { value: T; file: string } | undefined, fallback: T): T {
     if (given !== undefined) {
@@ -39,6 +42,7 @@ export function settleVerify(args: VerifyArgs, config: LoadedConfig): VerifySett
     }
     if (set !== undefined) {
       sources[name] = `config ${set.file}`;
+      used.add(set.file);
       return set.value;
     }
     sources[name] = 'default';
@@ -68,6 +72,7 @@ export function settleVerify(args: VerifyArgs, config: LoadedConfig): VerifySett
     allow: config.allow,
     sources,
     configFiles: config.files,
+    usedFiles: config.files.filter((file) => used.has(file)),
   };
 }
 

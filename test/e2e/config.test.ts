@@ -368,5 +368,6 @@ describe('the packaged default configuration', () => {
       Object.values(report.settings.sources ?? {}).filter((s) => s !== 'default' && s !== 'option'),
       [],
     );
+    assert.doesNotMatch(verify(['--config', file]).stdout, /^Settings from/m, 'a file that sets nothing is not named');
   });
 });

@@ -21,7 +21,7 @@ import type { VerifySettings } from '../verify-settings.js';
 function configLine(settings: VerifySettings): string {
   const entries = settings.allow.length;
   const allowed = entries > 0 ? ` (${entries} allowlist ${entries === 1 ? 'entry' : 'entries'})` : '';
-  return `Settings from ${settings.configFiles.map(esc).join(', ')}${allowed}.\n`;
+  return `Settings from ${settings.usedFiles.map(esc).join(', ')}${allowed}.\n`;
 }
 
 /** Runs the command and returns its exit code: 0 every module passed, 1 some module failed. */
@@ -77,7 +77,7 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
   if (args.json === STDOUT) out.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (human) {
     out.write(live ? renderFooter(report, { colour }) : renderHuman(report, { colour, quiet: args.quiet }));
-    if (!args.quiet && settings.configFiles.length > 0) out.write(configLine(settings));
+    if (!args.quiet && settings.usedFiles.length > 0) out.write(configLine(settings));
   }
 
   // Alerts are for logs and alerting; on an interactive terminal the report above says it all.

@@ -90,6 +90,7 @@ describe('settleVerify', () => {
       assert.equal(settings.sources['unlisted'], `config ${MAIN}`);
       assert.equal(settings.sources['allow'], `config ${DROP_IN}`);
       assert.deepEqual(settings.configFiles, [MAIN, DROP_IN]);
+      assert.deepEqual(settings.usedFiles, [MAIN, DROP_IN]);
     });
   });
 
@@ -128,6 +129,10 @@ describe('settleVerify', () => {
 
     it('keeps the allowlist, which no option replaces', () => {
       assert.equal(settings.allow.length, 1);
+    });
+
+    it('counts as used only the files whose settings apply', () => {
+      assert.deepEqual(settings.usedFiles, [DROP_IN]);
     });
   });
 
