@@ -26,6 +26,9 @@
 // - listed: 10,000 findings kept in each of code, notWalked and notes; the module fails either way.
 // - Bytes read per file: 4 to tell a script or binary; to compare with a known file, the whole file
 //   if it is at most KNOWN_MAX_BYTES (1 MiB), else nothing (it matches no known file).
+// - codeHashBytes: 64 MiB per module read to give unlisted code its SHA-256 (each file at most
+//   KNOWN_MAX_BYTES); past it, findings come without one. A stock installation has no unlisted code:
+//   this costs nothing there, and a tree full of large PHP files costs a bounded read.
 
 import { isUtf8 } from 'node:buffer';
 import { readdirSync } from 'node:fs';
@@ -46,6 +49,7 @@ export interface WalkLimits {
   readonly listed: number;
   readonly otherSample: number;
   readonly links: number;
+  readonly codeHashBytes: number;
 }
 
 export const WALK_LIMITS: WalkLimits = {
@@ -61,6 +65,8 @@ export const WALK_LIMITS: WalkLimits = {
   otherSample: 20,
   /** Links kept in links. */
   links: 100,
+  /** Bytes read per module to give unlisted code findings their SHA-256. */
+  codeHashBytes: 64 * 1024 * 1024,
 };
 
 export interface WalkTask {
@@ -93,6 +99,11 @@ export interface UnlistedFinding {
   readonly reason: string;
   /** Present only when the path is not valid UTF-8: its exact bytes, in hex. */
   readonly pathHex?: string;
+  /**
+   * Unlisted code only: the file's SHA-256, when it is a regular file of at most KNOWN_MAX_BYTES that
+   * could be read (within WALK_LIMITS.codeHashBytes). What an allowlist entry for it names.
+   */
+  readonly sha256?: string;
 }
 
 /** An unlisted file that matched a known file by module, path and sha256. */
@@ -191,6 +202,7 @@ class Walker {
   readonly #links: LinkRecord[] = [];
   #runtime = 0;
   #other = 0;
+  #codeHashBytes = 0;
 
   constructor(task: WalkTask, opener: ConfinedOpener, moduleReal: string, limits: WalkLimits) {
     this.#task = task;
@@ -372,7 +384,7 @@ class Walker {
 
     const byName = codeByName(path);
     if (byName) {
-      this.#finding(this.#code, entry, withMismatch(byName));
+      this.#codeFinding(entry, real, facts, withMismatch(byName));
       return;
     }
     // Run-time files under node_modules/ are judged by name alone: no stat, no read.
@@ -393,13 +405,27 @@ class Walker {
     if (facts?.kind === 'file') {
       const byContent = facts.head && needsHead(path, facts.executable) ? codeByContent(facts.head) : undefined;
       if (byContent) {
-        this.#finding(this.#code, entry, withMismatch(byContent));
+        this.#codeFinding(entry, real, facts, withMismatch(byContent));
         return;
       }
       if (facts.executable) this.#finding(this.#notes, entry, EXECUTABLE_NOTE);
     }
     if (area === 'less-cache') this.#runtime++;
     else this.#countOther(entry);
+  }
+
+  // Unlisted code, with its SHA-256 (already known when its path is a known file's), while the budget lasts.
+  #codeFinding(entry: Entry, real: FsPath, facts: Inspected | undefined, reason: string): void {
+    if (this.#code.length >= this.#limits.listed) return;
+    let sha256 = facts?.kind === 'file' ? facts.sha256 : undefined;
+    if (sha256 === undefined && this.#codeHashBytes < this.#limits.codeHashBytes) {
+      const hashed = inspectFile(real, { head: false, hash: true });
+      if (hashed.kind === 'file') {
+        this.#codeHashBytes += hashed.sha256 !== undefined ? hashed.size : 0;
+        sha256 = hashed.sha256;
+      }
+    }
+    this.#finding(this.#code, entry, reason, sha256);
   }
 
   /** A FIFO, socket, device, or a link leading nowhere: judged by its name only (never opened). */
@@ -452,9 +478,15 @@ class Walker {
     list: UnlistedFinding[],
     where: { readonly path: string; readonly bytes: Buffer | undefined },
     reason: string,
+    sha256?: string,
   ): void {
     if (list.length >= this.#limits.listed) return;
-    list.push({ path: where.path, reason, ...(where.bytes ? { pathHex: where.bytes.toString('hex') } : {}) });
+    list.push({
+      path: where.path,
+      reason,
+      ...(where.bytes ? { pathHex: where.bytes.toString('hex') } : {}),
+      ...(sha256 !== undefined ? { sha256 } : {}),
+    });
   }
 }
 

