@@ -44,6 +44,7 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - PASSPHRASE_REQUIRED / PASSPHRASE_WRONG: a protected secret key could not be unlocked.
  * - KEY_UNUSABLE: a secret key that cannot sign (expired, revoked, no signing capability).
  * - TREE_UNSAFE: a module to sign holds special files or links leaving it.
+ * - SIGN_VALUE_UNREADABLE: a value to sign (--signed-by, --repo) that PHP's INI parser could not read back.
  * - OUTPUT_EXISTS / OUTPUT_READ_ONLY: a file to write is already there, or protected.
  * - OUTPUT_UNWRITABLE: a report could not be written (a full disk, no permission, a read-only file
  *   system); the message names the report, never its temporary file.
@@ -67,6 +68,7 @@ export type InputErrorCode =
   | 'PASSPHRASE_WRONG'
   | 'KEY_UNUSABLE'
   | 'TREE_UNSAFE'
+  | 'SIGN_VALUE_UNREADABLE'
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_READ_ONLY'
   | 'OUTPUT_UNWRITABLE'
