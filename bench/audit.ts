@@ -1,8 +1,8 @@
 // The "audit" cold-process suite: `pbxsig audit` over many installations in one process, against
 // `pbxsig verify --root` run once per installation, as the number of installations grows.
 //
-//   1. one installation written by installation.ts (35 modules, about 26,000 files, 330 MB; --quick:
-//      the quick size), then copies of it as further roots, hard-linked (`cp -al`: directories are new,
+//   1. one installation written by installation.ts (the FreePBX 17 shape: 35 modules, 16,700 listed
+//      files, 26,500 in its module directories; --quick: a smaller one), then copies of it as further roots, hard-linked (`cp -al`: directories are new,
 //      file contents shared, symbolic links stay links), so 20 copies cost directory entries, not
 //      6.6 GB. Where hard links are impossible, full copies (`cp -a`) as far as free space allows, and
 //      fewer installations than asked for; the report says so;
@@ -38,31 +38,29 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AuditReport } from '../src/audit/types.js';
 import type { VerifyReport } from '../src/index.js';
-import type { Signer } from './fixtures.js';
-import { writeInstallation } from './installation.js';
-import type { GeneratedInstallation } from './installation.js';
-import { median } from './measure.js';
+import { planInstallation, summarizeInstallation, writeInstallation } from './installation.js';
+import type { GeneratedInstallation, TreeSummary } from './installation.js';
+import type { Signer } from './keys.js';
+import { REPO } from './repo.js';
+import type { InstallationShape } from './shapes.js';
+import { median, timing } from './stats.js';
+import type { Timing } from './stats.js';
 import { betweenRuns, runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
 import { kibToMiB, maxOrNull, measuredRun, rssProbe } from './rss.js';
 import { flipFirstByte } from './tamper.js';
 import type { MeasuredRun, RssProbe } from './rss.js';
-import { summarizeShape } from './report.js';
-import type { ShapeSummary } from './report.js';
 import { bytes, fixed, mib } from './format.js';
 
-/** The repository (dist/bench/audit.js -> <repo>/): the cold processes run there. */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MODULES_DIR = 'var/www/html/admin/modules';
 /** Kept free when falling back to full copies, for the reports and everything else on the disk. */
 const RESERVE_BYTES = 2 * 2 ** 30;
 
 export interface AuditPlan {
-  /** Files of the one generated installation. */
-  readonly files: number;
+  /** The shape of the one generated installation. */
+  readonly shape: InstallationShape;
   /** Installation counts, ascending; the largest is how many roots are made. */
   readonly counts: readonly number[];
 }
@@ -77,13 +75,6 @@ export interface Alteration {
   readonly file: string;
   /** What the failing module must say. */
   readonly expected: string;
-}
-
-interface Timing {
-  readonly samplesMs: readonly number[];
-  readonly medianMs: number;
-  readonly minMs: number;
-  readonly maxMs: number;
 }
 
 export interface AuditRun {
@@ -120,7 +111,7 @@ export interface AuditRun {
 
 export interface AuditSuite {
   readonly seed: number;
-  readonly tree: ShapeSummary;
+  readonly tree: TreeSummary;
   readonly copies: {
     readonly requested: number;
     readonly made: number;
@@ -155,14 +146,14 @@ export async function runAuditSuite(
   mkdirSync(outDir, { recursive: true });
 
   const original = join(rootsDir, label(0));
-  progress(`audit: writing one installation of about ${plan.files} files`);
-  const tree = await writeInstallation(original, seed, plan.files, signer.anchor, signer.developer);
+  progress(`audit: writing one installation (${plan.shape.description})`);
+  const tree = await writeInstallation(original, planInstallation(plan.shape, seed), signer);
   progress(
-    `audit: ${tree.modules.length} modules, ${tree.files} files, ${(tree.bytes / 2 ** 20).toFixed(1)} MiB written`,
+    `audit: ${tree.modules.length} modules, ${tree.checked} checked files, ${(tree.checkedBytes / 2 ** 20).toFixed(1)} MiB, ${tree.moduleDirs.files} files in module directories`,
   );
 
   const requested = Math.max(...plan.counts);
-  const copies = makeCopies(original, rootsDir, requested, tree.bytes, progress);
+  const copies = makeCopies(original, rootsDir, requested, tree.checkedBytes + tree.unlisted.bytes, progress);
   const roots = Array.from({ length: copies.made }, (_, i) => join(rootsDir, label(i)));
   const counts = [...new Set(plan.counts.map((n) => Math.min(n, copies.made)))];
   const alterations = alterCopies(roots, tree);
@@ -279,20 +270,9 @@ export async function runAuditSuite(
     });
   }
 
-  const summary = summarizeShape({
-    name: 'audit',
-    description: '',
-    modules: tree.modules.map((m) => m.name),
-    sizes: tree.sizes,
-    files: tree.files,
-    bytes: tree.bytes,
-  });
   return {
     seed,
-    tree: {
-      ...summary,
-      description: `${tree.modules.length} modules, ${tree.files} files installed (FreePBX 17 shape, as in the installation suite)`,
-    },
+    tree: summarizeInstallation(tree),
     copies: {
       requested,
       made: copies.made,
@@ -493,8 +473,10 @@ function runAudit(
     if (problem) fail(`${label(i)}: ${problem}`);
     if (expected) failing.push(`${label(i)} ${expected.expected}`);
   });
-  if (summary.files !== n * tree.files || summary.bytes !== n * tree.bytes)
-    fail(`${summary.files} files, ${summary.bytes} bytes hashed (expected ${n * tree.files}, ${n * tree.bytes})`);
+  if (summary.files !== n * tree.checked || summary.bytes !== n * tree.checkedBytes)
+    fail(
+      `${summary.files} files, ${summary.bytes} bytes hashed (expected ${n * tree.checked}, ${n * tree.checkedBytes})`,
+    );
   if (n > 1 && summary.signatures.shared <= 0)
     fail(`no module.sig verification shared: ${JSON.stringify(summary.signatures)}`);
   if (summary.signatures.verified + summary.signatures.shared !== summary.modules)
@@ -539,8 +521,8 @@ function checkInstallation(
 ): string | null {
   if (report.summary.modules !== tree.modules.length)
     return `${report.summary.modules} modules, expected ${tree.modules.length}`;
-  if (report.summary.files !== tree.files || report.summary.bytes !== tree.bytes)
-    return `${report.summary.files} files, ${report.summary.bytes} bytes, expected ${tree.files}, ${tree.bytes}`;
+  if (report.summary.files !== tree.checked || report.summary.bytes !== tree.checkedBytes)
+    return `${report.summary.files} files, ${report.summary.bytes} bytes, expected ${tree.checked}, ${tree.checkedBytes}`;
   const failing = report.modules.filter((m) => !m.passed);
   if (!expected)
     return failing.length === 0
@@ -576,10 +558,6 @@ function parseJson<T>(text: string, what: string): T {
   }
 }
 
-function timing(samplesMs: readonly number[]): Timing {
-  return { samplesMs, medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs) };
-}
-
 // ---- Markdown ------------------------------------------------------------------------------------
 
 export function renderAudit(suite: AuditSuite): string {
@@ -587,7 +565,7 @@ export function renderAudit(suite: AuditSuite): string {
   const rss = (mib: number | null): string => (mib === null ? 'n/a' : fixed(mib));
   const lines = [
     '',
-    `## audit: \`pbxsig audit\` over N installations vs \`pbxsig verify --root\` once per installation; each installation ${tree.files} files, ${mib(tree.bytes)}`,
+    `## audit: \`pbxsig audit\` over N installations vs \`pbxsig verify --root\` once per installation; each installation ${tree.checked} checked files, ${mib(tree.checkedBytes)}`,
     '',
     `One installation generated from seed ${suite.seed} (${tree.description}; file sizes median ${bytes(tree.sizes.median)}, p90 ${bytes(tree.sizes.p90)}, max ${bytes(tree.sizes.max)}), ` +
       `then ${copies.made - 1} copies of it as further roots: ${copies.method}.${copies.note ? ` **${copies.note}.**` : ''} ` +

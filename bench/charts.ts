@@ -13,11 +13,11 @@ import type { Config, TopLevelSpec } from 'vega-lite';
 import type { AuditRun, AuditSuite } from './audit.js';
 import { FONT, renderSvg } from './chart-svg.js';
 import { fixed, mib } from './format.js';
-import type { ConfigResult } from './measure.js';
 import type { ProcessResult } from './processes.js';
-import type { Machine, ShapeSummary } from './report.js';
+import type { TreeSummary } from './installation.js';
+import type { ShapeRun } from './installation-suite.js';
+import type { Machine } from './report.js';
 import type { ScalingPoint, ScalingResult, ScalingSuite, ThreadsSweep } from './scaling.js';
-import type { InstallationSuite } from './suites.js';
 
 type Timing = Pick<ProcessResult, 'medianMs' | 'minMs' | 'maxMs'>;
 
@@ -35,12 +35,16 @@ export interface ChartReport {
   readonly date: string;
   readonly quick: boolean;
   readonly machine: Pick<Machine, 'cpuModel' | 'availableParallelism' | 'shaNi' | 'node'>;
-  readonly installation?: Pick<InstallationSuite, 'rounds'> & {
-    readonly tree: Pick<ShapeSummary, 'modules' | 'files' | 'bytes'>;
-    readonly results: ReadonlyArray<Timing & Pick<ProcessResult, 'id' | 'label' | 'command'>>;
+  readonly installation?: {
+    readonly shapes: ReadonlyArray<
+      Pick<ShapeRun, 'rounds' | 'full'> & {
+        readonly tree: Pick<TreeSummary, 'shape' | 'description' | 'modules' | 'checked' | 'checkedBytes'>;
+        readonly results: ReadonlyArray<Timing & Pick<ProcessResult, 'id' | 'label' | 'command'>>;
+      }
+    >;
   };
   readonly audit?: {
-    readonly tree: Pick<AuditSuite['tree'], 'files' | 'bytes'>;
+    readonly tree: Pick<AuditSuite['tree'], 'checked' | 'checkedBytes'>;
     readonly runs: ReadonlyArray<
       Pick<AuditRun, 'installations' | 'rounds'> & {
         readonly audit: Timing & Pick<AuditRun['audit'], 'peakRssMiB'>;
@@ -48,13 +52,6 @@ export interface ChartReport {
       }
     >;
   };
-  readonly shapes?: ReadonlyArray<{
-    readonly shape: Pick<ShapeSummary, 'name' | 'files' | 'bytes' | 'modules'>;
-    readonly results: ReadonlyArray<{
-      readonly config: Pick<ConfigResult['config'], 'id' | 'label'>;
-      readonly stats: Timing;
-    }>;
-  }>;
   readonly scaling?: {
     readonly sizes: ReadonlyArray<
       Pick<ScalingPoint, 'files'> & {
@@ -68,7 +65,7 @@ export interface ChartReport {
   };
 }
 
-type SuiteField = 'installation' | 'audit' | 'shapes' | 'scaling';
+type SuiteField = 'installation' | 'audit' | 'scaling';
 
 export interface Chart {
   /** The report field it draws; also the file name's suffix (`<results base>-<name>.svg`). */
@@ -97,7 +94,6 @@ function chart<K extends SuiteField>(
 const CHARTS: readonly ChartDef[] = [
   chart('installation', drawInstallation),
   chart('audit', drawAudit),
-  chart('shapes', drawShapes),
   chart('scaling', drawScaling),
 ];
 
@@ -247,37 +243,52 @@ function shades(labels: readonly string[]): { domain: string[]; range: string[] 
 }
 
 function drawInstallation(suite: NonNullable<ChartReport['installation']>, report: ChartReport): TopLevelSpec {
-  // Fastest first; pbxsig's default (the darkest bar) is what a user gets.
-  const rows = [...suite.results]
-    .sort((a, b) => a.medianMs - b.medianMs)
-    .map((r) => ({
-      label: r.label,
-      median: r.medianMs,
-      min: r.minMs,
-      max: r.maxMs,
-      text: `${fixed(r.medianMs)} ms`,
-      tool: isDefault(r) ? 'pbxsig (default)' : isPbxsig(r) ? 'pbxsig' : 'other tools',
-    }));
-  const domain = ['pbxsig (default)', 'pbxsig', 'other tools'].filter((t) => rows.some((r) => r.tool === t));
-  const range = domain.map((t) =>
-    t === 'pbxsig (default)' ? PBXSIG.strong : t === 'pbxsig' ? PBXSIG.light : PEER.main,
-  );
-  const { tree } = suite;
+  const panel = (run: NonNullable<ChartReport['installation']>['shapes'][number]): VConcat['vconcat'][number] => {
+    // Fastest first; pbxsig's default (the darkest bar) is what a user gets.
+    const rows = [...run.results]
+      .sort((a, b) => a.medianMs - b.medianMs)
+      .map((r) => ({
+        label: r.label,
+        median: r.medianMs,
+        min: r.minMs,
+        max: r.maxMs,
+        text: `${fixed(r.medianMs)} ms`,
+        tool: isDefault(r) ? 'pbxsig (default)' : isPbxsig(r) ? 'pbxsig' : 'other tools',
+      }));
+    const domain = ['pbxsig (default)', 'pbxsig', 'other tools'];
+    const range = [PBXSIG.strong, PBXSIG.light, PEER.main];
+    const { tree } = run;
+    return {
+      title: {
+        text: `${tree.description}: ${plural(tree.modules, 'module')}, ${plural(tree.checked, 'file')} checked, ${mib(tree.checkedBytes)}${run.full ? '' : ' (--quick: smaller)'}`,
+        fontSize: 12,
+        subtitle: `median of ${rounds(run.rounds)}`,
+      },
+      width: WIDTH,
+      height: { step: BAR_STEP },
+      data: { values: rows },
+      layer: barLayers('wall time (ms), lower is better', {
+        field: 'tool',
+        type: 'nominal',
+        scale: { domain, range },
+        legend: null,
+      }),
+    };
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
     title: {
-      text: `Verifying a whole installation: ${plural(tree.modules, 'module')}, ${plural(tree.files, 'file')}, ${mib(tree.bytes)}`,
+      text: 'Verifying whole installations: pbxsig against its peers',
       subtitle: [
-        `Cold process each, warm page cache. Bars: median of ${rounds(suite.rounds)}; whiskers: min–max.`,
+        'Cold process each, warm page cache. Bars: median; whiskers: min–max. Darkest: pbxsig by default; orange: other tools.',
         machineLine(report),
       ],
     },
-    width: WIDTH,
-    height: { step: BAR_STEP },
-    data: { values: rows },
-    layer: barLayers('wall time (ms), lower is better', { field: 'tool', type: 'nominal', scale: { domain, range } }),
-  };
+    vconcat: suite.shapes.map(panel),
+    spacing: 28,
+    resolve: { scale: { x: 'independent' } },
+  } satisfies VConcat;
 }
 
 // ---- audit ---------------------------------------------------------------------------------------
@@ -365,7 +376,7 @@ function drawAudit(suite: NonNullable<ChartReport['audit']>, report: ChartReport
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
     title: {
-      text: `Auditing N installations at once vs verifying each (${plural(tree.files, 'file')}, ${mib(tree.bytes)} each)`,
+      text: `Auditing N installations at once vs verifying each (${plural(tree.checked, 'file')}, ${mib(tree.checkedBytes)} each)`,
       subtitle: [
         `Cold processes, warm page cache. Points: median of ${roundsPerN(suite.runs)}; bars through them: min–max.`,
         machineLine(report),
@@ -377,52 +388,6 @@ function drawAudit(suite: NonNullable<ChartReport['audit']>, report: ChartReport
     ],
     spacing: 60,
   } satisfies HConcat;
-}
-
-// ---- shapes --------------------------------------------------------------------------------------
-
-function drawShapes(shapes: NonNullable<ChartReport['shapes']>, report: ChartReport): TopLevelSpec {
-  const panel = (entry: NonNullable<ChartReport['shapes']>[number]): VConcat['vconcat'][number] => {
-    const rows = entry.results.map((r) => ({
-      label: r.config.label,
-      median: r.stats.medianMs,
-      min: r.stats.minMs,
-      max: r.stats.maxMs,
-      text: `${fixed(r.stats.medianMs)} ms`,
-      setting: r.config.id === 'default' ? 'pbxsig (default)' : 'pbxsig',
-    }));
-    const { shape } = entry;
-    return {
-      title: {
-        text: `${shape.name}: ${plural(shape.modules, 'module')}, ${plural(shape.files, 'file')}, ${mib(shape.bytes)}`,
-        fontSize: 12,
-        subtitle: '',
-      },
-      width: WIDTH,
-      height: { step: BAR_STEP },
-      data: { values: rows },
-      layer: barLayers('time per verifyModules() call (ms), lower is better', {
-        field: 'setting',
-        type: 'nominal',
-        scale: { domain: ['pbxsig (default)', 'pbxsig'], range: [PBXSIG.strong, PBXSIG.light] },
-        legend: null,
-      }),
-    };
-  };
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: CONFIG,
-    title: {
-      text: 'verifyModules() in process, per configuration',
-      subtitle: [
-        'Warm page cache. Bars: median; whiskers: min–max. Darkest bar: the default setting.',
-        machineLine(report),
-      ],
-    },
-    vconcat: shapes.map(panel),
-    spacing: 28,
-    resolve: { scale: { x: 'independent' } },
-  } satisfies VConcat;
 }
 
 // ---- scaling -------------------------------------------------------------------------------------

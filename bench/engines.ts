@@ -20,7 +20,7 @@ const hash = (algorithm: string, data: Uint8Array, encoding: 'hex'): string =>
 import { createBLAKE3, createMD5, createSHA1, createSHA256, createSHA512 } from 'hash-wasm';
 import type { IHasher } from 'hash-wasm';
 import { bytes as formatBytes, fixed } from './format.js';
-import { median } from './measure.js';
+import { median } from './stats.js';
 import { betweenRuns } from './processes.js';
 import { fillRandom } from './prng.js';
 import type { Random } from './prng.js';

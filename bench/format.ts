@@ -4,11 +4,8 @@ export function mib(value: number): string {
   return `${(value / 2 ** 20).toFixed(1)} MiB`;
 }
 
-export function bytes(value: number): string {
-  if (value < 1024) return `${value} B`;
-  if (value < 2 ** 20) return `${(value / 1024).toFixed(1)} KiB`;
-  return mib(value);
-}
+/** pbxsig's own byte formatter (KiB, MiB, GiB), so that the bench and the reports write sizes alike. */
+export { formatBytes as bytes } from '../src/report/bytes.js';
 
 /** Three significant digits are plenty for numbers this noisy. */
 export function fixed(value: number): string {

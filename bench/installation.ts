@@ -1,226 +1,129 @@
-// A whole FreePBX installation of realistic shape, for the cold-process suites: what `pbxsig verify
-// --root ROOT` meets on a real FreePBX 17 host (design.md, "Measured on this hardware"):
+// A whole FreePBX installation under a root directory, as `pbxsig verify --root ROOT` meets a real one:
+// etc/amportal.conf with FreePBX's default directories, every module of a shape (shapes.ts) in
+// <webroot>/admin/modules/<name> with its listed files, its unlisted ones and a module.sig signed by a
+// developer key that an anchor certifies, and both public keys in BMO as <KEYID>.key.
 //
-//   - 35 modules under <webroot>/admin/modules, framework the largest manifest (about 30% of all files);
-//   - file sizes log-normal (median 1.5 KB, p90 about 15 KB, p99 about 120 KB) plus a few big bundles
-//     up to 2.4 MB, so the total (about 330 MB for 26,000 files) matches the real tree too;
-//   - nested directories, a few names with spaces;
-//   - framework's manifest lists its source tree (amp_conf/htdocs/..., amp_conf/bin/...) and the files
-//     live where FreePBX's installer copied them (webroot, AMPBIN, ...); its astetc/, moh/ and
-//     upgrades/ entries are listed but not installed, as FreePBX skips them;
-//   - every module signed by a developer key certified by an anchor; both keys in BMO as <KEYID>.key.
+// Framework, as FreePBX installs it: its manifest lists its source tree (amp_conf/htdocs/...,
+// amp_conf/bin/...); each file lives where src/install/layout.ts (FreePBX's getDestination()) maps it
+// (the web root, AMPBIN, AMPSBIN, ASTAGIDIR, ASTVARLIBDIR/sounds), and also, as a separate copy, in
+// framework's module directory, where the installer copied it from (cp -rf keeps the source). Its
+// amp_conf/astetc/, amp_conf/moh/ and upgrades/ entries exist only there: FreePBX never checks them.
 //
-// Every file on disk is listed by its module's manifest: no unlisted code, so a clean run exits 0.
-// Deterministic: the same seed writes the same paths, sizes and bytes (keys and signatures differ
-// from run to run, as openpgp makes fresh keys, but they do not change the work).
+// Unlisted files (shapes.ts, tree.ts): translations, dotfiles, the node/ trees of api, pm2 and ucp,
+// less caches and ucp's compiled bundles, each classified by pbxsig's own policy as it is written: no
+// unlisted code anywhere, so the clean tree passes `--unlisted fail`. Framework's stock utests/ (real
+// file names, random content) are listed rather than unlisted: a stock quirk is to be allowed only
+// with its stock content, which random bytes are not, so unlisted they would fail the clean tree.
+//
+// Sizes follow sizes.ts; contents are random bytes, so every digest is real. Deterministic: the same
+// shape and seed write the same paths, sizes and bytes (keys and signatures are fresh each run).
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BodyEntry } from '../src/sign/body.js';
-import type { TestKey } from '../test/helpers/keys.js';
-import { sha256, signModule, writeFiles } from '../test/helpers/modules.js';
-import { fillRandom, logNormal, mulberry32, pick } from './prng.js';
+import { destinationOf } from '../src/install/layout.js';
+import { FREEPBX_DEFAULTS, SETTING_KEYS } from '../src/install/settings.js';
+import type { SettingName } from '../src/install/settings.js';
+import { codeByName, runtimeArea } from '../src/unlisted/policy.js';
+import type { BenchKey } from './keys.js';
+import { fillRandom, mulberry32 } from './prng.js';
 import type { Random } from './prng.js';
+import { writeModuleSig } from './sign.js';
+import type { BodyEntry } from './sign.js';
+import type { InstallationShape, ModuleShape } from './shapes.js';
+import { MAX_SIZE, drawSizes } from './sizes.js';
+import { sizeQuantiles } from './stats.js';
+import type { SizeQuantiles } from './stats.js';
+import { listedPaths, nodeModulesPaths, otherUnlistedPaths, words } from './tree.js';
 
-/** FreePBX's default directory settings; written to etc/amportal.conf as a real host has them. */
-export const SETTINGS = {
-  AMPWEBROOT: '/var/www/html',
-  AMPBIN: '/var/lib/asterisk/bin',
-  AMPSBIN: '/usr/sbin',
-  ASTAGIDIR: '/var/lib/asterisk/agi-bin',
-  ASTVARLIBDIR: '/var/lib/asterisk',
-} as const;
+export const SETTINGS = FREEPBX_DEFAULTS;
+const MODULES_DIR = `${SETTINGS.webroot}/admin/modules`;
 
-// Sizes. The log-normal body alone (sigma 1.75) gives the real median and p90; its mean (about 7 KB)
-// is too small for the real 330 MB, which owes much to a few big JS bundles, fonts and images. So 0.4%
-// of the files are such bundles, 800 KB to 2.4 MB, spread evenly in log space (not drawn at random:
-// with about 100 of them, chance alone would swing the total by +-15%). The p99 stays near 120 KB.
-const MEDIAN = 1500;
-const SIGMA = 1.75;
-export const MIN_SIZE = 30;
-export const MAX_SIZE = Math.round(2.4 * 1024 * 1024);
-const BUNDLE_SHARE = 0.004;
-const BUNDLE_MIN = 800_000;
-
-/** Real FreePBX 17 installation: 26k files, framework's manifest 8k of them. */
-const FRAMEWORK_SHARE = 8000 / 26000;
-/** Average files per directory; directories nest up to MAX_DEPTH below a module's tree root. */
-const FILES_PER_DIR = 9;
-const MAX_DEPTH = 6;
-/** Share of file names with a space (real modules have a few; the peer's parser must cope). */
-const SPACE_SHARE = 0.002;
-
-// The 34 modules beside framework, with rough relative sizes (files) of a real FreePBX 17 install.
-const MODULES: ReadonlyArray<readonly [string, number]> = [
-  ['api', 14],
-  ['ucp', 12],
-  ['core', 10],
-  ['backup', 8],
-  ['userman', 7],
-  ['sysadmin', 6],
-  ['cdr', 5],
-  ['pm2', 5],
-  ['certman', 4],
-  ['dashboard', 4],
-  ['voicemail', 4],
-  ['contactmanager', 4],
-  ['calendar', 4],
-  ['filestore', 3],
-  ['sipsettings', 3],
-  ['recordings', 3],
-  ['cel', 3],
-  ['music', 2],
-  ['soundlang', 2],
-  ['queues', 2],
-  ['ivr', 2],
-  ['ringgroups', 2],
-  ['timeconditions', 2],
-  ['findmefollow', 2],
-  ['logfiles', 2],
-  ['conferences', 1],
-  ['featurecodeadmin', 1],
-  ['callrecording', 1],
-  ['announcement', 1],
-  ['blacklist', 1],
-  ['cidlookup', 1],
-  ['daynight', 1],
-  ['infoservices', 1],
-  ['paging', 1],
+// Framework's fixed entries, by real names (FreePBX 14 to 17), beside its generated web tree.
+const FRAMEWORK_MODULE_FILES = words(`
+  module.xml install.php LICENSE README.md phpunit.xml hooks/README.md hooks/logrotate
+  hooks/list-system-updates hooks/switch-asterisk-version hooks/update-language hooks/upgrade-all-module
+`);
+/** framework's utests/, by the names FreePBX 14 to 17 ship them (its module.sig does not list them). */
+const FRAMEWORK_UTESTS = [
+  'API/GQL/ModuleAdminGqlApiTest.php',
+  'API/GQL/SystemAdminGglApiTest.php',
+  'AstmanTest.php',
+  'CronTest.php',
+  'DBHelperTest.php',
+  'DoctrineTest.php',
+  'FwconsoleTest.php',
+  'GPGTest.php',
+  'InstallerTest.php',
+  'LoadConfigTest.php',
+  'MailTest.php',
+  'ModulesTest.php',
+  'PHPTest.php',
+  'PKCSTest.php',
+  'RealtimeTest.php',
+  'RequestTest.php',
+  'UpdatesTest.php',
+  'ViewsTest.php',
+  'WebTest.php',
+  'genaccts.php',
+].map((name) => `utests/${name}`);
+const FRAMEWORK_MAPPED = [
+  ...['amportal', 'freepbx_engine', 'freepbx_setting', 'fwconsole', 'generate_hints.php', 'retrieve_conf'].map(
+    (name) => `amp_conf/bin/${name}`,
+  ),
+  ...['fwconsole', 'amportal'].map((name) => `amp_conf/sbin/${name}`),
+  ...['phpagi.php', 'phpagi-asmanager.php'].map((name) => `amp_conf/agi-bin/${name}`),
+  ...['en/beep.gsm', 'en/custom/readme.txt'].map((name) => `amp_conf/sounds/${name}`),
 ];
-
-// Directory and file names seen in FreePBX modules. No "modules": framework's web files must never
-// land in <webroot>/admin/modules/<name>, where they would be unlisted files of that module.
-const DIRS = [
-  'assets',
-  'js',
-  'css',
-  'images',
-  'fonts',
-  'less',
-  'views',
-  'page',
-  'Api',
-  'Rest',
-  'Gql',
-  'Console',
-  'i18n',
-  'de_DE',
-  'fr_FR',
-  'LC_MESSAGES',
-  'vendor',
-  'src',
-  'lib',
-  'Backup',
-  'Restore',
-  'Job',
-  'Handlers',
-  'Models',
-  'Drivers',
-  'classes',
-  'templates',
-  'widgets',
-  'ucp',
-  'functions',
-  'Schema',
-  'Type',
-  'Resolver',
-];
-const STEMS = [
-  'index',
-  'Module',
-  'helper',
-  'main',
-  'form',
-  'grid',
-  'Controller',
-  'view',
-  'messages',
-  'icon',
-  'bundle',
-  'Service',
-  'config',
-  'table',
-];
-const EXTS = ['php', 'php', 'php', 'php', 'js', 'js', 'css', 'png', 'svg', 'po', 'mo', 'json', 'xml', 'html', 'tpl'];
-
-// Framework's non-web parts, by real names. Installed into AMPBIN, AMPSBIN, ASTAGIDIR, sounds.
-const FRAMEWORK_PLAIN = [
-  'module.xml',
-  'install.php',
-  'uninstall.php',
-  'functions.inc.php',
-  'Framework.class.php',
-  'LICENSE',
-  'README.md',
-];
-const FRAMEWORK_BIN = [
-  'retrieve_conf',
-  'freepbx_engine',
-  'module_admin',
-  'gen_amp_conf.php',
-  'archive_recordings',
-  'freepbx_setting',
-  'generate_hints.php',
-  'fax-process.pl',
-  'freepbx-cron-scheduler.php',
-  'queue_reset_stats.php',
-  'dumpastdb.php',
-  'restoreastdb.php',
-  'stoprecording.php',
-  'one_touch_record.php',
-].map((name) => `amp_conf/bin/${name}`);
-const FRAMEWORK_SBIN = ['fwconsole', 'amportal'].map((name) => `amp_conf/sbin/${name}`);
-const FRAMEWORK_AGI = [
-  'dialparties.agi',
-  'enumlookup.agi',
-  'fixlocalprefix',
-  'phpagi.php',
-  'phpagi-asmanager.php',
-  'list-item-remove.php',
-].map((name) => `amp_conf/agi-bin/${name}`);
-const FRAMEWORK_SOUNDS = ['en/beep.gsm', 'en/custom/readme.txt'].map((name) => `amp_conf/sounds/${name}`);
-/** Listed by framework's manifest, never checked by FreePBX, so never installed here. */
+/** Listed, kept in the module directory only; FreePBX checks none of them. */
 const FRAMEWORK_SKIPPED = [
-  ...[
-    'extensions.conf',
-    'features.conf',
-    'iax.conf',
-    'logger.conf',
-    'manager.conf',
-    'modules.conf',
-    'musiconhold.conf',
-    'sip.conf',
-    'voicemail.conf',
-    'indications.conf',
-  ].map((n) => `amp_conf/astetc/${n}`),
-  ...['default/macroform-cold_day.wav', 'default/macroform-robot_dity.wav'].map((n) => `amp_conf/moh/${n}`),
-  ...[
-    '16.0.1/migration.php',
-    '16.0.2/migration.php',
-    '17.0.1/migration.php',
-    '17.0.2/migration.php',
-    '17.0.3/migration.php',
-  ].map((n) => `upgrades/${n}`),
+  ...['extensions.conf', 'features.conf', 'iax.conf', 'logger.conf', 'manager.conf', 'modules.conf', 'sip.conf'].map(
+    (name) => `amp_conf/astetc/${name}`,
+  ),
+  ...['default/macroform-cold_day.wav', 'default/macroform-robot_dity.wav'].map((name) => `amp_conf/moh/${name}`),
+  ...['16.0.1/migration.php', '17.0.1/migration.php', '17.0.3/migration.php'].map((name) => `upgrades/${name}`),
 ];
+const FRAMEWORK_FIXED = [...FRAMEWORK_MODULE_FILES, ...FRAMEWORK_UTESTS, ...FRAMEWORK_MAPPED, ...FRAMEWORK_SKIPPED];
+/** Framework's web tree grows below this, as its real one does (admin/assets, admin/libraries, ...). */
+const WEB_BASE = 'amp_conf/htdocs/admin';
+const BMO = `${WEB_BASE}/libraries/BMO`;
+/** The fixed entries' own directories (counted into framework's directories). */
+const FRAMEWORK_FIXED_DIRS = 20;
 
 export interface GeneratedModule {
   readonly name: string;
-  /** Entries in module.sig's [hashes]. */
+  /** Entries of its module.sig. */
   readonly listed: number;
-  /** Files written (listed and installed). */
-  readonly files: number;
-  readonly bytes: number;
+  /** Listed files FreePBX (and pbxsig, and the peers) checks, and their bytes. */
+  readonly checked: number;
+  readonly checkedBytes: number;
+  /** Files in its module directory that its manifest does not list. */
+  readonly unlisted: number;
 }
 
 export interface GeneratedInstallation {
-  /** The installation's filesystem root (a snapshot: pass as --root). */
+  /** The installation's filesystem root (pass as --root). */
   readonly root: string;
+  readonly shape: string;
+  readonly description: string;
   readonly modules: readonly GeneratedModule[];
-  /** Every file written (what pbxsig hashes): count, bytes, sizes. */
-  readonly files: number;
-  readonly bytes: number;
-  readonly sizes: readonly number[];
+  readonly listed: number;
+  /** Listed files installed where FreePBX checks them: what pbxsig and every peer hash. */
+  readonly checked: number;
+  readonly checkedBytes: number;
+  /** The size of each checked file. */
+  readonly checkedSizes: readonly number[];
+  /** Unlisted files by pbxsig's own classes (src/unlisted/policy.ts); never any code. */
+  readonly unlisted: {
+    readonly files: number;
+    readonly runtime: number;
+    readonly other: number;
+    /** .js files under node/ (the run-time node_modules trees). */
+    readonly nodeJs: number;
+    readonly bytes: number;
+  };
+  /** Everything under <webroot>/admin/modules: files (module.sig included) and directories. */
+  readonly moduleDirs: { readonly files: number; readonly directories: number };
   /** Framework's manifest, by where its entries go. */
   readonly framework: {
     readonly listed: number;
@@ -232,261 +135,349 @@ export interface GeneratedInstallation {
     readonly moduleDir: number;
     readonly skipped: number;
   };
-  readonly nameWithSpace: number;
-  /** Absolute paths of two installed files to tamper with: one of a plain module, one of framework's web files. */
-  readonly tamperTargets: { readonly module: string; readonly frameworkWeb: string };
+  readonly namesWithSpace: number;
+  /** Absolute paths to tamper with. */
+  readonly tamperTargets: {
+    /** A listed file of core. */
+    readonly module: string;
+    /** A framework web file where FreePBX checks it (the web root). */
+    readonly frameworkWeb: string;
+    /** The same file's source copy in framework's module directory, which FreePBX does not check. */
+    readonly frameworkSource: string;
+  };
 }
 
-/** A knob for huge trees: the scaling suite's 500k files would be over 6 GB at real sizes. */
-export interface InstallationScale {
-  /** No file larger than this (the big bundles and the log-normal tail are cut to it); default none. */
+export interface PlanOptions {
+  /** No file larger than this (the scaling suite's huge trees); default none. */
   readonly maxFileBytes?: number;
-  /**
-   * No module with more files than this: framework is cut to it and the other modules repeat (api2,
-   * ucp2, ...) until each fits. Default none: always 35 modules, so framework's manifest grows with
-   * the tree (154,000 entries at 500,000 files, where the real one has 8,000).
-   */
-  readonly maxModuleFiles?: number;
 }
 
-/**
- * Writes an installation of about `totalFiles` files under `root`: 35 modules, signed by `developer`
- * (which `anchor` certifies), both public keys in BMO. Returns what was written, for checks and the report.
- */
+export interface PlannedFile {
+  /** Relative to the module directory (framework: its manifest path). */
+  readonly path: string;
+  readonly size: number;
+  readonly executable: boolean;
+}
+
+export interface ModulePlan {
+  readonly module: ModuleShape;
+  /** Its manifest's entries, but framework's two BMO keys (their size is the key's). */
+  readonly listed: readonly PlannedFile[];
+  readonly unlisted: readonly PlannedFile[];
+}
+
+/** Every path and size of an installation, before anything is written: pure, seeded. */
+export interface InstallationPlan {
+  readonly shape: InstallationShape;
+  readonly seed: number;
+  readonly modules: readonly ModulePlan[];
+}
+
+export function planInstallation(shape: InstallationShape, seed: number, options: PlanOptions = {}): InstallationPlan {
+  // Separate streams, so that e.g. a change in the paths does not change every size.
+  const layout = mulberry32(seed + 1);
+  const unlistedLayout = mulberry32(seed + 4);
+  const unlistedSizes = mulberry32(seed + 3);
+  const cap = options.maxFileBytes ?? MAX_SIZE;
+  if (!shape.modules.some((m) => m.name === 'framework')) throw new Error(`shape ${shape.name} has no framework`);
+  const paths = shape.modules.map((module) =>
+    module.name === 'framework' ? frameworkPaths(layout, module) : modulePaths(layout, module),
+  );
+  // One stratified draw over every listed file of the installation: its quantiles are the real ones.
+  const sizes = drawSizes(
+    mulberry32(seed),
+    paths.reduce((sum, list) => sum + list.length, 0),
+    cap,
+  );
+  let next = 0;
+  const modules = shape.modules.map((module, i) => {
+    const listed = (paths[i] ?? []).map((path) => ({
+      path,
+      size: sizes[next++] ?? 1,
+      executable: module.name === 'framework' && isScript(path),
+    }));
+    const generated = [
+      ...otherUnlistedPaths(module.name, module.unlisted).map((path) => ({ path, executable: false })),
+      ...nodeModulesPaths(unlistedLayout, module.unlisted.nodeModules),
+    ];
+    const unlistedSizesOfModule = drawSizes(unlistedSizes, generated.length, cap);
+    const unlisted = generated.map((file, j) => ({ ...file, size: unlistedSizesOfModule[j] ?? 1 }));
+    return { module, listed, unlisted };
+  });
+  return { shape, seed, modules };
+}
+
+/** What a plan puts into <webroot>/admin/modules: files (module.sig included) and directories. */
+export function moduleDirStats(plan: InstallationPlan): { files: number; directories: number } {
+  const dirs = new Set<string>();
+  let files = 0;
+  const add = (path: string): void => {
+    files++;
+    for (let dir = parentOf(path); dir !== '' && !dirs.has(dir); dir = parentOf(dir)) dirs.add(dir);
+  };
+  for (const { module, listed, unlisted } of plan.modules) {
+    add(`${module.name}/module.sig`);
+    for (const file of [...listed, ...unlisted]) add(`${module.name}/${file.path}`);
+    // Framework's module directory also holds the source copy of the two BMO keys.
+    if (module.name === 'framework') for (const key of ['anchor', 'developer']) add(`framework/${BMO}/${key}.key`);
+  }
+  return { files, directories: dirs.size };
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** Writes `plan` under `root`, signed by `developer` (certified by `anchor`); returns what it wrote. */
 export async function writeInstallation(
   root: string,
-  seed: number,
-  totalFiles: number,
-  anchor: TestKey,
-  developer: TestKey,
-  scale: InstallationScale = {},
+  plan: InstallationPlan,
+  keys: { readonly anchor: BenchKey; readonly developer: BenchKey },
 ): Promise<GeneratedInstallation> {
-  // Separate streams, so that e.g. a change in path drawing does not change every size and byte.
-  const sizeRandom = mulberry32(seed);
-  const layoutRandom = mulberry32(seed + 1);
-  const writer = new TreeWriter(root, mulberry32(seed + 2));
-
-  const frameworkFiles = Math.min(
-    Math.round(totalFiles * FRAMEWORK_SHARE),
-    scale.maxModuleFiles ?? Number.POSITIVE_INFINITY,
+  const writer = new TreeWriter(root, join(root, MODULES_DIR), mulberry32(plan.seed + 2));
+  writer.writeText(
+    'etc/amportal.conf',
+    `# FreePBX settings\n${(Object.keys(SETTING_KEYS) as SettingName[]).map((name) => `${SETTING_KEYS[name]}=${SETTINGS[name]}`).join('\n')}\n`,
   );
-  const moduleList = repeatedModules(totalFiles - frameworkFiles, scale.maxModuleFiles);
-  const counts = splitByWeight(
-    totalFiles - frameworkFiles,
-    moduleList.map(([, weight]) => weight),
-  );
-  // The two key files are framework files with their own (real) sizes; every other file draws one.
-  const sizes = drawSizes(sizeRandom, totalFiles - 2);
-  let next = 0;
-  const nextSize = (): number => {
-    const size = sizes[next++];
-    if (size === undefined) throw new Error('installation: ran out of drawn sizes');
-    return Math.min(size, scale.maxFileBytes ?? size);
-  };
 
-  await writeFiles(root, {
-    'etc/amportal.conf': `# FreePBX settings\n${Object.entries(SETTINGS)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-  });
-  const modulesDir = join(SETTINGS.AMPWEBROOT, 'admin/modules');
   const modules: GeneratedModule[] = [];
-  let moduleTarget = '';
+  const checkedSizes: number[] = [];
+  const counts = { files: 0, runtime: 0, other: 0, nodeJs: 0, bytes: 0 };
+  const fw = { listed: 0, webroot: 0, bin: 0, sbin: 0, agiBin: 0, sounds: 0, moduleDir: 0, skipped: 0 };
+  const targets = { module: '', frameworkWeb: '', frameworkSource: '' };
+  let namesWithSpace = 0;
+  for (const { module, listed, unlisted } of plan.modules) {
+    const moduleDir = `${MODULES_DIR}/${module.name}`;
+    const framework = module.name === 'framework';
+    const entries: BodyEntry[] = [];
+    let checkedBytes = 0;
+    const check = (size: number): void => {
+      checkedSizes.push(size);
+      checkedBytes += size;
+    };
+    const checkedBefore = checkedSizes.length;
 
-  for (const [index, [name]] of moduleList.entries()) {
-    const count = counts[index] ?? 0;
-    const moduleDir = join(modulesDir, name);
-    // module.xml at the top as every module has, the rest in a nested tree.
-    const paths = ['module.xml', ...treePaths(layoutRandom, '', count - 1)];
-    const entries = paths.map((path) => writer.write(join(moduleDir, path), path, nextSize()));
-    await signModule(join(root, moduleDir), developer, { entries });
-    modules.push(summarize(name, entries.length, entries.length, writer.take()));
-    if (name === 'core') moduleTarget = join(root, moduleDir, paths[paths.length - 1] ?? 'module.xml');
+    if (framework) {
+      for (const key of [keys.anchor, keys.developer]) {
+        const path = `${BMO}/${key.keyId}.key`;
+        const content = Buffer.from(key.publicKey.armor());
+        writer.writeBytes(installedPath(path), content);
+        writer.writeBytes(`${moduleDir}/${path}`, content);
+        entries.push({ path, digest: sha256(content) });
+        check(content.length);
+        fw.webroot++;
+      }
+    }
+    for (const file of listed) {
+      const content = writer.random(file.size);
+      writer.writeBytes(`${moduleDir}/${file.path}`, content, file.executable);
+      entries.push({ path: file.path, digest: sha256(content) });
+      if (file.path.includes(' ')) namesWithSpace++;
+      if (!framework) {
+        check(file.size);
+        continue;
+      }
+      // Framework: also where FreePBX installed it, unless FreePBX never checks it.
+      const destination = destinationOf('framework', file.path, SETTINGS);
+      if (destination.kind === 'skip') {
+        fw.skipped++;
+        continue;
+      }
+      if (destination.path !== `${moduleDir}/${file.path}`)
+        writer.writeBytes(destination.path, content, file.executable);
+      check(file.size);
+      fw[frameworkPart(file.path)]++;
+    }
+    if (framework) {
+      fw.listed = entries.length;
+      const web = listed.filter((f) => f.path.startsWith(`${WEB_BASE}/`));
+      const target = (web[Math.floor(web.length / 2)] ?? listed[0])?.path ?? 'module.xml';
+      targets.frameworkWeb = join(root, installedPath(target));
+      targets.frameworkSource = join(root, moduleDir, target);
+    } else if (module.name === 'core') {
+      targets.module = join(root, moduleDir, listed[listed.length - 1]?.path ?? 'module.xml');
+    }
+
+    for (const file of unlisted) {
+      // Judged by name and execute bit, as pbxsig judges before it reads a file: the generator must write
+      // no unlisted code, or the clean tree would fail.
+      const area = runtimeArea(file.path);
+      const code = codeByName(file.path) ?? (file.executable && area !== 'node_modules' ? 'executable' : undefined);
+      if (code !== undefined)
+        throw new Error(
+          `installation: unlisted ${module.name}/${file.path} would be code (${code}); the generator must not write it`,
+        );
+      const kind = area === undefined ? 'other' : 'runtime';
+      writer.writeBytes(`${moduleDir}/${file.path}`, writer.random(file.size), file.executable);
+      counts.files++;
+      counts.bytes += file.size;
+      counts[kind]++;
+      if (file.path.startsWith('node/') && file.path.endsWith('.js')) counts.nodeJs++;
+    }
+
+    await writeModuleSig(join(root, moduleDir), entries, keys.developer.privateKey);
+    writer.countModuleSig(`${moduleDir}/module.sig`);
+    modules.push({
+      name: module.name,
+      listed: entries.length,
+      checked: checkedSizes.length - checkedBefore,
+      checkedBytes,
+      unlisted: unlisted.length,
+    });
   }
+  if (targets.module === '') throw new Error(`shape ${plan.shape.name} has no core module to tamper with`);
 
-  // Framework: the BMO key files are part of its web tree, as in the real one.
-  const bmo = join(SETTINGS.AMPWEBROOT, 'admin/libraries/BMO');
-  const keyEntries = [anchor, developer].map((key) =>
-    writer.writeText(
-      join(bmo, `${key.keyId}.key`),
-      `amp_conf/htdocs/admin/libraries/BMO/${key.keyId}.key`,
-      key.publicKey.armor(),
-    ),
-  );
-  const fixed = [...FRAMEWORK_PLAIN, ...FRAMEWORK_BIN, ...FRAMEWORK_SBIN, ...FRAMEWORK_AGI, ...FRAMEWORK_SOUNDS];
-  const webCount = frameworkFiles - fixed.length - keyEntries.length;
-  const webPaths = treePaths(layoutRandom, 'amp_conf/htdocs/admin', webCount);
-  const frameworkDir = join(modulesDir, 'framework');
-  const entries: BodyEntry[] = [...keyEntries];
-  for (const path of [...fixed, ...webPaths])
-    entries.push(writer.write(installedAt(path, frameworkDir), path, nextSize()));
-  // Skipped entries: listed with some digest, nothing on disk (FreePBX and pbxsig must not look).
-  for (const path of FRAMEWORK_SKIPPED) entries.push({ path, digest: sha256(path) });
-  await signModule(join(root, frameworkDir), developer, { entries });
-  modules.push(summarize('framework', entries.length, entries.length - FRAMEWORK_SKIPPED.length, writer.take()));
-
-  const written = writer.sizes;
-  const webTarget = webPaths[Math.floor(webPaths.length / 2)] ?? 'amp_conf/htdocs/admin/index.php';
   return {
     root,
-    modules: modules.sort((a, b) => a.name.localeCompare(b.name)),
-    files: written.length,
-    bytes: written.reduce((a, b) => a + b, 0),
-    sizes: written,
-    framework: {
-      listed: entries.length,
-      webroot: webPaths.length + keyEntries.length,
-      bin: FRAMEWORK_BIN.length,
-      sbin: FRAMEWORK_SBIN.length,
-      agiBin: FRAMEWORK_AGI.length,
-      sounds: FRAMEWORK_SOUNDS.length,
-      moduleDir: FRAMEWORK_PLAIN.length,
-      skipped: FRAMEWORK_SKIPPED.length,
-    },
-    nameWithSpace: writer.withSpace,
-    tamperTargets: { module: moduleTarget, frameworkWeb: join(root, installedAt(webTarget, frameworkDir)) },
+    shape: plan.shape.name,
+    description: plan.shape.description,
+    modules,
+    listed: modules.reduce((sum, m) => sum + m.listed, 0),
+    checked: checkedSizes.length,
+    checkedBytes: checkedSizes.reduce((a, b) => a + b, 0),
+    checkedSizes,
+    unlisted: counts,
+    moduleDirs: { files: writer.moduleDirFiles, directories: writer.moduleDirDirs.size },
+    framework: fw,
+    namesWithSpace,
+    tamperTargets: targets,
   };
 }
 
-/** MODULES, repeated under numbered names (api2, ...) as often as needed for no module to exceed `maxFiles` of `files`. */
-function repeatedModules(files: number, maxFiles: number | undefined): ReadonlyArray<readonly [string, number]> {
-  const totalWeight = MODULES.reduce((sum, [, weight]) => sum + weight, 0);
-  const largest = Math.max(...MODULES.map(([, weight]) => weight));
-  const copies = maxFiles === undefined ? 1 : Math.max(1, Math.ceil((files * largest) / totalWeight / maxFiles));
-  const list: Array<readonly [string, number]> = [];
-  for (let copy = 1; copy <= copies; copy++)
-    for (const [name, weight] of MODULES) list.push([copy === 1 ? name : `${name}${copy}`, weight]);
-  return list;
-}
-
-/** A small signed module (about `count` files), for timing process start-up rather than hashing. */
-export async function writeSmallModule(
-  dir: string,
-  seed: number,
-  count: number,
-  developer: TestKey,
-): Promise<{ files: number; bytes: number }> {
-  const writer = new TreeWriter(dir, mulberry32(seed + 2));
-  const sizes = drawSizes(mulberry32(seed), count - 1);
-  const paths = ['module.xml', ...treePaths(mulberry32(seed + 1), '', count - 1)];
-  const entries = paths.map((path, i) => writer.write(path, path, i === 0 ? 400 : (sizes[i - 1] ?? 1000)));
-  await signModule(dir, developer, { entries });
-  return { files: entries.length, bytes: writer.sizes.reduce((a, b) => a + b, 0) };
-}
-
-/** Where FreePBX installs framework's `path` (relative to the root), as BMO/Installer getDestination(). */
-function installedAt(path: string, frameworkDir: string): string {
-  const mapped: ReadonlyArray<readonly [string, string]> = [
-    ['amp_conf/htdocs/', SETTINGS.AMPWEBROOT],
-    ['amp_conf/bin/', SETTINGS.AMPBIN],
-    ['amp_conf/sbin/', SETTINGS.AMPSBIN],
-    ['amp_conf/agi-bin/', SETTINGS.ASTAGIDIR],
-    ['amp_conf/sounds/', join(SETTINGS.ASTVARLIBDIR, 'sounds')],
+/** module.xml at the top, as every module has, the rest in a tree. */
+function modulePaths(random: Random, module: ModuleShape): string[] {
+  return [
+    'module.xml',
+    ...listedPaths(random, '', { files: module.listed - 1, dirs: module.dirs, depth: module.depth }),
   ];
-  for (const [prefix, base] of mapped) if (path.startsWith(prefix)) return join(base, path.slice(prefix.length));
-  return join(frameworkDir, path);
 }
 
-/** `count` FreePBX file sizes: the log-normal body plus the evenly spread big bundles, shuffled. */
-export function drawSizes(random: Random, count: number): number[] {
-  const bundles = Math.round(count * BUNDLE_SHARE);
-  const sizes: number[] = [];
-  for (let i = 0; i < bundles; i++)
-    sizes.push(Math.round(BUNDLE_MIN * Math.exp(((i + random()) / bundles) * Math.log(MAX_SIZE / BUNDLE_MIN))));
-  while (sizes.length < count)
-    sizes.push(Math.round(Math.min(MAX_SIZE, Math.max(MIN_SIZE, logNormal(random, MEDIAN, SIGMA)))));
-  // Fisher-Yates, so the bundles land in random modules and directories.
-  for (let i = sizes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [sizes[i], sizes[j]] = [sizes[j] as number, sizes[i] as number];
-  }
-  return sizes;
+/** Framework's fixed entries, then its web tree (the two BMO keys come on top of these). */
+function frameworkPaths(random: Random, framework: ModuleShape): string[] {
+  const web = Math.max(1, framework.listed - FRAMEWORK_FIXED.length - 2);
+  const base = WEB_BASE.split('/').length;
+  return [
+    ...FRAMEWORK_FIXED,
+    ...listedPaths(random, WEB_BASE, {
+      files: web,
+      dirs: Math.max(1, framework.dirs - FRAMEWORK_FIXED_DIRS),
+      depth: Math.max(1, framework.depth - base),
+    }),
+  ];
 }
 
-/** Splits `total` by weight (at least 2 per part); the rounding remainder goes to the first part. */
-function splitByWeight(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const counts = weights.map((w) => Math.max(2, Math.floor((total * w) / sum)));
-  counts[0] = (counts[0] ?? 0) + total - counts.reduce((a, b) => a + b, 0);
-  return counts;
+function installedPath(path: string): string {
+  const destination = destinationOf('framework', path, SETTINGS);
+  if (destination.kind === 'skip') throw new Error(`framework: ${path} is not installed`);
+  return destination.path;
 }
 
-/**
- * `count` unique file paths in a random tree under `base`: directories grow from random existing ones
- * (so some branches get deep, like vendor/ trees), files land in random directories.
- */
-function treePaths(random: Random, base: string, count: number): string[] {
-  const dirs = [base];
-  const known = new Set(dirs);
-  const wanted = Math.max(1, Math.round(count / FILES_PER_DIR));
-  const baseDepth = base === '' ? 0 : base.split('/').length;
-  while (dirs.length < wanted) {
-    const parent = pick(random, dirs);
-    const depth = parent === '' ? 0 : parent.split('/').length - baseDepth;
-    if (depth >= MAX_DEPTH) continue;
-    let dir = parent === '' ? pick(random, DIRS) : `${parent}/${pick(random, DIRS)}`;
-    if (known.has(dir)) dir = `${dir}${dirs.length}`; // a new sibling rather than a retry loop
-    known.add(dir);
-    dirs.push(dir);
-  }
-  return Array.from({ length: count }, (_, i) => {
-    const dir = pick(random, dirs);
-    const stem = pick(random, STEMS);
-    const name =
-      random() < SPACE_SHARE ? `${stem} copy ${i}.${pick(random, EXTS)}` : `${stem}${i}.${pick(random, EXTS)}`;
-    return dir === '' ? name : `${dir}/${name}`;
-  });
+function frameworkPart(path: string): 'webroot' | 'bin' | 'sbin' | 'agiBin' | 'sounds' | 'moduleDir' {
+  if (path.startsWith('amp_conf/htdocs/')) return 'webroot';
+  if (path.startsWith('amp_conf/bin/')) return 'bin';
+  if (path.startsWith('amp_conf/sbin/')) return 'sbin';
+  if (path.startsWith('amp_conf/agi-bin/')) return 'agiBin';
+  if (path.startsWith('amp_conf/sounds/')) return 'sounds';
+  return 'moduleDir';
 }
 
-/** Writes files with PRNG content under a root, hashing as it goes; counts what it wrote. */
+/** Framework's scripts carry an execute bit where they are installed, as on a real host. */
+function isScript(path: string): boolean {
+  return /^amp_conf\/(s?bin|agi-bin)\//.test(path) || path.startsWith('hooks/');
+}
+
+function sha256(content: Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Writes files under a root with PRNG content, counting what lands in the modules directory. */
 class TreeWriter {
-  readonly sizes: number[] = [];
-  withSpace = 0;
-  private readonly made = new Set<string>();
-  private readonly buffer = new Uint8Array(MAX_SIZE);
-  private pending: number[] = [];
-  private readonly root: string;
-  private readonly random: Random;
+  readonly moduleDirDirs = new Set<string>();
+  moduleDirFiles = 0;
+  readonly #root: string;
+  readonly #modulesDir: string;
+  readonly #content: Random;
+  readonly #buffer = new Uint8Array(MAX_SIZE);
+  readonly #made = new Set<string>();
 
-  constructor(root: string, random: Random) {
-    this.root = root;
-    this.random = random;
+  constructor(root: string, modulesDir: string, content: Random) {
+    this.#root = root;
+    this.#modulesDir = modulesDir;
+    this.#content = content;
   }
 
-  /** Writes `size` random bytes at `installed` (relative to the root); returns the manifest entry for `listed`. */
-  write(installed: string, listed: string, size: number): BodyEntry {
-    const content = this.buffer.subarray(0, size);
-    fillRandom(this.random, content);
-    return this.writeBytes(installed, listed, content);
+  /** `size` random bytes (a view of one buffer: valid until the next call). */
+  random(size: number): Uint8Array {
+    const bytes = this.#buffer.subarray(0, size);
+    fillRandom(this.#content, bytes);
+    return bytes;
   }
 
-  writeText(installed: string, listed: string, text: string): BodyEntry {
-    return this.writeBytes(installed, listed, Buffer.from(text));
+  writeText(path: string, text: string): void {
+    this.writeBytes(path, Buffer.from(text));
   }
 
-  /** The sizes written since the last take(): one module's worth. */
-  take(): number[] {
-    const taken = this.pending;
-    this.pending = [];
-    return taken;
-  }
-
-  private writeBytes(installed: string, listed: string, content: Uint8Array): BodyEntry {
-    const full = join(this.root, installed);
+  /** Writes `content` at `path` (relative to the root, or absolute inside it as layout.ts gives it). */
+  writeBytes(path: string, content: Uint8Array, executable = false): void {
+    const full = join(this.#root, path);
     const dir = dirname(full);
     // Synchronous on purpose: tens of thousands of small files, and no thread-pool hop per file.
-    if (!this.made.has(dir)) {
+    if (!this.#made.has(dir)) {
       mkdirSync(dir, { recursive: true });
-      this.made.add(dir);
+      this.#made.add(dir);
     }
     writeFileSync(full, content);
-    this.sizes.push(content.length);
-    this.pending.push(content.length);
-    if (listed.includes(' ')) this.withSpace++;
-    return { path: listed, digest: createHash('sha256').update(content).digest('hex') };
+    if (executable) chmodSync(full, 0o755);
+    this.#count(full);
+  }
+
+  /** module.sig is written by sign.ts; it still counts as a file of the module directory. */
+  countModuleSig(path: string): void {
+    this.#count(join(this.#root, path));
+  }
+
+  #count(full: string): void {
+    if (!full.startsWith(`${this.#modulesDir}/`)) return;
+    this.moduleDirFiles++;
+    for (let dir = dirname(full); dir !== this.#modulesDir && !this.moduleDirDirs.has(dir); dir = dirname(dir))
+      this.moduleDirDirs.add(dir);
   }
 }
 
-function summarize(name: string, listed: number, files: number, sizes: readonly number[]): GeneratedModule {
-  return { name, listed, files, bytes: sizes.reduce((a, b) => a + b, 0) };
+/** What a report keeps of a generated installation: counts and size quantiles, no paths. */
+export interface TreeSummary {
+  readonly shape: string;
+  readonly description: string;
+  readonly modules: number;
+  readonly listed: number;
+  readonly checked: number;
+  readonly checkedBytes: number;
+  readonly sizes: SizeQuantiles;
+  readonly unlisted: GeneratedInstallation['unlisted'];
+  readonly moduleDirs: GeneratedInstallation['moduleDirs'];
+  readonly framework: GeneratedInstallation['framework'];
+  readonly namesWithSpace: number;
+  /** The five modules with the most listed files. */
+  readonly largest: ReadonlyArray<{ readonly name: string; readonly listed: number }>;
+}
+
+export function summarizeInstallation(tree: GeneratedInstallation): TreeSummary {
+  return {
+    shape: tree.shape,
+    description: tree.description,
+    modules: tree.modules.length,
+    listed: tree.listed,
+    checked: tree.checked,
+    checkedBytes: tree.checkedBytes,
+    sizes: sizeQuantiles(tree.checkedSizes),
+    unlisted: tree.unlisted,
+    moduleDirs: tree.moduleDirs,
+    framework: tree.framework,
+    namesWithSpace: tree.namesWithSpace,
+    largest: [...tree.modules]
+      .sort((a, b) => b.listed - a.listed)
+      .slice(0, 5)
+      .map(({ name, listed }) => ({ name, listed })),
+  };
 }

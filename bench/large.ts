@@ -24,22 +24,20 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { VerifyReport } from '../src/index.js';
-import type { BodyEntry } from '../src/sign/body.js';
-import { signModule } from '../test/helpers/modules.js';
-import type { Signer } from './fixtures.js';
+import type { BodyEntry } from './sign.js';
 import { bytes as formatBytes, fixed, mib } from './format.js';
-import { median } from './measure.js';
+import type { Signer } from './keys.js';
+import { median } from './stats.js';
 import { fillRandom, mulberry32 } from './prng.js';
 import { betweenRuns } from './processes.js';
 import type { ProcessCommand } from './processes.js';
+import { REPO } from './repo.js';
 import { kibToMiB, maxOrNull, measuredRun, rssProbe } from './rss.js';
+import { writeModuleSig } from './sign.js';
 import type { MeasuredRun } from './rss.js';
 import { flipFirstByte } from './tamper.js';
 
-/** The repository (dist/bench/large.js -> <repo>/): the cold processes run there. */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MiB = 2 ** 20;
 const BLOCK = 64 * MiB;
 const OPENSSL_BLOCK = 16384;
@@ -531,7 +529,7 @@ async function writeModule(dir: string, signer: Signer, block: Uint8Array, sizes
     const start = (i * 7919 * 4096) % block.length;
     entries.push({ path, digest: await writeRepeated(join(dir, path), size, block, start) });
   }
-  await signModule(dir, signer.developer, { entries });
+  await writeModuleSig(dir, entries, signer.developer.privateKey);
 }
 
 /** Writes `size` bytes: `block` from `start`, then `block` again and again; returns the SHA-256 hex. */

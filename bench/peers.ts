@@ -14,14 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { TestKey } from '../test/helpers/keys.js';
+import type { BenchKey } from './keys.js';
 import { runOnce } from './processes.js';
+import { REPO } from './repo.js';
 import type { ProcessCommand } from './processes.js';
 import { flipFirstByte } from './tamper.js';
-
-/** The repository (dist/bench/peers.js -> <repo>/): peers run there, with relative script paths. */
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export const PEER_IDS = ['gpgv-sha256sum', 'gpgv-sha256sum-xargs', 'python-hashlib', 'node-loop'] as const;
 export type PeerId = (typeof PEER_IDS)[number];
@@ -37,7 +34,7 @@ const PYTHON_SCRIPT = 'bench/peers/python-hashlib.py';
 const NODE_SCRIPT = 'bench/peers/node-loop.mjs';
 
 /** A binary keyring for gpgv (gpg --dearmor of each armored key) in `dir`, and the peers' environment. */
-export function preparePeerKeyring(dir: string, keys: readonly TestKey[]): PeerKeyring {
+export function preparePeerKeyring(dir: string, keys: readonly BenchKey[]): PeerKeyring {
   // Its own GNUPGHOME, so neither gpg here nor gpgv in the peer reads or creates ~/.gnupg.
   const home = join(dir, 'gnupg');
   mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -7,7 +7,7 @@
 // a fast failure is not a result.
 
 import { spawnSync } from 'node:child_process';
-import { median } from './measure.js';
+import { median } from './stats.js';
 
 export interface ProcessCommand {
   readonly id: string;
@@ -17,6 +17,8 @@ export interface ProcessCommand {
   readonly file: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Killed (SIGKILL) after this long; the outcome then says timedOut. Default: no limit. */
+  readonly timeoutMs?: number;
 }
 
 export interface ProcessResult {
@@ -35,6 +37,8 @@ export interface RunOutcome {
   readonly signal: string | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Killed for running past the command's timeoutMs. */
+  readonly timedOut: boolean;
 }
 
 /**
@@ -50,10 +54,19 @@ export function runOnce(command: ProcessCommand, cwd: string, captureStdout = fa
     encoding: 'utf8',
     // pbxsig's --json report of 26k files is several MB.
     maxBuffer: 256 * 1024 * 1024,
+    ...(command.timeoutMs === undefined ? {} : { timeout: command.timeoutMs, killSignal: 'SIGKILL' as const }),
   });
   const ms = performance.now() - started;
-  if (child.error) throw new Error(`${command.shown}: could not run: ${child.error.message}`);
-  return { ms, status: child.status, signal: child.signal, stdout: child.stdout ?? '', stderr: child.stderr ?? '' };
+  const timedOut = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  if (child.error && !timedOut) throw new Error(`${command.shown}: could not run: ${child.error.message}`);
+  return {
+    ms,
+    status: child.status,
+    signal: child.signal,
+    stdout: child.stdout ?? '',
+    stderr: child.stderr ?? '',
+    timedOut,
+  };
 }
 
 /** One warm-up run of each command, then `rounds` interleaved timed rounds. */

@@ -1,4 +1,9 @@
-// Where a benchmark run's results go, and writing them. In bench/results/ (the source tree, not dist/):
+// Where a benchmark run's results go, and writing them:
+//
+//   bench/results/local/   every run by default: ignored by git, a run's files for the one who ran it;
+//   bench/results/         a run started with --save: results meant for the repository.
+//
+// In either, one copy per run:
 //
 //   <base>.json          the report (summary.ts's FullReport);
 //   <base>.md            its Markdown summary, the text the run printed;
@@ -12,8 +17,7 @@
 //   both                                <YYYY-MM-DD>-quick-only-<...>    2026-11-22-quick-only-engines.json
 //
 // The date is the UTC day the run started (the report's `date`); a second run of the same kind on
-// the same day replaces the first. A full run is also written as latest.json, latest.md and
-// latest-<chart>.svg: stable names for the README to link, always the newest full run.
+// the same day replaces the first. There is no "latest" copy: the README links the newest saved run.
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,11 +26,10 @@ import { CHART_NAMES, renderCharts } from './charts.js';
 import { renderSummary } from './summary.js';
 import type { FullReport } from './summary.js';
 
-/** dist/bench/results-files.js -> <repo>/bench/results/. */
-export const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-
-/** The base name of a full run's copies. */
-export const LATEST = 'latest';
+/** dist/bench/results-files.js -> <repo>/bench/results/: saved runs (--save), committed. */
+export const SAVED_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+/** Every other run: bench/results/local/, which .gitignore keeps out of the repository. */
+export const LOCAL_DIR = join(SAVED_DIR, 'local');
 
 export interface RunKind {
   readonly quick: boolean;
@@ -41,18 +44,13 @@ export function resultsBase(date: string, kind: RunKind): string {
   return [day, ...(kind.quick ? ['quick'] : []), ...(kind.only ? [`only-${kind.only.join('+')}`] : [])].join('-');
 }
 
-/** Writes a run's JSON, Markdown and charts (and the latest.* copies for a full run); returns the paths written. */
-export async function writeRunResults(report: FullReport, kind: RunKind, dir = RESULTS_DIR): Promise<string[]> {
+/** Writes a run's JSON, Markdown and charts into `dir`; returns the paths written. */
+export async function writeRunResults(report: FullReport, kind: RunKind, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const bases = [resultsBase(report.date, kind), ...(!kind.quick && !kind.only ? [LATEST] : [])];
-  const written: string[] = [];
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  for (const base of bases) {
-    const file = join(dir, `${base}.json`);
-    await writeFile(file, json);
-    written.push(file, ...(await writeRendered(dir, base, report)));
-  }
-  return written;
+  const base = resultsBase(report.date, kind);
+  const file = join(dir, `${base}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return [file, ...(await writeRendered(dir, base, report))];
 }
 
 /** Writes `<base>.md` and `<base>-<chart>.svg` in `dir` from a report; returns the paths written. */

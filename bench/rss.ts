@@ -16,6 +16,11 @@ const TIME = '/usr/bin/time';
 export interface RssProbe {
   /** How the peak is read, for the report (no paths of this machine). */
   readonly method: string;
+  /**
+   * Whether wrap() takes any command (GNU time, which also counts the command's children); without
+   * it, wrap() only works on a Node command itself (it adds --import to its arguments).
+   */
+  readonly wrapsAnyCommand: boolean;
   /** The command wrapped so that its peak RSS lands in `out`. */
   wrap(command: ProcessCommand, out: string): ProcessCommand;
   /** Peak RSS in KiB, or null. */
@@ -25,6 +30,7 @@ export interface RssProbe {
 export interface MeasuredRun {
   readonly ms: number;
   readonly status: number | null;
+  readonly timedOut: boolean;
   readonly stdout: string;
   readonly stderr: string;
   /** Peak RSS in KiB, or null when it could not be read. */
@@ -37,6 +43,7 @@ export function rssProbe(dir: string): RssProbe {
   if (existsSync(TIME) && runsTime(out) && readKiB(out) !== null) {
     return {
       method: `${TIME} -f %M (maximum resident set size of the process, worker threads included)`,
+      wrapsAnyCommand: true,
       wrap: (command, file) => ({
         ...command,
         file: TIME,
@@ -55,6 +62,7 @@ export function rssProbe(dir: string): RssProbe {
   return {
     method:
       'process.resourceUsage().maxRSS written at exit by a module preloaded with node --import (no /usr/bin/time here)',
+    wrapsAnyCommand: false,
     wrap: (command, file) => ({
       ...command,
       args: ['--import', pathToFileURL(hook).href, ...command.args],
@@ -64,20 +72,60 @@ export function rssProbe(dir: string): RssProbe {
   };
 }
 
-/** One run of `command` in `cwd` through the probe; its peak RSS is read from `dir`/rss.txt. */
+/** A time limit on a measured run. */
+export interface RunLimit {
+  readonly timeoutMs: number;
+  /**
+   * Stop it with coreutils `timeout -k 5`, which signals the whole process group (pbxsig's workers
+   * too); else only with spawnSync's own timeout, which kills the direct child alone.
+   */
+  readonly useTimeoutCommand: boolean;
+}
+
+/** Whether coreutils `timeout` is there. */
+export function hasTimeoutCommand(): boolean {
+  return spawnSync('timeout', ['--version']).status === 0;
+}
+
+/**
+ * One run of `command` in `cwd` through the probe, under `limit` if given; its peak RSS is read from
+ * `dir`/rss.txt. GNU time goes outside `timeout` (it counts its children), the preloaded hook inside
+ * (on node itself).
+ */
 export function measuredRun(
   command: ProcessCommand,
   probe: RssProbe,
   dir: string,
   cwd: string,
   captureStdout = false,
+  limit?: RunLimit,
 ): MeasuredRun {
   const file = join(dir, 'rss.txt');
   rmSync(file, { force: true });
-  const outcome = runOnce(probe.wrap(command, file), cwd, captureStdout);
+  const limited = (inner: ProcessCommand): ProcessCommand =>
+    limit === undefined
+      ? inner
+      : limit.useTimeoutCommand
+        ? {
+            ...inner,
+            file: 'timeout',
+            args: ['-k', '5', `${limit.timeoutMs / 1000}`, inner.file, ...inner.args],
+            // A last resort, in case `timeout` itself is stuck.
+            timeoutMs: limit.timeoutMs + 30_000,
+          }
+        : { ...inner, timeoutMs: limit.timeoutMs };
+  const wrapped = probe.wrapsAnyCommand ? probe.wrap(limited(command), file) : limited(probe.wrap(command, file));
+  const outcome = runOnce(wrapped, cwd, captureStdout);
+  // coreutils timeout exits 124 when it stopped the command at the limit (137 when it had to kill it).
+  const stopped =
+    limit !== undefined &&
+    limit.useTimeoutCommand &&
+    (outcome.status === 124 || outcome.status === 137) &&
+    outcome.ms >= limit.timeoutMs;
   return {
     ms: outcome.ms,
     status: outcome.status,
+    timedOut: outcome.timedOut || stopped,
     stdout: outcome.stdout,
     stderr: outcome.stderr,
     rssKiB: probe.read(file),

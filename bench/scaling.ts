@@ -1,8 +1,10 @@
 // The "scaling" cold-process suite: how the cost of `pbxsig verify --root` grows with the installation,
 // and with the number of hashing threads.
 //
-//   - sizes: installations of realistic shape (installation.ts, the same seed as the installation
-//     suite) of 1k, 10k, 100k and 500k files (--quick: 1k, 5k, 20k); at each, pbxsig's default against
+//   - sizes: the FreePBX 17 shape (shapes.ts, the same seed as the installation suite) scaled to 1k,
+//     10k, 100k and 500k listed files (--quick: 1k, 10k): module trees, directories and unlisted
+//     files in proportion (unlisted never more than the real module's), no module larger than
+//     framework's real 8,108 files (larger ones repeat under numbered names); at each, pbxsig's default against
 //     the one-thread Node loop and the Python hashlib peers, and gpgv + sha256sum per module up to a
 //     size where it is not too slow (peers.ts). Each tree is written, synced (so writeback does not
 //     run during the timings), checked and warmed by one run of every command, timed in interleaved
@@ -20,12 +22,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Signer } from './fixtures.js';
 import { bytes, fixed, mib } from './format.js';
-import { writeInstallation } from './installation.js';
+import { planInstallation, writeInstallation } from './installation.js';
 import type { GeneratedInstallation } from './installation.js';
-import { median } from './measure.js';
-import { REPO, checkPeerClean, peerCommands, preparePeerKeyring } from './peers.js';
+import type { Signer } from './keys.js';
+import { checkPeerClean, peerCommands, preparePeerKeyring } from './peers.js';
+import { REPO } from './repo.js';
+import { FREEPBX17, scaleShape } from './shapes.js';
+import { median } from './stats.js';
 import type { PeerId } from './peers.js';
 import { betweenRuns, runOnce } from './processes.js';
 import type { ProcessCommand, ProcessResult } from './processes.js';
@@ -45,7 +49,6 @@ export interface ScalingPlan {
     readonly rounds: number;
     readonly gpgv: boolean;
     readonly maxFileBytes?: number;
-    readonly maxModuleFiles?: number;
   }>;
   /** The size (one of `sizes`) at which the threads sweep runs, and its rounds. */
   readonly sweep: { readonly files: number; readonly rounds: number };
@@ -58,9 +61,7 @@ export const FULL_PLAN: ScalingPlan = {
     { files: 100_000, rounds: 2, gpgv: true },
     // At real sizes 500k files are over 6 GB and take minutes to write: files capped at 64 KiB (the
     // target is about small files), about 2.8 GB. gpgv + sha256sum would take most of a minute a run.
-    // Modules of at most framework's real 8,000 files (about 80 modules): with 35, framework's manifest
-    // alone would list 154,000 files, 20 times any real one, and memory would measure that instead.
-    { files: 500_000, rounds: 1, gpgv: false, maxFileBytes: 64 * 1024, maxModuleFiles: 8_000 },
+    { files: 500_000, rounds: 1, gpgv: false, maxFileBytes: 64 * 1024 },
   ],
   sweep: { files: 100_000, rounds: 2 },
 };
@@ -88,8 +89,8 @@ export interface ScalingPoint {
   readonly files: number;
   /** The cap on file sizes at this point (null: the real size distribution). */
   readonly maxFileBytes: number | null;
-  /** The cap on files per module (null: 35 modules whatever the size). */
-  readonly maxModuleFiles: number | null;
+  /** The largest module's listed files (no module is larger than framework's real one). */
+  readonly maxModuleFiles: number;
   readonly bytes: number;
   readonly modules: number;
   readonly rounds: number;
@@ -155,19 +156,22 @@ export async function runScalingSuite(
   for (const size of plan.sizes) {
     const root = join(base, `installation-${size.files}`);
     try {
-      progress(`scaling: writing about ${size.files} files`);
+      progress(`scaling: writing about ${size.files} listed files`);
       let started = performance.now();
-      const tree = await writeInstallation(root, seed, size.files, signer.anchor, signer.developer, {
-        ...(size.maxFileBytes === undefined ? {} : { maxFileBytes: size.maxFileBytes }),
-        ...(size.maxModuleFiles === undefined ? {} : { maxModuleFiles: size.maxModuleFiles }),
-      });
+      const shape = scaleShape(FREEPBX17, size.files);
+      const files = planInstallation(
+        shape,
+        seed,
+        size.maxFileBytes === undefined ? {} : { maxFileBytes: size.maxFileBytes },
+      );
+      const tree = await writeInstallation(root, files, signer);
       const writeMs = performance.now() - started;
       started = performance.now();
       // Dirty pages written back now, not while the commands run; they stay in the page cache.
       spawnSync('sync');
       const syncMs = performance.now() - started;
       progress(
-        `scaling: ${tree.files} files, ${mib(tree.bytes)} written in ${(writeMs / 1000).toFixed(1)} s, synced in ${(syncMs / 1000).toFixed(1)} s`,
+        `scaling: ${tree.checked} checked files (${mib(tree.checkedBytes)}), ${tree.unlisted.files} unlisted, written in ${(writeMs / 1000).toFixed(1)} s, synced in ${(syncMs / 1000).toFixed(1)} s`,
       );
 
       const peers: PeerId[] = size.gpgv
@@ -182,10 +186,10 @@ export async function runScalingSuite(
       const results = timed.map((t) => summarize(t, tree));
       const ours = results[0] as ScalingResult;
       sizes.push({
-        files: tree.files,
+        files: tree.checked,
         maxFileBytes: size.maxFileBytes ?? null,
-        maxModuleFiles: size.maxModuleFiles ?? null,
-        bytes: tree.bytes,
+        maxModuleFiles: Math.max(...shape.modules.map((m) => m.listed)),
+        bytes: tree.checkedBytes,
         modules: tree.modules.length,
         rounds: size.rounds,
         writeMs,
@@ -194,7 +198,7 @@ export async function runScalingSuite(
         ratios: results.slice(1).map((r) => ({ peer: r.id, label: r.label, value: r.medianMs / ours.medianMs })),
       });
       progress(
-        `scaling: ${tree.files} files: ${results.map((r) => `${r.id} ${Math.round(r.medianMs)} ms`).join(', ')}${ours.peakRssMiB === null ? '' : `; pbxsig peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`}`,
+        `scaling: ${tree.checked} files: ${results.map((r) => `${r.id} ${Math.round(r.medianMs)} ms`).join(', ')}${ours.peakRssMiB === null ? '' : `; pbxsig peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`}`,
       );
 
       if (size.files === plan.sweep.files)
@@ -241,13 +245,13 @@ async function threadsSweep(
     'auto',
     ...Array.from({ length: 2 * availableParallelism() + 1 }, (_, n) => n),
   ];
-  progress(`scaling: threads sweep at ${tree.files} files: ${settings.join(', ')}`);
+  progress(`scaling: threads sweep at ${tree.checked} files: ${settings.join(', ')}`);
   const timed = settings.map((threads) => pbxsigTimed(root, signer, threads));
   // No check run of its own: the tree is warm from the size's runs, and every pbxsig run is checked.
   await rounds(timed, roundCount, tree, probe, rssDir, progress);
   return {
-    files: tree.files,
-    bytes: tree.bytes,
+    files: tree.checked,
+    bytes: tree.checkedBytes,
     rounds: roundCount,
     results: timed.map((t, i) => ({ ...summarize(t, tree), threads: settings[i] ?? 'auto' })),
   };
@@ -288,7 +292,7 @@ async function check(
   for (const t of timed) {
     const started = performance.now();
     if (t.pbxsig) runPbxsig(t, tree, probe, rssDir);
-    else checkPeerClean(t.command, tree.modules.length, tree.files);
+    else checkPeerClean(t.command, tree.modules.length, tree.checked);
     const peak = t.rssKiB[t.rssKiB.length - 1];
     progress(
       `  check ${t.command.label}: ${Math.round(performance.now() - started)} ms${t.pbxsig && peak != null ? `, peak RSS ${(peak / 1024).toFixed(0)} MiB` : ''}`,
@@ -329,18 +333,17 @@ async function rounds(
  */
 function runPbxsig(t: Timed, tree: GeneratedInstallation, probe: RssProbe, rssDir: string): number {
   const run = measuredRun(t.command, probe, rssDir, REPO, true);
-  const summary =
-    /All (\d+) modules? in the installation at .* verified: ([\d,]+) files, .*\((main thread|(\d+) worker threads?),/.exec(
-      run.stdout,
-    );
+  const summary = /All (\d+) modules? in the installation at .* verified: ([\d,]+) files, .*\((\d+) threads?,/.exec(
+    run.stdout,
+  );
   const modules = Number(summary?.[1]);
   const files = Number(summary?.[2]?.replaceAll(',', ''));
-  if (run.status !== 0 || modules !== tree.modules.length || files !== tree.files) {
+  if (run.status !== 0 || modules !== tree.modules.length || files !== tree.checked) {
     throw new Error(
-      `scaling: ${t.command.shown}: exit ${run.status}, expected ${tree.modules.length} modules and ${tree.files} files verified\n${run.stdout.slice(-2000)}${run.stderr.slice(0, 2000)}`,
+      `scaling: ${t.command.shown}: exit ${run.status}, expected ${tree.modules.length} modules and ${tree.checked} files verified\n${run.stdout.slice(-2000)}${run.stderr.slice(0, 2000)}`,
     );
   }
-  t.threadsUsed = summary?.[3] === 'main thread' ? 0 : Number(summary?.[4]);
+  t.threadsUsed = Number(summary?.[3]);
   t.rssKiB.push(run.rssKiB);
   return run.ms;
 }
@@ -356,8 +359,8 @@ function summarize(t: Timed, tree: GeneratedInstallation): ScalingResult {
     medianMs,
     minMs: Math.min(...t.samplesMs),
     maxMs: Math.max(...t.samplesMs),
-    filesPerSec: tree.files / (medianMs / 1000),
-    mibPerSec: tree.bytes / 2 ** 20 / (medianMs / 1000),
+    filesPerSec: tree.checked / (medianMs / 1000),
+    mibPerSec: tree.checkedBytes / 2 ** 20 / (medianMs / 1000),
     peakRssMiB: t.pbxsig && measured.length > 0 ? kibToMiB(Math.max(...measured)) : null,
     ...(t.threadsUsed !== undefined ? { threadsUsed: t.threadsUsed } : {}),
   };
@@ -378,24 +381,24 @@ export function renderScaling(suite: ScalingSuite): string {
     '',
     `## scaling: ${suite.sizes.map((s) => s.files.toLocaleString('en-US')).join(', ')} files, and 0 to ${2 * suite.availableParallelism} hashing threads`,
     '',
-    `Installations of the installation suite's shape (seed ${suite.seed}, FreePBX 17 file sizes, 35 modules, framework about 30% of the files), each written, ` +
+    `The FreePBX 17 shape of the installation suite (seed ${suite.seed}) scaled to each size of listed files: module trees, directories and unlisted files in proportion ` +
+      `(unlisted files never more than the real module's), no module larger than framework's real 8,108 files (larger ones repeat under numbered names, as more modules would). Each written, ` +
       `synced, checked and warmed by one run of every command (pbxsig verifies every module and counts every file; each peer counts the same files), ` +
       `timed in interleaved rounds (**warm page cache**), then removed. Fewer rounds at the big sizes (see the table), so their medians are rougher; ` +
       `where a size shows a cap ("files ≤ ..."), file sizes were cut to it so the tree could be written in reasonable time (fewer bytes, the same number of files); ` +
-      `where it shows "modules of ≤ ...", the modules repeat under numbered names so that none has more files than that (framework's real manifest lists 8,000), instead of 35 modules whose manifests grow with the tree. ` +
       `pbxsig runs with its text output (\`> /dev/null\`), not --json. The Python and Node peers check no signature; the tamper checks of all peers are in the installation suite. ` +
       `gpgv + sha256sum is left out where a run would take too long.`,
     '',
     `Memory target (verifying ${target.files.toLocaleString('en-US')} small files stays under ${target.limitMiB} MB RSS): ${verdict} Peak RSS via ${suite.rssMethod}.`,
     '',
-    '| files | size | rounds | command | median ms | min–max ms | files/s | MiB/s | peer / pbxsig | pbxsig peak RSS MiB |',
+    '| listed files | size | rounds | command | median ms | min–max ms | files/s | MiB/s | peer / pbxsig | pbxsig peak RSS MiB |',
     '|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|',
   ];
   for (const point of suite.sizes) {
     for (const r of point.results) {
       const ratio = point.ratios.find((x) => x.peer === r.id);
       lines.push(
-        `| ${point.files.toLocaleString('en-US')} | ${bytes(point.bytes)}${point.maxFileBytes === null ? '' : ` (files ≤ ${bytes(point.maxFileBytes)})`}${point.maxModuleFiles === null ? '' : `, ${point.modules} modules of ≤ ${point.maxModuleFiles.toLocaleString('en-US')} files`} | ${point.rounds} | ${r.label}${r.threadsUsed !== undefined ? ` (used ${r.threadsUsed})` : ''} | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(r.filesPerSec)} | ${fixed(r.mibPerSec)} | ${ratio ? `${ratio.value.toFixed(2)}×` : '–'} | ${r.peakRssMiB === null ? '–' : fixed(r.peakRssMiB)} |`,
+        `| ${point.files.toLocaleString('en-US')} | ${bytes(point.bytes)}${point.maxFileBytes === null ? '' : ` (files ≤ ${bytes(point.maxFileBytes)})`}, ${point.modules} modules of ≤ ${point.maxModuleFiles.toLocaleString('en-US')} files | ${point.rounds} | ${r.label}${r.threadsUsed !== undefined ? ` (used ${r.threadsUsed})` : ''} | ${fixed(r.medianMs)} | ${fixed(r.minMs)}–${fixed(r.maxMs)} | ${fixed(r.filesPerSec)} | ${fixed(r.mibPerSec)} | ${ratio ? `${ratio.value.toFixed(2)}×` : '–'} | ${r.peakRssMiB === null ? '–' : fixed(r.peakRssMiB)} |`,
       );
     }
   }

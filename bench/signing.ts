@@ -1,8 +1,8 @@
 // The "signing" cold-process suite: `pbxsig sign` on one large module tree, as a developer (or a
 // release script) runs it, in several thread settings:
 //
-//   - one module of about 8,000 files (--quick: 2,000) with FreePBX's file sizes (log-normal, median
-//     1.5 KB, plus a few big bundles: about 100 MB for 8,000 files), generated from a seed;
+//   - one module of about 8,000 files (--quick: 2,000) with FreePBX's file sizes (sizes.ts: median
+//     1.5 KB, p99 120 KB; about 65 MB for 8,000 files) in a tree like framework's (tree.ts), seeded;
 //   - a throwaway key made with `pbxsig keys generate` (no passphrase: an empty passphrase file);
 //   - timed: `node bin/pbxsig.js sign DIR --key SECRET --passphrase-file EMPTY` with the default
 //     threads (auto), --threads 1, --threads 0 (main thread) and the pool on every core, interleaved.
@@ -14,70 +14,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chooseWorkers } from '../src/verify/options.js';
-import { MAX_SIZE, MIN_SIZE, drawSizes } from './installation.js';
 import type { VerifyReport } from '../src/index.js';
-import type { Shape } from './fixtures.js';
-import { fillRandom, mulberry32, pick } from './prng.js';
-import type { Random } from './prng.js';
+import { fillRandom, mulberry32 } from './prng.js';
 import { runOnce, speedup, timeInterleaved } from './processes.js';
 import type { ProcessCommand, ProcessResult } from './processes.js';
-import { summarizeShape } from './report.js';
-import type { ShapeSummary } from './report.js';
-import type { Ratio } from './suites.js';
+import { REPO } from './repo.js';
+import { MAX_SIZE, drawSizes } from './sizes.js';
+import { sizeQuantiles } from './stats.js';
+import type { SizeQuantiles } from './stats.js';
+import { listedPaths } from './tree.js';
 import { bytes, fixed, mib } from './format.js';
-
-/** The repository (dist/bench/signing.js -> <repo>/): the cold processes run there. */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
-// FreePBX 17's file sizes come from installation.ts (drawSizes), so both suites draw alike.
-const FILES_PER_DIR = 9;
-const MAX_DEPTH = 6;
-const DIRS = [
-  'assets',
-  'js',
-  'css',
-  'images',
-  'fonts',
-  'less',
-  'views',
-  'page',
-  'Api',
-  'Rest',
-  'Gql',
-  'Console',
-  'i18n',
-  'de_DE',
-  'LC_MESSAGES',
-  'vendor',
-  'src',
-  'lib',
-  'Backup',
-  'Job',
-  'Models',
-  'templates',
-];
-const STEMS = [
-  'index',
-  'Module',
-  'helper',
-  'main',
-  'form',
-  'grid',
-  'Controller',
-  'view',
-  'messages',
-  'icon',
-  'bundle',
-  'Service',
-];
-const EXTS = ['php', 'php', 'php', 'php', 'js', 'js', 'css', 'png', 'svg', 'po', 'mo', 'json', 'xml', 'html'];
 
 export interface SigningSuite {
   readonly seed: number;
   readonly rounds: number;
-  readonly tree: ShapeSummary;
+  readonly tree: { readonly files: number; readonly bytes: number; readonly sizes: SizeQuantiles };
   /** What `--threads auto` picks for this tree on this machine (src/hash/threads.ts's cost model). */
   readonly threadsAuto: number;
   readonly checks: {
@@ -92,7 +44,7 @@ export interface SigningSuite {
     };
   };
   readonly results: ReadonlyArray<ProcessResult & { readonly threads: number }>;
-  readonly ratios: readonly Ratio[];
+  readonly ratios: ReadonlyArray<{ readonly label: string; readonly value: number }>;
 }
 
 type Progress = (line: string) => void;
@@ -180,7 +132,7 @@ export async function runSigningSuite(
   return {
     seed,
     rounds,
-    tree: summarizeShape(shape),
+    tree: { files: shape.files, bytes: shape.bytes, sizes: sizeQuantiles(shape.sizes) },
     threadsAuto,
     checks: { sameManifest, verify },
     results,
@@ -230,10 +182,16 @@ export function renderSigning(suite: SigningSuite): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the module: module.xml, then `count - 1` files in a random tree. Returns what was written. */
-function writeModule(dir: string, seed: number, count: number): Shape {
+interface WrittenModule {
+  readonly files: number;
+  readonly bytes: number;
+  readonly sizes: readonly number[];
+}
+
+/** Writes the module: module.xml, then `count - 1` files in a tree shaped like framework's. */
+function writeModule(dir: string, seed: number, count: number): WrittenModule {
   const sizes = drawSizes(mulberry32(seed), count - 1);
-  const paths = treePaths(mulberry32(seed + 1), count - 1);
+  const paths = listedPaths(mulberry32(seed + 1), '', { files: count - 1, dirs: Math.round(count / 9), depth: 12 });
   const content = mulberry32(seed + 2);
   const buffer = new Uint8Array(MAX_SIZE);
   const made = new Set<string>();
@@ -248,48 +206,22 @@ function writeModule(dir: string, seed: number, count: number): Shape {
   const xml = Buffer.from('<module>\n  <rawname>bigmodule</rawname>\n  <version>17.0.1</version>\n</module>\n');
   write('module.xml', xml);
   paths.forEach((path, i) => {
-    const part = buffer.subarray(0, sizes[i] ?? MIN_SIZE);
+    const part = buffer.subarray(0, sizes[i] ?? 1);
     fillRandom(content, part);
     write(path, part);
   });
   const all = [xml.length, ...sizes];
-  return {
-    name: 'signing',
-    description: `1 module, ${all.length} files (FreePBX sizes)`,
-    modules: [dir],
-    sizes: all,
-    files: all.length,
-    bytes: all.reduce((a, b) => a + b, 0),
-  };
+  return { files: all.length, bytes: all.reduce((a, b) => a + b, 0), sizes: all };
 }
 
-/** `count` unique paths in a random tree: directories grow from existing ones, up to MAX_DEPTH deep. */
-function treePaths(random: Random, count: number): string[] {
-  const dirs = [''];
-  const known = new Set(dirs);
-  const wanted = Math.max(1, Math.round(count / FILES_PER_DIR));
-  while (dirs.length < wanted) {
-    const parent = pick(random, dirs);
-    if (parent !== '' && parent.split('/').length >= MAX_DEPTH) continue;
-    let dir = parent === '' ? pick(random, DIRS) : `${parent}/${pick(random, DIRS)}`;
-    if (known.has(dir)) dir = `${dir}${dirs.length}`;
-    known.add(dir);
-    dirs.push(dir);
-  }
-  return Array.from({ length: count }, (_, i) => {
-    const dir = pick(random, dirs);
-    const name = `${pick(random, STEMS)}${i}.${pick(random, EXTS)}`;
-    return dir === '' ? name : `${dir}/${name}`;
-  });
-}
-
-/** What `--threads auto` picks for this tree (threads doing file work, the main thread included). */
+/** What `--threads auto` picks for this tree: the same cost model the CLI consults. */
 function autoThreads(dir: string): number {
   const files = listedJobs(realpathSync(dir)).length;
+  // Threads doing file work, the main thread included, as signModule() chooses them (slices of 500).
   return 1 + chooseWorkers('auto', { units: Math.ceil(files / 500), files });
 }
 
-/** Jobs as signModule() plans them: every file of the module, by its path under the root. */
+/** Jobs as pbxsig's signModule() (src/sign/sign-module.ts) plans them: every file of the module, by its path under the root. */
 function listedJobs(real: string): Array<{ root: string; confine: string; path: string; expected: string }> {
   const out: Array<{ root: string; confine: string; path: string; expected: string }> = [];
   const walk = (rel: string): void => {
@@ -312,7 +244,7 @@ function signedBody(armored: string): string {
   return armored.slice(start + 2, end);
 }
 
-function checkVerify(dir: string, publicKey: string, shape: Shape): SigningSuite['checks']['verify'] {
+function checkVerify(dir: string, publicKey: string, shape: WrittenModule): SigningSuite['checks']['verify'] {
   const command: ProcessCommand = {
     id: 'verify',
     label: 'verify',

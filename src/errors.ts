@@ -45,6 +45,8 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - KEY_UNUSABLE: a secret key that cannot sign (expired, revoked, no signing capability).
  * - TREE_UNSAFE: a module to sign holds special files or links leaving it.
  * - OUTPUT_EXISTS / OUTPUT_READ_ONLY: a file to write is already there, or protected.
+ * - OUTPUT_UNWRITABLE: a report could not be written (a full disk, no permission, a read-only file
+ *   system); the message names the report, never its temporary file.
  */
 export type InputErrorCode =
   | 'INPUT_NOT_FOUND'
@@ -60,7 +62,8 @@ export type InputErrorCode =
   | 'KEY_UNUSABLE'
   | 'TREE_UNSAFE'
   | 'OUTPUT_EXISTS'
-  | 'OUTPUT_READ_ONLY';
+  | 'OUTPUT_READ_ONLY'
+  | 'OUTPUT_UNWRITABLE';
 
 export class InputError extends BaseError<InputErrorCode> {}
 
@@ -82,6 +85,32 @@ export class InternalError extends BaseError<'INTERNAL'> {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  ENOENT: 'does not exist',
+  ENOTDIR: 'a path component is not a directory',
+  EISDIR: 'is a directory',
+};
+
+/** A system error for people ("no space left on the device (ENOSPC)"), without the path it names. */
+export function describeSystemError(error: unknown): string {
+  const code = errnoCode(error);
+  const text = code !== undefined ? SYSTEM_ERRORS[code] : undefined;
+  return text !== undefined ? `${text} (${code})` : describeError(error);
+}
+
+/** True for the system errors that describeSystemError() words itself: the user's to fix. */
+export function isKnownSystemError(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code !== undefined && SYSTEM_ERRORS[code] !== undefined;
 }
 
 /** errno code of a Node system error (ENOENT, EACCES, ...), if it is one. */

@@ -50,13 +50,32 @@ export interface AuditDiff {
   readonly noRegression: boolean;
 }
 
-/** Reads either report kind: a verify report is an audit of one installation. */
+/**
+ * Reads either report kind: a verify report is an audit of one installation. The file is input, not
+ * trusted to be what it says: every field the diff reads is checked first, and anything else is an
+ * InputError naming the file and the field (never a TypeError, which would read as pbxsig's bug).
+ */
 export function asAudit(value: unknown, file: string): AuditReport {
-  const doc = value as { schema?: unknown; version?: unknown };
-  if (doc?.schema === AUDIT_SCHEMA && doc.version === AUDIT_VERSION) return value as AuditReport;
+  const doc = value as { schema?: unknown; version?: unknown } | null;
+  if (doc?.schema === AUDIT_SCHEMA && doc.version === AUDIT_VERSION) {
+    const fields = new Fields(file);
+    fields.string(value, 'startedAt');
+    fields.list(value, 'installations').forEach((installation, i) => {
+      const at = `installations[${i}]`;
+      fields.string(installation, 'root', at);
+      fields.oneOf(installation, 'status', ['clean', 'findings', 'unreadable'], at);
+      const report = (installation as Record<string, unknown>)['report'];
+      if (report !== null && report !== undefined) checkModules(fields, report, `${at}.report`);
+    });
+    return value as AuditReport;
+  }
   if (doc?.schema === REPORT_SCHEMA && doc.version === 1) {
+    const fields = new Fields(file);
+    fields.string(value, 'startedAt');
+    checkModules(fields, value, '');
     const report = value as VerifyReport;
-    const root = report.installation?.root ?? '(module directories)';
+    const failed = report.modules.some((m) => !m.passed);
+    const root = typeof report.installation?.root === 'string' ? report.installation.root : '(module directories)';
     return {
       schema: AUDIT_SCHEMA,
       version: AUDIT_VERSION,
@@ -64,30 +83,88 @@ export function asAudit(value: unknown, file: string): AuditReport {
       startedAt: report.startedAt,
       durationMs: report.durationMs,
       settings: {
-        engine: report.settings.engine,
-        threads: report.settings.threads,
-        anchors: report.settings.anchors,
-        unlisted: report.settings.unlisted,
+        engine: report.settings?.engine,
+        threads: report.settings?.threads,
+        anchors: report.settings?.anchors,
+        unlisted: report.settings?.unlisted,
       },
       summary: {
         installations: 1,
-        clean: report.summary.failed === 0 ? 1 : 0,
-        withFindings: report.summary.failed === 0 ? 0 : 1,
+        clean: failed ? 0 : 1,
+        withFindings: failed ? 1 : 0,
         unreadable: 0,
-        modules: report.summary.modules,
-        failedModules: report.summary.failed,
-        unlistedCode: report.summary.unlistedCode,
-        files: report.summary.files,
-        bytes: report.summary.bytes,
+        modules: report.modules.length,
+        failedModules: report.modules.filter((m) => !m.passed).length,
+        unlistedCode: report.summary?.unlistedCode,
+        files: report.summary?.files,
+        bytes: report.summary?.bytes,
         signatures: { verified: 0, shared: 0 },
       },
-      installations: [{ root, status: report.summary.failed === 0 ? 'clean' : 'findings', error: null, report }],
+      installations: [{ root, status: failed ? 'findings' : 'clean', error: null, report }],
     };
   }
   throw new InputError(
     'INPUT_UNREADABLE',
     `${file}: not a pbxsig report (expected schema ${AUDIT_SCHEMA} or ${REPORT_SCHEMA}, version 1)`,
   );
+}
+
+// The module fields the diff reads.
+function checkModules(fields: Fields, report: unknown, at: string): void {
+  const prefix = at === '' ? '' : `${at}.`;
+  fields.list(report, 'modules', at).forEach((module, m) => {
+    const where = `${prefix}modules[${m}]`;
+    fields.string(module, 'name', where);
+    fields.string(module, 'verdict', where);
+    fields.boolean(module, 'passed', where);
+    const unlisted = (module as Record<string, unknown>)['unlisted'];
+    if (unlisted !== null && unlisted !== undefined)
+      fields.list(unlisted, 'code', `${where}.unlisted`).forEach((f, i) => {
+        fields.string(f, 'path', `${where}.unlisted.code[${i}]`);
+      });
+  });
+}
+
+class Fields {
+  private readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  private get(object: unknown, name: string, at: string): unknown {
+    if (typeof object !== 'object' || object === null || Array.isArray(object))
+      throw this.fail(at === '' ? 'the document' : at, 'is not an object');
+    return (object as Record<string, unknown>)[name];
+  }
+
+  private fail(field: string, problem: string): InputError {
+    return new InputError('INPUT_UNREADABLE', `${this.file}: not a pbxsig report: ${field} ${problem}`);
+  }
+
+  private path(name: string, at: string): string {
+    return at === '' ? name : `${at}.${name}`;
+  }
+
+  string(object: unknown, name: string, at = ''): void {
+    if (typeof this.get(object, name, at) !== 'string') throw this.fail(this.path(name, at), 'is not a string');
+  }
+
+  boolean(object: unknown, name: string, at = ''): void {
+    if (typeof this.get(object, name, at) !== 'boolean') throw this.fail(this.path(name, at), 'is not true or false');
+  }
+
+  oneOf(object: unknown, name: string, values: readonly string[], at = ''): void {
+    const value = this.get(object, name, at);
+    if (typeof value !== 'string' || !values.includes(value))
+      throw this.fail(this.path(name, at), `is not one of ${values.join(', ')}`);
+  }
+
+  list(object: unknown, name: string, at = ''): unknown[] {
+    const value = this.get(object, name, at);
+    if (!Array.isArray(value)) throw this.fail(this.path(name, at), 'is not a list');
+    return value as unknown[];
+  }
 }
 
 export function diffAudits(before: AuditReport, after: AuditReport): AuditDiff {

@@ -1,8 +1,10 @@
 // The audit as one self-contained HTML page: no network, no external file, readable without
 // JavaScript (the script only adds filtering). Summary first, then each installation's modules that
 // did not pass, with their files. Every text from a report is escaped: roots, paths and messages come
-// from the audited systems.
+// from the audited systems (control characters made visible as in the text output, then HTML).
 
+import { formatBytes } from '../report/bytes.js';
+import { escapeControls } from '../report/escape.js';
 import { findingGroups } from '../report/findings.js';
 import type { ModuleReport } from '../report/types.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
@@ -102,22 +104,11 @@ function renderModule(module: ModuleReport): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeControls(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 const STYLE = `

@@ -261,14 +261,14 @@ function checkFiles(
     checked++;
     bytes += hashed.size;
     if (hashed.viaLink) viaSymlink++;
-    const actual = Buffer.from(hashed.digest).toString('hex');
-    if (actual === entry.digest) {
+    if (digestEquals(hashed.digest, entry.digest)) {
       matched++;
       // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
       if (phpArray(entry.path)) freepbx.push({ line: entry.line, text: `${place.location} altered` });
       if (entry.path === 'module.xml' && hashed.size <= tools.buffer.length)
         identity = readIdentity(tools.buffer.subarray(0, hashed.size));
     } else {
+      const actual = Buffer.from(hashed.digest).toString('hex');
       altered.push({ path: entry.path, location: place.location, expected: entry.digest, actual });
       freepbx.push({ line: entry.line, text: `${place.location} altered` });
     }
@@ -279,6 +279,18 @@ function checkFiles(
     identity,
   };
 }
+
+// A digest against its lower-case hex, without making a string per file (the common case is a match).
+function digestEquals(digest: Uint8Array, hex: string): boolean {
+  if (hex.length !== digest.length * 2) return false;
+  for (let i = 0; i < digest.length; i++) {
+    const byte = digest[i] as number;
+    if (hex.charCodeAt(2 * i) !== HEX[byte >> 4] || hex.charCodeAt(2 * i + 1) !== HEX[byte & 15]) return false;
+  }
+  return true;
+}
+
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 // Entries pbxsig refuses to touch that FreePBX would have checked: FreePBX's details count them altered.
 function refusedEntryDetails(target: ModuleTarget, manifest: Manifest): FreepbxDetail[] {

@@ -1,14 +1,31 @@
-// The command line, declared once. Parsing is pure: it returns what was asked, or the help text, or
-// throws UsageError; main.ts decides what to run. Tested with argv arrays.
+// The command line, parsed from the table in spec.ts. Parsing is pure: it returns what was asked, or a
+// text to print (help, version, completion script), or throws UsageError; main.ts decides what to run.
+// Tested with argv arrays.
+//
+// One parser for every run: the command is picked from the first words here, and yargs parses only
+// that command's options, declared from the table. yargs renders its whole help text whenever one of
+// its `.command()`s runs (about 30 ms of a boot-time check), so commands are not declared to yargs,
+// and help.ts renders the help from the same table, only when asked for.
 
 import yargs from 'yargs';
-import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
+import type { Argv, Options } from 'yargs';
+import { InternalError, UsageError } from '../errors.js';
 import type { InstallSettings } from '../install/settings.js';
-import { FREEPBX_ANCHORS } from '../pgp/anchors.js';
 import type { UnlistedPolicy } from '../report/types.js';
+import { MAX_THREADS } from '../verify/options.js';
 import { VERSION } from '../version.js';
+import { commandHelp, groupHelp, topHelp } from './help.js';
+import { GROUPS, SETTING_OPTIONS, STDOUT, commandNamed, subcommandsOf, topLevelNames } from './spec.js';
+import type { CommandSpec, OptionSpec } from './spec.js';
+import { closest } from './suggest.js';
 
+export type Engine = 'auto' | 'node' | 'wasm';
+export type Threads = number | 'auto';
+
+/**
+ * Where a report goes: `'-'` (STDOUT) for standard output, else a file path. Trust anchors stay as
+ * given (fingerprints or key files; empty means FreePBX's): anchors.ts resolves them for every command.
+ */
 export interface VerifyArgs {
   readonly command: 'verify';
   /** Module directories; empty means the installation at `root`. */
@@ -19,11 +36,15 @@ export interface VerifyArgs {
   readonly only: string[];
   readonly keys: string[];
   readonly anchors: string[];
-  readonly engine: 'auto' | 'node' | 'wasm';
-  readonly threads: number | 'auto';
+  readonly engine: Engine;
+  readonly threads: Threads;
   readonly unlisted: UnlistedPolicy;
-  readonly json: boolean;
+  /** --json: STDOUT or a file. */
+  readonly json: string | undefined;
+  /** --report FILE (the same as --json=FILE). */
   readonly report: string | undefined;
+  readonly quiet: boolean;
+  readonly status: boolean;
 }
 
 export interface SignArgs {
@@ -39,9 +60,9 @@ export interface SignArgs {
   readonly check: boolean;
   readonly keys: string[];
   readonly anchors: string[];
-  readonly engine: 'auto' | 'node' | 'wasm';
-  readonly threads: number | 'auto';
-  readonly json: boolean;
+  readonly engine: Engine;
+  readonly threads: Threads;
+  readonly json: string | undefined;
 }
 
 export type KeysArgs =
@@ -66,7 +87,12 @@ export type KeysArgs =
       readonly date: string | undefined;
       readonly force: boolean;
     }
-  | { readonly command: 'keys list'; readonly keys: string[]; readonly anchors: string[]; readonly json: boolean }
+  | {
+      readonly command: 'keys list';
+      readonly keys: string[];
+      readonly anchors: string[];
+      readonly json: string | undefined;
+    }
   | {
       readonly command: 'keys export';
       readonly keys: string[];
@@ -82,597 +108,445 @@ export interface AuditArgs {
   readonly keys: string[];
   readonly anchors: string[];
   readonly unlisted: UnlistedPolicy;
-  readonly engine: 'auto' | 'node' | 'wasm';
-  readonly threads: number | 'auto';
+  readonly engine: Engine;
+  readonly threads: Threads;
   readonly json: string | undefined;
   readonly html: string | undefined;
-  readonly ndjson: boolean;
+  readonly ndjson: string | undefined;
   readonly quiet: boolean;
+  readonly status: boolean;
 }
 
 export interface DiffArgs {
   readonly command: 'diff';
   readonly old: string;
   readonly new: string;
-  readonly json: boolean;
+  readonly json: string | undefined;
+}
+
+export interface CompletionArgs {
+  readonly command: 'completion';
+  readonly shell: 'bash';
 }
 
 export type ParsedArgs =
-  VerifyArgs | SignArgs | KeysArgs | AuditArgs | DiffArgs | { readonly command: 'output'; readonly text: string };
+  | VerifyArgs
+  | SignArgs
+  | KeysArgs
+  | AuditArgs
+  | DiffArgs
+  | CompletionArgs
+  | { readonly command: 'output'; readonly text: string };
 
-const EPILOGUE =
-  'Exit status: 0 every module verified, 1 some module failed verification, 2 usage or input error, 3 internal error.';
+/** A command line's option values, as strings, lists of strings or booleans, by option name. */
+type Values = ReadonlyMap<string, string | string[] | boolean>;
 
-// Installation settings: option name, InstallSettings field, FreePBX key.
-const SETTING_OPTIONS = [
-  ['webroot', 'webroot', 'AMPWEBROOT'],
-  ['ampbin', 'bin', 'AMPBIN'],
-  ['ampsbin', 'sbin', 'AMPSBIN'],
-  ['agidir', 'agiDir', 'ASTAGIDIR'],
-  ['astvarlibdir', 'varLibDir', 'ASTVARLIBDIR'],
-] as const;
+interface Raw {
+  readonly spec: CommandSpec;
+  readonly values: Values;
+  readonly positionals: Readonly<Record<string, string[]>>;
+}
 
-// The options of `verify`, declared once for both parsers below.
-function verifyOptions(y: Argv): Argv {
-  let command = y
-    .option('root', {
-      describe: 'filesystem root of the installation: / or a snapshot (backup, mounted disk)',
-      type: 'string',
-      requiresArg: true,
-      group: 'Installation:',
-    })
-    .option('module', {
-      alias: 'm',
-      describe: 'verify only this module of the installation; repeatable',
-      type: 'string',
-      array: true,
-      requiresArg: true,
-      group: 'Installation:',
-    });
-  for (const [name, , key] of SETTING_OPTIONS) {
-    command = command.option(name, {
-      describe: `${key} inside the root (default: from /etc/amportal.conf or FreePBX's default)`,
-      type: 'string',
-      requiresArg: true,
-      group: 'Installation:',
-    });
+// yargs' own conveniences that would change what was typed: no numbers from "010", no nested objects
+// from "--a.b", option names only as declared (no camelCase copies, no alias copies).
+const PARSER_CONFIGURATION = {
+  'camel-case-expansion': false,
+  'dot-notation': false,
+  'parse-numbers': false,
+  'parse-positional-numbers': false,
+  'strip-aliased': true,
+  'greedy-arrays': false,
+} as const;
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const first = argv[0];
+  if (first === undefined) throw new UsageError(`name a command: ${topLevelNames().join(', ')}`);
+  if (first === '--help' || first === '-h' || first === 'help') {
+    // `pbxsig help verify`, `pbxsig help keys list`: that command's help.
+    const named = argv.slice(1).join(' ');
+    const spec = first === 'help' ? commandNamed(named) : undefined;
+    if (spec) return { command: 'output', text: commandHelp(spec, columns()) };
+    if (first === 'help' && GROUPS[named] !== undefined)
+      return { command: 'output', text: groupHelp(named, columns()) };
+    return { command: 'output', text: topHelp(columns()) };
   }
-  return command
-    .option('keys', {
-      alias: 'k',
-      describe: 'public key file or directory (.asc .key .gpg, pubring.gpg); repeatable',
-      type: 'string',
-      array: true,
-      default: [],
-      requiresArg: true,
-    })
-    .option('anchor', {
-      describe: 'trusted master key: a fingerprint or a public key file; repeatable (default: FreePBX master keys)',
-      type: 'string',
-      array: true,
-      requiresArg: true,
-    })
-    .option('unlisted', {
-      describe: 'files a manifest does not list: ignore, report, or fail the module when one is code',
-      choices: ['ignore', 'report', 'fail'],
-      default: 'fail',
-    })
-    .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
-    .option('threads', {
-      alias: 'j',
-      describe: 'hashing threads: a number (0 = main thread) or "auto"',
-      type: 'string',
-      default: 'auto',
-      requiresArg: true,
-    })
-    .option('json', {
-      describe: 'print the report as JSON (schema: docs/report-schema.md)',
-      type: 'boolean',
-      default: false,
-    })
-    .option('report', {
-      describe: 'also write the JSON report to this file (atomically)',
-      type: 'string',
-      requiresArg: true,
-    });
-}
-
-// The full parser: commands, help, version. Used for help, version and anything unusual.
-function fullParser(argv: readonly string[]): Argv {
-  return yargs([...argv])
-    .scriptName('pbxsig')
-    .usage('$0 <command> [options]\n\nVerify FreePBX module signatures (module.sig): fast, strict, FreePBX-compatible.')
-    .command(
-      'verify [modules..]',
-      'verify a FreePBX installation, or module directories, against their module.sig',
-      (y) =>
-        verifyOptions(
-          y
-            .usage(
-              '$0 verify [MODULE_DIR...] [options]\n\n' +
-                'With no MODULE_DIR, verifies every module of the FreePBX installation at --root (default /), each file ' +
-                "where FreePBX installed it, with the installation's keys. With MODULE_DIRs, verifies those directories. " +
-                'A module passes when module.sig is signed by a key certified by a FreePBX master key (or your --anchor), ' +
-                'neither is revoked or expired, every listed file has its signed SHA-256, and no unlisted code was added.',
-            )
-            .positional('modules', {
-              describe: 'module directories (each with a module.sig)',
-              type: 'string',
-              array: true,
-            }),
-        )
-          .example('$0 verify', 'the FreePBX installation on this host')
-          .example('$0 verify --root /mnt/backup --report audit.json', 'a snapshot, with its own settings and keys')
-          .example('$0 verify /var/www/html/admin/modules/core', "one installed module, with its installation's keys")
-          .example('$0 verify mods/* -k keys/ --anchor master.asc --json', 'module directories, your keys and anchor')
-          .epilogue(EPILOGUE),
-    )
-    .command('sign <module>', 'sign a module directory: write its module.sig (FreePBX format, GnuPG-compatible)', (y) =>
-      y
-        .usage(
-          "$0 sign MODULE_DIR --key SECRET_KEY_FILE [options]\n\nHashes every file of the module, writes FreePBX's module.sig body and clear-signs it (SHA-256 or stronger). GnuPG, gpgv, FreePBX and pbxsig all accept the result. module.sig is replaced atomically.",
-        )
-        .positional('module', { describe: 'the module directory', type: 'string' })
-        .option('key', {
-          describe: 'secret key file (armored or binary)',
-          type: 'string',
-          demandOption: true,
-          requiresArg: true,
-        })
-        .option('passphrase-file', {
-          describe: "file holding the secret key's passphrase (else asked on the terminal)",
-          type: 'string',
-          requiresArg: true,
-        })
-        .option('dotfiles', {
-          describe: 'include files whose names start with "." (FreePBX\'s published modules do)',
-          type: 'boolean',
-          default: true,
-        })
-        .option('signed-by', {
-          describe: "the manifest's signedby= (informational)",
-          type: 'string',
-          requiresArg: true,
-        })
-        .option('repo', { describe: "the manifest's repo= (default manual)", type: 'string', requiresArg: true })
-        .option('expires-after', {
-          describe: 'FreePBX treats the signature as revoked after this: a date, Unix time, or a duration such as 90d',
-          type: 'string',
-          requiresArg: true,
-        })
-        .option('date', {
-          describe: 'signature time (for reproducible sample material; default now)',
-          type: 'string',
-          requiresArg: true,
-          hidden: true,
-        })
-        .option('check', {
-          describe: 'verify the module right after signing (anchor: the signing key, unless --anchor)',
-          type: 'boolean',
-          default: false,
-        })
-        .option('keys', {
-          alias: 'k',
-          describe: 'public keys for --check',
-          type: 'string',
-          array: true,
-          default: [],
-          requiresArg: true,
-        })
-        .option('anchor', { describe: 'trust anchor for --check', type: 'string', array: true, requiresArg: true })
-        .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
-        .option('threads', {
-          alias: 'j',
-          describe: 'hashing threads: a number (0 = main thread) or "auto"',
-          type: 'string',
-          default: 'auto',
-          requiresArg: true,
-        })
-        .option('json', { describe: 'print the result as JSON', type: 'boolean', default: false })
-        .example('$0 sign ./mymodule --key dev.secret.asc --check', 'sign, then verify the result')
-        .epilogue(EPILOGUE),
-    )
-    .command('keys', 'generate, certify, revoke, list and export keys', (y) =>
-      y
-        .command('generate', 'make a new signing key: NAME.pub.asc and NAME.secret.asc (mode 0600)', (g) =>
-          g
-            .option('name', { describe: "the key owner's name", type: 'string', demandOption: true, requiresArg: true })
-            .option('email', {
-              describe: "the key owner's email address",
-              type: 'string',
-              demandOption: true,
-              requiresArg: true,
-            })
-            .option('type', { describe: 'key algorithm', choices: ['ed25519', 'rsa'], default: 'ed25519' })
-            .option('expires', {
-              describe: 'expiry: a duration (2y, 180d), a date, or "never"',
-              type: 'string',
-              default: 'never',
-              requiresArg: true,
-            })
-            .option('created', {
-              describe: 'creation time (for reproducible sample material)',
-              type: 'string',
-              requiresArg: true,
-              hidden: true,
-            })
-            .option('out', {
-              describe: 'file name prefix (default: the name, lower case)',
-              type: 'string',
-              requiresArg: true,
-            })
-            .option('passphrase-file', {
-              describe: 'protect the secret key with the passphrase in this file (else asked on a terminal)',
-              type: 'string',
-              requiresArg: true,
-            })
-            .option('force', { describe: 'replace existing files', type: 'boolean', default: false }),
-        )
-        .command('certify', 'certify a developer key with a master key ("getting your key signed by FreePBX")', (c) =>
-          masterOptions(c).example(
-            '$0 keys certify --master master.secret.asc --key dev.pub.asc --out dev.certified.asc',
-            '',
-          ),
-        )
-        .command(
-          'revoke',
-          "revoke a master key's certification: every module signed by that key is then revoked",
-          (c) =>
-            masterOptions(c).option('reason', {
-              describe: 'why (carried in the revocation)',
-              type: 'string',
-              requiresArg: true,
-            }),
-        )
-        .command('list', 'show keys, who certified them, and whether they are trusted (and why not)', (l) =>
-          l
-            .option('keys', {
-              alias: 'k',
-              describe: 'key file or directory; repeatable',
-              type: 'string',
-              array: true,
-              demandOption: true,
-              requiresArg: true,
-            })
-            .option('anchor', {
-              describe: 'trust anchor: a fingerprint or key file (default: FreePBX master keys)',
-              type: 'string',
-              array: true,
-              requiresArg: true,
-            })
-            .option('json', { describe: 'print as JSON', type: 'boolean', default: false }),
-        )
-        .command('export', 'print armored public keys (merged; secret parts removed) for distribution', (e) =>
-          e
-            .option('keys', {
-              alias: 'k',
-              describe: 'key file or directory; repeatable',
-              type: 'string',
-              array: true,
-              demandOption: true,
-              requiresArg: true,
-            })
-            .option('out', { describe: 'write to this file instead of stdout', type: 'string', requiresArg: true })
-            .option('force', { describe: 'replace an existing file', type: 'boolean', default: false }),
-        )
-        .demandCommand(1, 'name a keys command: generate, certify, revoke, list or export')
-        .epilogue('Exit status: 0 done, 2 usage or input error (the message names the file), 3 internal error.'),
-    )
-    .command(
-      'audit [roots..]',
-      'verify many installations (snapshots, backups, mounts) in one run, with one report',
-      (y) =>
-        y
-          .usage(
-            '$0 audit ROOT... [options]\n\nVerifies every installation as `pbxsig verify --root ROOT` would, all in one schedule: identical ' +
-              'module.sig files are verified once for the whole audit. An unreadable installation is reported and skipped.',
-          )
-          .positional('roots', { describe: 'installation roots', type: 'string', array: true })
-          .option('from', {
-            describe: 'file listing installation roots, one per line',
-            type: 'string',
-            requiresArg: true,
-          })
-          .option('each', {
-            describe: 'a directory whose subdirectories are installation roots',
-            type: 'string',
-            requiresArg: true,
-          })
-          .option('keys', {
-            alias: 'k',
-            describe: 'more public keys (each installation also uses its own)',
-            type: 'string',
-            array: true,
-            default: [],
-            requiresArg: true,
-          })
-          .option('anchor', {
-            describe: 'trusted master key: fingerprint or key file; repeatable (default: FreePBX master keys)',
-            type: 'string',
-            array: true,
-            requiresArg: true,
-          })
-          .option('unlisted', {
-            describe: 'files a manifest does not list: ignore, report, or fail the module when one is code',
-            choices: ['ignore', 'report', 'fail'],
-            default: 'fail',
-          })
-          .option('json', { describe: 'write the whole audit as JSON to this file', type: 'string', requiresArg: true })
-          .option('html', {
-            describe: 'write a self-contained HTML report to this file',
-            type: 'string',
-            requiresArg: true,
-          })
-          .option('ndjson', {
-            describe: 'print one JSON line per module as it finishes (for pipes and log collectors)',
-            type: 'boolean',
-            default: false,
-          })
-          .option('quiet', { alias: 'q', describe: 'no progress display', type: 'boolean', default: false })
-          .option('engine', { describe: 'hashing engine', choices: ['auto', 'node', 'wasm'], default: 'auto' })
-          .option('threads', {
-            alias: 'j',
-            describe: 'hashing threads: a number or "auto"',
-            type: 'string',
-            default: 'auto',
-            requiresArg: true,
-          })
-          .example(
-            '$0 audit --each /srv/snapshots --html audit.html --json audit.json',
-            'every snapshot under a directory',
-          )
-          .epilogue(
-            'Exit status: 0 every installation clean, 1 some installation has findings or could not be read, 2 usage or input error, 3 internal error.',
-          ),
-    )
-    .command('diff <old> <new>', 'what changed between two audits (or verify reports)', (y) =>
-      y
-        .positional('old', { describe: 'the earlier JSON report', type: 'string' })
-        .positional('new', { describe: 'the later JSON report', type: 'string' })
-        .option('json', { describe: 'print the changes as JSON', type: 'boolean', default: false })
-        .epilogue(
-          'Exit status: 0 nothing got worse, 1 something newly fails (or new unlisted code), 2 usage or input error.',
-        ),
-    )
-    .demandCommand(1, 'name a command: verify, audit, diff, sign or keys')
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(VERSION)
-    .epilogue(EPILOGUE)
-    .wrap(Math.min(120, process.stdout.columns || 100))
-    .exitProcess(false);
-}
-
-function masterOptions(y: Argv): Argv {
-  return y
-    .option('master', {
-      describe: "the master's secret key file",
-      type: 'string',
-      demandOption: true,
-      requiresArg: true,
-    })
-    .option('key', {
-      describe: "the developer's public key file",
-      type: 'string',
-      demandOption: true,
-      requiresArg: true,
-    })
-    .option('out', {
-      describe: 'write the resulting public key here (default: stdout)',
-      type: 'string',
-      requiresArg: true,
-    })
-    .option('passphrase-file', {
-      describe: "file holding the master key's passphrase (else asked on the terminal)",
-      type: 'string',
-      requiresArg: true,
-    })
-    .option('date', {
-      describe: 'signature time (for reproducible sample material)',
-      type: 'string',
-      requiresArg: true,
-      hidden: true,
-    })
-    .option('force', { describe: 'replace an existing --out file', type: 'boolean', default: false });
-}
-
-// The everyday run (`pbxsig verify ...`, no help asked): a flat parser without commands. yargs renders
-// and caches the whole help text whenever a command runs, about 30 ms of a boot-time check.
-function fastParser(argv: readonly string[]): Argv {
-  return (
-    verifyOptions(yargs(argv.slice(1)))
-      // Positionals are module directories here (no command to name them): check options only.
-      .strictOptions()
-      .help(false)
-      .version(false)
-      .exitProcess(false)
-  );
-}
-
-function wantsFullParser(argv: readonly string[]): boolean {
-  return argv[0] !== 'verify' || argv.some((a) => a === '--help' || a === '-h' || a === '--version');
-}
-
-export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
-  const { error, args, output } = await new Promise<{
-    error: Error | undefined;
-    args: Record<string, unknown>;
-    output: string;
-  }>((resolve) => {
-    // With a parse callback yargs neither prints nor exits: help, version and errors come back here.
-    const full = wantsFullParser(argv);
-    const parser = full ? fullParser(argv) : fastParser(argv);
-    void parser.parse(
-      full ? [...argv] : argv.slice(1),
-      {},
-      (err: Error | undefined, parsed: Record<string, unknown>, out: string) => {
-        resolve({
-          error: err ?? undefined,
-          args: full ? parsed : { ...parsed, _: ['verify'], modules: parsed['_'] },
-          output: out,
-        });
-      },
+  if (first === '--version' || first === '-V') return { command: 'output', text: VERSION };
+  if (first.startsWith('-')) {
+    const typo = first.startsWith('--') ? closest(first.slice(2), ['help', 'version']) : undefined;
+    throw new UsageError(
+      `${first}: name a command first (pbxsig COMMAND [options])${typo ? `; did you mean --${typo}?` : ''}`,
     );
-  });
-  if (error) throw new UsageError(error.message);
-  if (output !== '') return { command: 'output', text: output };
-  return check(args);
+  }
+  const group = GROUPS[first];
+  if (group !== undefined) {
+    const sub = argv[1];
+    if (sub === '--help' || sub === '-h') return { command: 'output', text: groupHelp(first, columns()) };
+    const names = subcommandsOf(first).map((c) => c.name.slice(first.length + 1));
+    if (sub === undefined || sub.startsWith('-')) throw new UsageError(`name a ${first} command: ${names.join(', ')}`);
+    const spec = commandNamed(`${first} ${sub}`);
+    if (!spec) {
+      const typo = closest(sub, names);
+      throw new UsageError(
+        `unknown ${first} command ${JSON.stringify(sub)}${typo ? `; did you mean "${first} ${typo}"?` : ''}: use ${names.join(', ')}`,
+      );
+    }
+    return parseCommand(spec, argv.slice(2));
+  }
+  const spec = commandNamed(first);
+  if (!spec) {
+    const typo = closest(first, topLevelNames());
+    throw new UsageError(`unknown command ${JSON.stringify(first)}${typo ? `; did you mean "${typo}"?` : ''}`);
+  }
+  return parseCommand(spec, argv.slice(1));
 }
 
-/** Turns yargs' loose result into typed arguments, or throws UsageError. */
-export function check(args: Record<string, unknown>): ParsedArgs {
-  const [command, sub] = args['_'] as unknown[];
-  if (command === 'sign') return checkSign(args);
-  if (command === 'audit') return checkAudit(args);
-  if (command === 'diff')
-    return { command: 'diff', old: String(args['old']), new: String(args['new']), json: args['json'] === true };
-  if (command === 'keys') return checkKeys(String(sub), args);
-  if (command !== 'verify') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-  const threads = threadsOf(args);
-  const strings = (name: string): string[] => stringsOf(args, name);
-  const modules = strings('modules');
+/** The command a command line names ('verify', 'keys list'), for "run 'pbxsig verify --help'". */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const first = argv[0] ?? '';
+  if (GROUPS[first] !== undefined) {
+    const spec = commandNamed(`${first} ${argv[1] ?? ''}`);
+    return spec ? spec.name : first;
+  }
+  return commandNamed(first)?.name;
+}
+
+function columns(): number {
+  return process.stdout.columns || 80;
+}
+
+function parseCommand(spec: CommandSpec, rest: readonly string[]): ParsedArgs {
+  const end = rest.indexOf('--');
+  const options = end === -1 ? rest : rest.slice(0, end);
+  if (options.includes('--help') || options.includes('-h'))
+    return { command: 'output', text: commandHelp(spec, columns()) };
+  return toArgs(parseValues(spec, rest));
+}
+
+/** Parses one command's arguments (after its name) into option values and positionals. */
+export function parseValues(spec: CommandSpec, rest: readonly string[]): Raw {
+  const argv = attachOutputValues(spec, rest);
+  let failure: Error | undefined;
+  let parsed: Record<string, unknown> | undefined;
+  // Synchronous: with no command, middleware or check that is async, yargs has called back when
+  // parse() returns (its return value would be the same object).
+  void declare(yargs(), spec)
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .parse(argv, {}, (error: Error | undefined, result: Record<string, unknown>) => {
+      failure = error ?? undefined;
+      parsed = result;
+    });
+  // yargs' messages may span lines ("Invalid values:\n  Argument: ..."): one line, as every message.
+  if (failure) throw new UsageError(failure.message.replace(/\s*\n\s*/g, ' '));
+  if (parsed === undefined) throw new InternalError('yargs did not parse synchronously');
+
+  const known = new Map<string, OptionSpec>();
+  for (const option of spec.options) {
+    known.set(option.name, option);
+    if (option.alias !== undefined) known.set(option.alias, option);
+  }
+  const values = new Map<string, string | string[] | boolean>();
+  const result: Record<string, unknown> = parsed;
+  for (const [key, value] of Object.entries(result)) {
+    if (key === '_' || key === '$0') continue;
+    const option = known.get(key);
+    if (!option) throw unknownOption(spec, key, rest);
+    values.set(option.name, checkValue(option, value));
+  }
+  for (const option of spec.options) {
+    if (option.required && !values.has(option.name)) throw new UsageError(`missing --${option.name}`);
+  }
+  return { spec, values, positionals: assignPositionals(spec, (result['_'] as unknown[] | undefined) ?? []) };
+}
+
+// `--json` alone means standard output and `--json=FILE` a file: a report option never takes the next
+// argument, so that `verify --json DIR` verifies DIR. yargs would take it, so the bare form is
+// rewritten as `--json=-` here. `audit --json FILE` (separateFile) keeps its documented meaning.
+function attachOutputValues(spec: CommandSpec, rest: readonly string[]): string[] {
+  const argv: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i] as string;
+    if (token === '--') {
+      argv.push(...rest.slice(i));
+      break;
+    }
+    const option = spec.options.find((o) => o.kind === 'output' && token === `--${o.name}`);
+    if (!option) {
+      argv.push(token);
+      continue;
+    }
+    const next = rest[i + 1];
+    if (option.separateFile && next !== undefined && (!next.startsWith('-') || next === STDOUT)) {
+      argv.push(`${token}=${next}`);
+      i++;
+    } else {
+      argv.push(`${token}=${STDOUT}`);
+    }
+  }
+  return argv;
+}
+
+function declare(y: Argv, spec: CommandSpec): Argv {
+  let parser = y.parserConfiguration(PARSER_CONFIGURATION);
+  for (const option of spec.options) parser = parser.option(option.name, yargsOption(option));
+  return parser;
+}
+
+function yargsOption(option: OptionSpec): Options {
+  const common: Options = {
+    describe: option.describe,
+    ...(option.alias !== undefined ? { alias: option.alias } : {}),
+    ...(option.group !== undefined ? { group: option.group } : {}),
+    ...(option.hidden ? { hidden: true } : {}),
+    ...(option.default !== undefined ? { default: option.default } : {}),
+  };
+  switch (option.kind) {
+    case 'flag':
+      return { ...common, type: 'boolean' };
+    case 'choice':
+      return { ...common, type: 'string', requiresArg: true, choices: [...(option.choices ?? [])] };
+    case 'output':
+      return { ...common, type: 'string' };
+    case 'value':
+    case 'list':
+      return { ...common, type: 'string', requiresArg: true };
+  }
+}
+
+function checkValue(option: OptionSpec, value: unknown): string | string[] | boolean {
+  if (option.kind === 'flag') return Array.isArray(value) ? value.at(-1) === true : value === true;
+  const list = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : String(v)));
+  if (option.kind === 'output' && value === false) return false;
+  if (list.length > 1 && option.kind !== 'list')
+    throw new UsageError(`--${option.name} was given ${list.length} times; give it once`);
+  for (const v of list) {
+    if (v === '')
+      throw new UsageError(
+        option.kind === 'output'
+          ? `--${option.name}=: give a file name after "=", or leave "=" out for standard output`
+          : `--${option.name}: an empty value`,
+      );
+  }
+  return option.kind === 'list' ? list : (list[0] as string);
+}
+
+function unknownOption(spec: CommandSpec, key: string, typed: readonly string[]): UsageError {
+  const shown =
+    typed.find((t) => t === `--${key}` || t.startsWith(`--${key}=`) || t === `--no-${key}`)?.split('=')[0] ??
+    (key.length === 1 ? `-${key}` : `--${key}`);
+  const names = spec.options.filter((o) => !o.hidden).map((o) => o.name);
+  const typo = closest(shown.replace(/^-+(no-)?/, ''), names);
+  return new UsageError(`unknown option ${shown}${typo ? `; did you mean --${typo}?` : ''}`);
+}
+
+function assignPositionals(spec: CommandSpec, given: readonly unknown[]): Record<string, string[]> {
+  const values = given.map(String);
+  const result: Record<string, string[]> = {};
+  let next = 0;
+  for (const positional of spec.positionals) {
+    const taken = positional.variadic ? values.slice(next) : values.slice(next, next + 1);
+    next += taken.length;
+    if (positional.required && taken.length === 0) throw new UsageError(`missing ${positional.label}`);
+    // An empty argument ("$UNSET_VARIABLE") must not become the working directory.
+    if (taken.includes('')) throw new UsageError(`an empty argument where ${positional.label} was expected`);
+    result[positional.name] = taken;
+  }
+  if (next < values.length)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(values[next])}: ${spec.usage.split('\n')[0]}`.replace('$0', 'pbxsig'),
+    );
+  return result;
+}
+
+function string(values: Values, name: string): string | undefined {
+  const value = values.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function list(values: Values, name: string): string[] {
+  const value = values.get(name);
+  return Array.isArray(value) ? value : [];
+}
+
+function flag(values: Values, name: string, fallback = false): boolean {
+  const value = values.get(name);
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+function threadsOf(values: Values): Threads {
+  const threads = string(values, 'threads') ?? 'auto';
+  if (threads === 'auto') return 'auto';
+  if (!/^\d+$/.test(threads))
+    throw new UsageError(`--threads: expected a number or "auto", got ${JSON.stringify(threads)}`);
+  const n = Number.parseInt(threads, 10);
+  const limit = MAX_THREADS;
+  if (n > limit) {
+    throw new UsageError(
+      `--threads ${threads}: at most ${limit} on this machine (4 per core); more threads only wait on each other ` +
+        'and cost memory (about 8 MB each)',
+    );
+  }
+  return n;
+}
+
+function toArgs({ spec, values, positionals }: Raw): ParsedArgs {
+  const first = (name: string): string => positionals[name]?.[0] ?? '';
+  switch (spec.name) {
+    case 'verify':
+      return verifyArgs(values, positionals['modules'] ?? []);
+    case 'audit':
+      return auditArgs(values, positionals['roots'] ?? []);
+    case 'diff':
+      return { command: 'diff', old: first('old'), new: first('new'), json: output(values, 'json') };
+    case 'sign':
+      return signArgs(values, first('module'));
+    case 'completion': {
+      const shell = first('shell') || 'bash';
+      if (shell !== 'bash') throw new UsageError(`completion ${JSON.stringify(shell)}: only bash is supported`);
+      return { command: 'completion', shell };
+    }
+    default:
+      return keysArgs(spec.name, values);
+  }
+}
+
+function output(values: Values, name: string): string | undefined {
+  const value = values.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function verifyArgs(values: Values, modules: string[]): VerifyArgs {
   const settings: Record<string, string> = {};
   const installationOptions: string[] = [];
   for (const [name, field] of SETTING_OPTIONS) {
-    const value = args[name];
-    if (typeof value === 'string') {
+    const value = string(values, name);
+    if (value !== undefined) {
       settings[field] = value;
       installationOptions.push(`--${name}`);
     }
   }
-  if (typeof args['root'] === 'string') installationOptions.push('--root');
-  if (strings('module').length > 0) installationOptions.push('--module');
+  const root = string(values, 'root');
+  if (root !== undefined) installationOptions.push('--root');
+  if (list(values, 'module').length > 0) installationOptions.push('--module');
   if (modules.length > 0 && installationOptions.length > 0) {
     throw new UsageError(
       `${installationOptions.join(', ')} apply to an installation; with module directories, give neither (or drop the directories)`,
     );
   }
-  const anchors = strings('anchor');
+  const json = output(values, 'json');
+  const report = string(values, 'report');
+  if (json !== undefined && json !== STDOUT && report !== undefined)
+    throw new UsageError('--json=FILE and --report FILE say the same: give one');
+  const status = flag(values, 'status');
+  if (status && json === STDOUT)
+    throw new UsageError('--status prints nothing: write the report to a file (--json=FILE) or drop --status');
   return {
     command: 'verify',
     modules,
-    root: typeof args['root'] === 'string' ? args['root'] : '/',
-    settings: settings,
-    only: strings('module'),
-    keys: strings('keys'),
-    anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS],
-    engine: args['engine'] as VerifyArgs['engine'],
-    threads,
-    unlisted: args['unlisted'] as UnlistedPolicy,
-    json: args['json'] === true,
-    report: typeof args['report'] === 'string' ? args['report'] : undefined,
+    root: root ?? '/',
+    settings,
+    only: list(values, 'module'),
+    keys: list(values, 'keys'),
+    anchors: list(values, 'anchor'),
+    engine: (string(values, 'engine') ?? 'auto') as Engine,
+    threads: threadsOf(values),
+    unlisted: (string(values, 'unlisted') ?? 'fail') as UnlistedPolicy,
+    json,
+    report,
+    quiet: flag(values, 'quiet'),
+    status,
   };
 }
 
-function stringsOf(args: Record<string, unknown>, name: string): string[] {
-  return ((args[name] as unknown[] | undefined) ?? []).filter((v) => v !== undefined).map(String);
+function auditArgs(values: Values, roots: string[]): AuditArgs {
+  const outputs = { json: output(values, 'json'), html: output(values, 'html'), ndjson: output(values, 'ndjson') };
+  const toStdout = Object.entries(outputs)
+    .filter(([, target]) => target === STDOUT)
+    .map(([name]) => `--${name}`);
+  if (toStdout.length > 1)
+    throw new UsageError(`${toStdout.join(' and ')} cannot both go to stdout: give one a file (--html=audit.html)`);
+  const status = flag(values, 'status');
+  if (status && toStdout.length > 0)
+    throw new UsageError(
+      `--status prints nothing: write ${toStdout[0]} to a file (${toStdout[0]}=FILE) or drop --status`,
+    );
+  return {
+    command: 'audit',
+    roots,
+    from: string(values, 'from'),
+    each: string(values, 'each'),
+    keys: list(values, 'keys'),
+    anchors: list(values, 'anchor'),
+    unlisted: (string(values, 'unlisted') ?? 'fail') as UnlistedPolicy,
+    engine: (string(values, 'engine') ?? 'auto') as Engine,
+    threads: threadsOf(values),
+    ...outputs,
+    quiet: flag(values, 'quiet'),
+    status,
+  };
 }
 
-function optional(args: Record<string, unknown>, name: string): string | undefined {
-  const value = args[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function threadsOf(args: Record<string, unknown>): number | 'auto' {
-  const threads = String(args['threads']);
-  if (threads !== 'auto' && !/^\d+$/.test(threads))
-    throw new UsageError(`--threads: expected a number or "auto", got ${JSON.stringify(threads)}`);
-  return threads === 'auto' ? 'auto' : Number.parseInt(threads, 10);
-}
-
-function checkSign(args: Record<string, unknown>): SignArgs {
+function signArgs(values: Values, module: string): SignArgs {
   return {
     command: 'sign',
-    module: String(args['module']),
-    key: String(args['key']),
-    passphraseFile: optional(args, 'passphrase-file'),
-    dotfiles: args['dotfiles'] !== false,
-    signedBy: optional(args, 'signed-by'),
-    repo: optional(args, 'repo'),
-    expiresAfter: optional(args, 'expires-after'),
-    date: optional(args, 'date'),
-    check: args['check'] === true,
-    keys: stringsOf(args, 'keys'),
-    anchors: stringsOf(args, 'anchor'),
-    engine: args['engine'] as SignArgs['engine'],
-    threads: threadsOf(args),
-    json: args['json'] === true,
+    module,
+    key: string(values, 'key') ?? '',
+    passphraseFile: string(values, 'passphrase-file'),
+    dotfiles: flag(values, 'dotfiles', true),
+    signedBy: string(values, 'signed-by'),
+    repo: string(values, 'repo'),
+    expiresAfter: string(values, 'expires-after'),
+    date: string(values, 'date'),
+    check: flag(values, 'check'),
+    keys: list(values, 'keys'),
+    anchors: list(values, 'anchor'),
+    engine: (string(values, 'engine') ?? 'auto') as Engine,
+    threads: threadsOf(values),
+    json: output(values, 'json'),
   };
 }
 
-function checkKeys(sub: string, args: Record<string, unknown>): KeysArgs {
-  switch (sub) {
-    case 'generate': {
-      const name = String(args['name']);
+function keysArgs(command: string, values: Values): KeysArgs {
+  switch (command) {
+    case 'keys generate': {
+      const name = string(values, 'name') ?? '';
+      const expires = string(values, 'expires');
       return {
-        command: 'keys generate',
+        command,
         name,
-        email: String(args['email']),
-        type: args['type'] === 'rsa' ? 'rsa' : 'ed25519',
-        expires: optional(args, 'expires') === 'never' ? undefined : optional(args, 'expires'),
-        created: optional(args, 'created'),
+        email: string(values, 'email') ?? '',
+        type: string(values, 'type') === 'rsa' ? 'rsa' : 'ed25519',
+        expires: expires === 'never' ? undefined : expires,
+        created: string(values, 'created'),
         out:
-          optional(args, 'out') ??
+          string(values, 'out') ??
           (name
             .toLowerCase()
             .replace(/[^a-z0-9]+/g, '-')
             .replace(/^-|-$/g, '') ||
             'key'),
-        passphraseFile: optional(args, 'passphrase-file'),
-        force: args['force'] === true,
+        passphraseFile: string(values, 'passphrase-file'),
+        force: flag(values, 'force'),
       };
     }
-    case 'certify':
-    case 'revoke':
+    case 'keys certify':
+    case 'keys revoke':
       return {
-        command: sub === 'certify' ? 'keys certify' : 'keys revoke',
-        master: String(args['master']),
-        key: String(args['key']),
-        reason: optional(args, 'reason'),
-        out: optional(args, 'out'),
-        passphraseFile: optional(args, 'passphrase-file'),
-        date: optional(args, 'date'),
-        force: args['force'] === true,
+        command,
+        master: string(values, 'master') ?? '',
+        key: string(values, 'key') ?? '',
+        reason: string(values, 'reason'),
+        out: string(values, 'out'),
+        passphraseFile: string(values, 'passphrase-file'),
+        date: string(values, 'date'),
+        force: flag(values, 'force'),
       };
-    case 'list': {
-      const anchors = stringsOf(args, 'anchor');
-      return {
-        command: 'keys list',
-        keys: stringsOf(args, 'keys'),
-        anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS],
-        json: args['json'] === true,
-      };
-    }
-    case 'export':
-      return {
-        command: 'keys export',
-        keys: stringsOf(args, 'keys'),
-        out: optional(args, 'out'),
-        force: args['force'] === true,
-      };
+    case 'keys list':
+      return { command, keys: list(values, 'keys'), anchors: list(values, 'anchor'), json: output(values, 'json') };
+    case 'keys export':
+      return { command, keys: list(values, 'keys'), out: string(values, 'out'), force: flag(values, 'force') };
     default:
-      throw new UsageError(
-        `unknown keys command ${JSON.stringify(sub)}: use generate, certify, revoke, list or export`,
-      );
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
-}
-
-function checkAudit(args: Record<string, unknown>): AuditArgs {
-  const anchors = stringsOf(args, 'anchor');
-  return {
-    command: 'audit',
-    roots: stringsOf(args, 'roots'),
-    from: optional(args, 'from'),
-    each: optional(args, 'each'),
-    keys: stringsOf(args, 'keys'),
-    anchors: anchors.length > 0 ? anchors : [...FREEPBX_ANCHORS],
-    unlisted: args['unlisted'] as UnlistedPolicy,
-    engine: args['engine'] as AuditArgs['engine'],
-    threads: threadsOf(args),
-    json: optional(args, 'json'),
-    html: optional(args, 'html'),
-    ndjson: args['ndjson'] === true,
-    quiet: args['quiet'] === true,
-  };
 }

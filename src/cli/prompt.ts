@@ -1,25 +1,42 @@
 // Ask for a passphrase on the terminal without echoing it. Only when stdin and stderr are both a
 // terminal: a script gets a clear error instead of a prompt it cannot answer.
+//
+// readline's public API does the line editing (backspace, raw mode on and off); what is typed is
+// echoed to readline's output, so that output is a stream that drops everything, and the question
+// goes to the terminal directly. No private readline field is touched.
 
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { InputError, describeError } from '../errors.js';
 
 export function canPrompt(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
 }
 
-export async function promptHidden(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  // readline echoes what is typed through _writeToOutput; silence it after the question.
-  const writable = rl as unknown as { _writeToOutput: (s: string) => void };
-  process.stderr.write(question);
-  writable._writeToOutput = () => undefined;
+export async function promptHidden(
+  question: string,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = createInterface({ input, output: muted, terminal: true });
+  output.write(question);
   try {
-    return await new Promise<string>((resolve) => rl.question('', resolve));
+    return await new Promise<string>((resolve, reject) => {
+      rl.once('line', resolve);
+      rl.once('close', () => reject(new InputError('PASSPHRASE_REQUIRED', 'no passphrase entered (end of input)')));
+      // Ctrl-C reaches readline as a key in raw mode: restore the terminal, then stop as the signal
+      // would (main's handler cleans up and exits with 130).
+      rl.once('SIGINT', () => {
+        rl.close();
+        output.write('\n');
+        process.kill(process.pid, 'SIGINT');
+      });
+    });
   } finally {
     rl.close();
-    process.stderr.write('\n');
+    output.write('\n');
   }
 }
 

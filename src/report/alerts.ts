@@ -1,8 +1,10 @@
 // FreePBX raises a security notification when it finds tampering. pbxsig's equivalent: one line per
 // module with findings, on stderr. Under systemd (JOURNAL_STREAM set) each line carries a syslog
 // priority prefix ("<3>" error, "<4>" warning), so journald records its priority and existing
-// alerting (journalctl -p err, log shippers) picks it up.
+// alerting (journalctl -p err, log shippers) picks it up. Module names, directories and file names
+// come from the verified tree: escaped, so that a newline in a file name cannot forge a line of its own.
 
+import { escapeControls as esc } from './escape.js';
 import type { ModuleReport, VerifyReport } from './types.js';
 
 const PRIORITY = { error: 3, warning: 4 } as const;
@@ -16,7 +18,7 @@ export function alertLines(report: VerifyReport, env: NodeJS.ProcessEnv = proces
     if (text === undefined) continue;
     const prefix = journald ? `<${module.passed ? PRIORITY.warning : PRIORITY.error}>` : '';
     lines.push(
-      `${prefix}pbxsig: ${module.passed ? 'WARNING' : 'ALERT'} module ${module.name} (${module.directory}): ${text}`,
+      `${prefix}pbxsig: ${module.passed ? 'WARNING' : 'ALERT'} module ${esc(module.name)} (${esc(module.directory)}): ${text}`,
     );
   }
   return lines;
@@ -25,12 +27,12 @@ export function alertLines(report: VerifyReport, env: NodeJS.ProcessEnv = proces
 function describeFindings(module: ModuleReport): string | undefined {
   const parts: string[] = [];
   if (module.verdict !== 'verified')
-    parts.push(`${module.verdict} (FreePBX status ${module.freepbx.status}): ${module.summary}`);
+    parts.push(`${module.verdict} (FreePBX status ${module.freepbx.status}): ${esc(module.summary)}`);
   const code = module.unlisted?.code ?? [];
   if (code.length > 0) {
     const shown = code
       .slice(0, 5)
-      .map((f) => f.path)
+      .map((f) => esc(f.path))
       .join(', ');
     parts.push(
       `${code.length} unlisted code ${code.length === 1 ? 'file' : 'files'}: ${shown}${code.length > 5 ? ', ...' : ''}`,

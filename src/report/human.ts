@@ -1,7 +1,10 @@
 // The human-readable report: one aligned line per module (printable as soon as the module finishes),
 // the files that failed under it, a total. Colour only when the stream is a terminal and NO_COLOR is
-// not set (https://no-color.org).
+// not set (https://no-color.org). Names, paths and messages come from the verified tree: every one is
+// printed through escapeControls().
 
+import { formatBytes, formatRate } from './bytes.js';
+import { escapeControls as esc } from './escape.js';
 import { findingGroups } from './findings.js';
 import type { ModuleReport, Verdict, VerifyReport } from './types.js';
 
@@ -20,6 +23,8 @@ type Paint = (style: Style, text: string) => string;
 
 export interface HumanOptions {
   readonly colour: boolean;
+  /** Only the modules that failed, then the total. */
+  readonly quiet?: boolean;
 }
 
 export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -27,7 +32,10 @@ export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
 }
 
 export function renderHuman(report: VerifyReport, options: HumanOptions): string {
-  return report.modules.map((m) => renderModule(m, options)).join('') + renderFooter(report, options);
+  const shown = options.quiet === true ? report.modules.filter((m) => !m.passed) : report.modules;
+  const footer = renderFooter(report, options);
+  // With nothing above it, the total needs no blank line before it.
+  return shown.length === 0 ? footer.replace(/^\n/, '') : shown.map((m) => renderModule(m, options)).join('') + footer;
 }
 
 /** One module: its line, then what failed. */
@@ -36,11 +44,11 @@ export function renderModule(module: ModuleReport, options: HumanOptions): strin
   const mark = module.passed ? paint('green', 'ok  ') : paint('red', 'FAIL');
   const verdict = paint(module.verdict === 'verified' ? 'green' : 'red', module.verdict.padEnd(VERDICT_WIDTH));
   const freepbx = `FreePBX ${String(module.freepbx.status).padStart(3)}`;
-  const lines = [`${mark} ${module.name.padEnd(NAME_WIDTH)} ${verdict} ${freepbx}  ${describe(module)}`];
+  const lines = [`${mark} ${esc(module.name).padEnd(NAME_WIDTH)} ${verdict} ${freepbx}  ${describe(module)}`];
   lines.push(...findings(module, paint));
   for (const warning of module.warnings) {
     if (!ROUTINE_WARNINGS.has(warning.code))
-      lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${warning.message}`);
+      lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${esc(warning.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -49,7 +57,7 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
   const paint = painter(options);
   const { summary } = report;
   const seconds = (report.durationMs / 1000).toFixed(2);
-  const where = report.installation ? ` in the installation at ${report.installation.root}` : '';
+  const where = report.installation ? ` in the installation at ${esc(report.installation.root)}` : '';
   const failures = (Object.entries(summary.verdicts) as Array<[Verdict, number]>)
     .filter(([verdict, n]) => verdict !== 'verified' && n > 0)
     .map(([verdict, n]) => `${n} ${verdict}`);
@@ -64,11 +72,9 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
           'red',
           `${summary.failed} of ${summary.modules} ${plural(summary.modules, 'module')}${where} failed (${failures.join(', ')})`,
         );
-  const speed = report.durationMs > 0 ? `, ${formatBytes((summary.bytes / report.durationMs) * 1000)}/s` : '';
-  const threads =
-    report.settings.threads === 0
-      ? 'main thread'
-      : `${report.settings.threads} worker ${plural(report.settings.threads, 'thread')}`;
+  const speed = report.durationMs > 0 ? `, ${formatRate(summary.bytes, report.durationMs / 1000)}` : '';
+  // Threads that did file work, the main thread included.
+  const threads = `${report.settings.threads} ${plural(report.settings.threads, 'thread')}`;
   const lines = [
     '',
     `${head}: ${groupThousands(summary.files)} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
@@ -78,12 +84,12 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
     lines.push(`${sha1} ${plural(sha1, 'signature')} use SHA-1 digests, as official FreePBX signatures do: accepted.`);
   if ((summary.unlistedCode > 0 || notWalked > 0) && report.settings.unlisted === 'report')
     lines.push('Unlisted code is reported but does not fail modules (--unlisted report).');
-  for (const w of report.warnings) lines.push(`${paint('yellow', 'warning')}: ${w.message}`);
+  for (const w of report.warnings) lines.push(`${paint('yellow', 'warning')}: ${esc(w.message)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function describe(module: ModuleReport): string {
-  if (module.verdict !== 'verified') return module.summary;
+  if (module.verdict !== 'verified') return esc(module.summary);
   const signer = module.signer;
   const who = signer ? `${signer.userId ?? signer.keyId} (${signer.keyId})` : '';
   const when = signer?.signedAt ? `, signed ${signer.signedAt.slice(0, 10)}` : '';
@@ -92,7 +98,7 @@ function describe(module: ModuleReport): string {
   const unlisted =
     (code > 0 ? `; ${code} unlisted code ${plural(code, 'file')}` : '') +
     (notWalked > 0 ? `; ${notWalked} ${plural(notWalked, 'place')} not walked` : '');
-  return `${module.files.matched} ${plural(module.files.matched, 'file')} ${module.files.matched === 1 ? 'matches' : 'match'}${unlisted}; ${who}${when}`;
+  return `${module.files.matched} ${plural(module.files.matched, 'file')} ${module.files.matched === 1 ? 'matches' : 'match'}${unlisted}; ${esc(who)}${esc(when)}`;
 }
 
 function findings(module: ModuleReport, paint: Paint): string[] {
@@ -100,38 +106,26 @@ function findings(module: ModuleReport, paint: Paint): string[] {
   const groups = findingGroups(module);
   for (const [label, list] of groups) {
     for (const finding of list.slice(0, MAX_FINDINGS_SHOWN)) {
-      const reason = finding.reason && label !== 'missing' ? `  (${finding.reason})` : '';
-      lines.push(`       ${paint('red', label.padEnd(10))} ${finding.path}${reason}`);
+      const reason = finding.reason && label !== 'missing' ? `  (${esc(finding.reason)})` : '';
+      lines.push(`       ${paint('red', label.padEnd(10))} ${esc(finding.path)}${reason}`);
     }
     if (list.length > MAX_FINDINGS_SHOWN)
       lines.push(`       ${''.padEnd(10)} ... and ${list.length - MAX_FINDINGS_SHOWN} more ${label} (see --json)`);
   }
   for (const issue of module.manifest?.issues ?? []) {
-    lines.push(`       ${paint('red', 'manifest'.padEnd(10))} line ${issue.line}: ${issue.message}`);
+    lines.push(`       ${paint('red', 'manifest'.padEnd(10))} line ${issue.line}: ${esc(issue.message)}`);
   }
   // Known quirks are always shown, one line per reason; each file is listed in --json.
   const known = new Map<string, number>();
   for (const file of module.unlisted?.allowed ?? []) known.set(file.rule, (known.get(file.rule) ?? 0) + 1);
   for (const [rule, n] of known)
-    lines.push(`       ${paint('yellow', 'known'.padEnd(10))} ${n} unlisted ${plural(n, 'file')} ${rule}`);
+    lines.push(`       ${paint('yellow', 'known'.padEnd(10))} ${n} unlisted ${plural(n, 'file')} ${esc(rule)}`);
   const notes = module.unlisted?.notes ?? [];
   for (const note of notes.slice(0, MAX_FINDINGS_SHOWN))
-    lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${note.path}  (${note.reason})`);
+    lines.push(`       ${paint('yellow', 'note'.padEnd(10))} ${esc(note.path)}  (${esc(note.reason ?? '')})`);
   if (notes.length > MAX_FINDINGS_SHOWN)
     lines.push(`       ${''.padEnd(10)} ... and ${notes.length - MAX_FINDINGS_SHOWN} more notes (see --json)`);
   return lines;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 // Not toLocaleString(): starting ICU for one number costs about 5 ms of a boot-time run.

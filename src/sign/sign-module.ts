@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { namedDirectory } from '../fs/named-directory.js';
-import { InputError, InternalError, describeError, errnoCode } from '../errors.js';
+import { InputError, InternalError, describeError, describeSystemError, errnoCode } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
 import type { EngineChoice } from '../hash/types.js';
 import type { FilesUnit } from '../check/hash-files.js';
@@ -73,7 +73,9 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
   try {
     await writeFileAtomic(target, text);
   } catch (error) {
-    throw new InputError('OUTPUT_READ_ONLY', `cannot write ${target}: ${describeError(error)}`);
+    // writeFileAtomic names the target; its cause is the system's word (never the temporary file's name).
+    const cause = error instanceof InputError ? error.cause : error;
+    throw new InputError('OUTPUT_READ_ONLY', `cannot write ${target}: ${describeSystemError(cause)}`);
   }
   return {
     path: target,

@@ -56,8 +56,13 @@ export function settle(options: CommonOptions, startedAt: Date): Settled {
   };
 }
 
-/** Most threads a run may ask for: beyond a few per core, threads only cost memory and switching. */
-export const MAX_THREADS = Math.max(4, 4 * availableParallelism());
+/**
+ * Most threads a run may ask for: 4 per core. File work is bound by one core per stream and by
+ * file-system calls; past two threads per core they only wait on each other, and each costs memory (a
+ * worker with its heap is 7-8 MB: 256 threads for a 9-file module took 1.96 GB, 100,000 failed with
+ * EAGAIN). Four per core leaves room for slow storage (a network mount, where threads wait on I/O).
+ */
+export const MAX_THREADS = 4 * availableParallelism();
 
 // Below this many files, starting a worker costs more than it saves (a file costs about 15
 // microseconds of system calls and hashing; a worker about 60 ms to start and stop on two cores).

@@ -7,26 +7,27 @@ import assert from 'node:assert/strict';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeInstallation } from '../../bench/installation.js';
+import { planInstallation, writeInstallation } from '../../bench/installation.js';
 import type { GeneratedInstallation } from '../../bench/installation.js';
-import { REPO, peerCommands, preparePeerKeyring, withFlippedByte } from '../../bench/peers.js';
+import { makeSigner } from '../../bench/keys.js';
+import { peerCommands, preparePeerKeyring, withFlippedByte } from '../../bench/peers.js';
 import { runOnce } from '../../bench/processes.js';
 import type { ProcessCommand } from '../../bench/processes.js';
-import { certified, makeKey } from '../helpers/keys.js';
-import { makeTempDir } from '../helpers/modules.js';
+import { REPO } from '../../bench/repo.js';
+import { FREEPBX14 } from '../../bench/shapes.js';
+import { makeTempDir } from '../../bench/temp.js';
 
 let tree: GeneratedInstallation;
 let peers: ProcessCommand[];
 let cleanup: () => Promise<void>;
 
 before(async () => {
-  const dir = await makeTempDir();
+  const dir = await makeTempDir('pbxsig-test-');
   cleanup = dir.remove;
-  const anchor = await makeKey('Peers Anchor');
-  const developer = await certified(anchor, await makeKey('Peers Developer'));
-  // A few hundred files: every module gets some, framework's files land in all its mapped places.
-  tree = await writeInstallation(join(dir.path, 'root'), 0x9ee5, 300, anchor, developer);
-  peers = peerCommands(tree.root, preparePeerKeyring(join(dir.path, 'peer'), [anchor, developer]));
+  const signer = await makeSigner(dir.path);
+  // A few hundred files in 15 modules; framework's files land in all its mapped places.
+  tree = await writeInstallation(join(dir.path, 'root'), planInstallation(FREEPBX14, 0x9ee5), signer);
+  peers = peerCommands(tree.root, preparePeerKeyring(join(dir.path, 'peer'), [signer.anchor, signer.developer]));
 });
 
 after(async () => {
@@ -47,7 +48,7 @@ describe('bench peers', () => {
       assert.equal(outcome.status, 0, `${peer.shown}: ${outcome.stderr}`);
       assert.match(
         outcome.stdout.trim(),
-        new RegExp(`: ${tree.modules.length} modules, ${tree.files} files checked: OK$`),
+        new RegExp(`: ${tree.modules.length} modules, ${tree.checked} files checked: OK$`),
         peer.shown,
       );
       assert.equal(outcome.stderr, '', peer.shown);
@@ -77,6 +78,15 @@ describe('bench peers', () => {
       });
     });
   }
+
+  it("pass when framework's source copy in its module directory is altered: FreePBX checks the installed copy", () => {
+    withFlippedByte(tree.tamperTargets.frameworkSource, () => {
+      for (const peer of peers) {
+        const outcome = runOnce(peer, REPO, true);
+        assert.equal(outcome.status, 0, `${peer.shown}: ${outcome.stdout}${outcome.stderr}`);
+      }
+    });
+  });
 
   it('fail when a listed file is missing', async () => {
     const file = tree.tamperTargets.module;

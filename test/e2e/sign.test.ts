@@ -603,17 +603,20 @@ describe('pbxsig sign', () => {
       {
         what: 'an unknown option',
         args: (dir) => ['sign', dir, '--key', masterSecret, '--frobnicate'],
-        lines: () => [/^pbxsig: Unknown argument: frobnicate$/, /^Run 'pbxsig --help' for usage\.$/],
+        lines: () => [/^pbxsig: unknown option --frobnicate$/, /^Run 'pbxsig sign --help' for usage\.$/],
       },
       {
         what: 'no --key',
         args: (dir) => ['sign', dir],
-        lines: () => [/^pbxsig: Missing required argument: key$/, /^Run 'pbxsig --help' for usage\.$/],
+        lines: () => [/^pbxsig: missing --key$/, /^Run 'pbxsig sign --help' for usage\.$/],
       },
       {
         what: 'an --expires-after that is no time',
         args: (dir) => ['sign', dir, '--key', masterSecret, '--expires-after', 'soon'],
-        lines: () => [/^pbxsig: --expires-after: expected a date .* got "soon"$/, /^Run 'pbxsig --help' for usage\.$/],
+        lines: () => [
+          /^pbxsig: --expires-after: expected a date .* got "soon"$/,
+          /^Run 'pbxsig sign --help' for usage\.$/,
+        ],
       },
     ];
 

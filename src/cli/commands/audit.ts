@@ -1,115 +1,158 @@
-// `pbxsig audit`: many installations, one run, one report. Progress on stderr (a terminal only),
-// the summary (or NDJSON) on stdout, JSON and HTML reports written atomically.
+// `pbxsig audit`: many installations, one run, one report. Progress on stderr (a terminal only); the
+// summary on stdout, or one report format there (--json, --html or --ndjson); reports to files
+// (--json=FILE, ...) written atomically.
 
 import { auditInstallations } from '../../audit/audit.js';
 import { renderAuditHtml } from '../../audit/html.js';
 import { collectRoots } from '../../audit/roots.js';
 import type { AuditReport, AuditedInstallation } from '../../audit/types.js';
-import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
-import { formatBytes } from '../../report/human.js';
+import { formatBytes, formatRate } from '../../report/bytes.js';
+import { escapeControls as esc } from '../../report/escape.js';
 import type { ModuleReport } from '../../report/types.js';
-import { writeFileAtomic } from '../../report/write-atomic.js';
+import { openAtomic, writeFileAtomic } from '../../report/write-atomic.js';
+import type { AtomicFile } from '../../report/write-atomic.js';
+import { trustFrom } from '../anchors.js';
 import type { AuditArgs } from '../args.js';
+import { startProgress } from '../progress.js';
 import { assertOutsideTrees } from '../report-path.js';
+import { STDOUT } from '../spec.js';
+import { stdout } from '../stdout.js';
 
 export async function runAudit(args: AuditArgs): Promise<number> {
   const roots = await collectRoots({ roots: args.roots, from: args.from, each: args.each });
-  for (const file of [args.json, args.html]) if (file !== undefined) await assertOutsideTrees(file, roots);
-  const anchors = await resolveAnchors(args.anchors);
-  const progress = !args.quiet && process.stderr.isTTY === true ? await startProgress(roots.length) : undefined;
+  const files = (['json', 'html', 'ndjson'] as const).flatMap((name) => {
+    const target = args[name];
+    return target !== undefined && target !== STDOUT ? [{ option: `--${name}=`, path: target }] : [];
+  });
+  for (const file of files) await assertOutsideTrees(file.path, roots, file.option);
+  const trust = await trustFrom(args);
+  const out = stdout();
+  const progress =
+    !args.quiet && !args.status && process.stderr.isTTY === true ? await startProgress(roots.length) : undefined;
+  const ndjson = await ndjsonSink(args.ndjson);
   let bytes = 0;
-  const emit = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
   let report: AuditReport;
   try {
     report = await auditInstallations({
       roots,
-      keys: [...args.keys, ...anchorKeyFiles(args.anchors)],
-      anchors,
+      keys: trust.keys,
+      anchors: trust.anchors,
       engine: args.engine,
       threads: args.threads,
       unlisted: args.unlisted,
       onModuleOf: (root: string, module: ModuleReport) => {
         bytes += module.files.bytes;
-        progress?.update({ bytes });
-        if (args.ndjson) emit({ type: 'module', installation: root, module });
+        progress?.update(bytes);
+        ndjson?.emit({ type: 'module', installation: root, module });
       },
       onInstallation: (installation: AuditedInstallation) => {
-        progress?.increment({ bytes });
-        if (args.ndjson) {
-          emit({
-            type: 'installation',
-            installation: installation.root,
-            status: installation.status,
-            error: installation.error,
-            summary: installation.report?.summary ?? null,
-          });
-        }
+        progress?.increment(bytes);
+        ndjson?.emit({
+          type: 'installation',
+          installation: installation.root,
+          status: installation.status,
+          error: installation.error,
+          summary: installation.report?.summary ?? null,
+        });
       },
     });
+    ndjson?.emit({ type: 'audit', summary: report.summary });
+    await ndjson?.close();
+  } catch (error) {
+    await ndjson?.abort();
+    throw error;
   } finally {
     progress?.stop();
   }
 
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (args.json !== undefined) await writeFileAtomic(args.json, json);
-  if (args.html !== undefined) await writeFileAtomic(args.html, renderAuditHtml(report));
-  if (args.ndjson) emit({ type: 'audit', summary: report.summary });
-  else process.stdout.write(renderAuditSummary(report, [args.json, args.html]));
+  const json = (): string => `${JSON.stringify(report, null, 2)}\n`;
+  if (args.json === STDOUT) out.write(json());
+  else if (args.json !== undefined) await writeFileAtomic(args.json, json());
+  if (args.html === STDOUT) out.write(renderAuditHtml(report));
+  else if (args.html !== undefined) await writeFileAtomic(args.html, renderAuditHtml(report));
+  const stdoutTaken = [args.json, args.html, args.ndjson].includes(STDOUT);
+  if (!stdoutTaken && !args.status)
+    out.write(
+      renderAuditSummary(
+        report,
+        files.map((f) => f.path),
+        args.quiet,
+      ),
+    );
   return report.summary.clean === report.summary.installations ? 0 : 1;
 }
 
-async function startProgress(
-  total: number,
-): Promise<{ update(payload: object): void; increment(payload: object): void; stop(): void }> {
-  const { default: progress } = await import('cli-progress');
-  const started = Date.now();
-  const bar = new progress.SingleBar(
-    {
-      format: 'audit [{bar}] {value}/{total} installations | {done} | {rate} | ETA {eta_formatted}',
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 5,
-    },
-    progress.Presets.shades_classic,
-  );
-  const payload = (p: object): object => {
-    const bytes = (p as { bytes?: number }).bytes ?? 0;
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    return { done: formatBytes(bytes), rate: `${formatBytes(bytes / seconds)}/s` };
-  };
-  bar.start(total, 0, payload({ bytes: 0 }));
+interface NdjsonSink {
+  emit(line: object): void;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+// NDJSON lines as modules finish: on stdout, or into a file that appears whole at the end (a signal
+// or a failure leaves no half-written file).
+async function ndjsonSink(target: string | undefined): Promise<NdjsonSink | undefined> {
+  if (target === undefined) return undefined;
+  if (target === STDOUT) {
+    return {
+      emit: (line) => stdout().write(`${JSON.stringify(line)}\n`),
+      close: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    };
+  }
+  const file: AtomicFile = await openAtomic(target);
+  // Lines are written in order, one after another; after the first failure the rest are dropped,
+  // and close() throws it.
+  let writing: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
   return {
-    update: (p) => bar.update(payload(p)),
-    increment: (p) => bar.increment(1, payload(p)),
-    stop: () => bar.stop(),
+    emit: (line) => {
+      if (failure) return;
+      const text = `${JSON.stringify(line)}\n`;
+      writing = writing
+        .then(() => file.write(text))
+        .catch((error: unknown) => {
+          failure ??= { error };
+        });
+    },
+    close: async () => {
+      await writing;
+      if (failure) throw failure.error;
+      await file.commit();
+    },
+    abort: async () => {
+      await writing;
+      await file.abort();
+    },
   };
 }
 
-export function renderAuditSummary(report: AuditReport, written: ReadonlyArray<string | undefined>): string {
-  const width = Math.max(...report.installations.map((i) => i.root.length), 10);
-  const lines = report.installations.map((i) => {
+export function renderAuditSummary(report: AuditReport, written: readonly string[], quiet = false): string {
+  const shown = quiet ? report.installations.filter((i) => i.status !== 'clean') : report.installations;
+  const roots = new Map(shown.map((i) => [i, esc(i.root)]));
+  const width = Math.max(...[...roots.values()].map((root) => root.length), 10);
+  const lines = shown.map((i) => {
     const status = i.status.padEnd(10);
-    if (!i.report) return `${status}  ${i.root.padEnd(width)}  ${i.error?.message ?? ''}`;
+    const root = (roots.get(i) ?? '').padEnd(width);
+    if (!i.report) return `${status}  ${root}  ${esc(i.error?.message ?? '')}`;
     const failing = i.report.modules.filter((m) => !m.passed);
     const detail =
       failing.length === 0
         ? `${i.report.summary.modules} modules verified`
         : `${failing.length} of ${i.report.summary.modules} modules failed: ${failing
             .slice(0, 6)
-            .map((m) => `${m.name} (${m.verdict !== 'verified' ? m.verdict : 'unlisted code'})`)
+            .map((m) => `${esc(m.name)} (${m.verdict !== 'verified' ? m.verdict : 'unlisted code'})`)
             .join(', ')}${failing.length > 6 ? ', ...' : ''}`;
-    return `${status}  ${i.root.padEnd(width)}  ${detail}`;
+    return `${status}  ${root}  ${detail}`;
   });
   const s = report.summary;
   const seconds = report.durationMs / 1000;
+  if (lines.length > 0) lines.push('');
   lines.push(
-    '',
     `${s.installations} installations: ${s.clean} clean, ${s.withFindings} with findings, ${s.unreadable} unreadable. ` +
-      `${s.modules} modules (${s.failedModules} failed), ${s.files.toLocaleString('en-US')} files, ${formatBytes(s.bytes)} in ${seconds.toFixed(1)} s (${formatBytes(s.bytes / Math.max(seconds, 0.001))}/s).`,
+      `${s.modules} modules (${s.failedModules} failed), ${s.files.toLocaleString('en-US')} files, ${formatBytes(s.bytes)} in ${seconds.toFixed(1)} s (${formatRate(s.bytes, Math.max(seconds, 0.001))}).`,
     `${s.signatures.verified} module.sig signatures verified; ${s.signatures.shared} identical ones shared that work.`,
   );
-  for (const file of written) if (file !== undefined) lines.push(`Report written: ${file}`);
+  for (const file of written) lines.push(`Report written: ${esc(file)}`);
   return `${lines.join('\n')}\n`;
 }

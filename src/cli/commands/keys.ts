@@ -7,11 +7,15 @@ import { describeKeys } from '../../keys/describe.js';
 import type { KeyDescription } from '../../keys/describe.js';
 import { generateKeyPair } from '../../keys/generate.js';
 import { readSecretKey } from '../../keys/secret.js';
-import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
 import { loadKeys, readKeyFile } from '../../pgp/keyring.js';
+import { escapeControls as esc } from '../../report/escape.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
+import { trustFrom } from '../anchors.js';
 import type { KeysArgs } from '../args.js';
 import { passphraseFrom, writeNewFile } from '../output.js';
 import { canPrompt, promptHidden, readPassphraseFile } from '../prompt.js';
+import { STDOUT } from '../spec.js';
+import { stderr, stdout } from '../stdout.js';
 import { durationSeconds, parseTime } from '../times.js';
 
 export async function runKeys(args: KeysArgs): Promise<number> {
@@ -60,11 +64,11 @@ async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): 
       if (existsSync(file)) throw new InputError('OUTPUT_EXISTS', `${file} already exists; use --force to replace it`);
   await writeNewFile(publicFile, key.toPublic().armor(), { force: args.force, mode: 0o644 });
   await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
-  process.stdout.write(
+  stdout().write(
     `${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`,
   );
   if (!passphrase)
-    process.stderr.write(
+    stderr().write(
       `warning: ${secretFile} is not protected by a passphrase; give --passphrase-file (or run on a terminal) to protect it\n`,
     );
   return 0;
@@ -100,45 +104,48 @@ async function certifyOrRevoke(args: Extract<KeysArgs, { command: 'keys certify'
     args.command === 'keys revoke' &&
     !developer.users.some((u) => u.otherCertifications.some((c) => c.issuerKeyID.toHex().toUpperCase() === masterId))
   ) {
-    process.stderr.write(
+    stderr().write(
       `warning: ${args.key} carries no certification by ${masterId}; the revocation withdraws nothing yet\n`,
     );
   }
   const armored = result.armor();
   if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
-  else process.stdout.write(armored);
+  else stdout().write(armored);
   const what = args.command === 'keys certify' ? 'certified' : 'revoked the certification of';
-  process.stderr.write(
+  stderr().write(
     `${master.getKeyID().toHex().toUpperCase()} ${what} ${developer.getFingerprint().toUpperCase()}${args.out !== undefined ? `: ${args.out}` : ''}\n`,
   );
   return 0;
 }
 
 async function list(args: Extract<KeysArgs, { command: 'keys list' }>): Promise<number> {
-  const anchors = await resolveAnchors(args.anchors);
-  const { keyring, warnings } = await loadKeys([...args.keys, ...anchorKeyFiles(args.anchors)]);
-  const keys = await describeKeys(keyring, anchors, new Date());
-  if (args.json) {
-    process.stdout.write(`${JSON.stringify({ anchors, keys, warnings }, null, 2)}\n`);
+  const trust = await trustFrom(args);
+  const { keyring, warnings } = await loadKeys(trust.keys);
+  const keys = await describeKeys(keyring, trust.anchors, new Date());
+  const json = `${JSON.stringify({ anchors: trust.anchors, keys, warnings }, null, 2)}\n`;
+  if (args.json === STDOUT) {
+    stdout().write(json);
     return 0;
   }
-  for (const key of keys) process.stdout.write(renderKey(key));
-  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (args.json !== undefined) await writeFileAtomic(args.json, json);
+  for (const key of keys) stdout().write(renderKey(key));
+  for (const warning of warnings) stderr().write(`warning: ${esc(warning)}\n`);
   return 0;
 }
 
+// User IDs, names and reasons come from key files, which an audited installation supplies: escaped.
 function renderKey(key: KeyDescription): string {
-  const lines = [`${key.fingerprint}  ${key.algorithm}${key.anchor ? '  [trust anchor]' : ''}`];
-  for (const id of key.userIds) lines.push(`  user ID    ${id}`);
+  const lines = [`${key.fingerprint}  ${esc(key.algorithm)}${key.anchor ? '  [trust anchor]' : ''}`];
+  for (const id of key.userIds) lines.push(`  user ID    ${esc(id)}`);
   lines.push(
     `  created    ${key.created.slice(0, 10)}${key.expires ? `, expires ${key.expires.slice(0, 10)}` : ', never expires'}`,
   );
   for (const c of key.certifiedBy) {
     lines.push(
-      `  certified  by ${c.keyId}${c.name ? ` (${c.name})` : ''}${c.anchor ? ' [anchor]' : ''}${c.created ? ` on ${c.created.slice(0, 10)}` : ''}${c.state ? `: ${c.state}` : ''}`,
+      `  certified  by ${c.keyId}${c.name ? ` (${esc(c.name)})` : ''}${c.anchor ? ' [anchor]' : ''}${c.created ? ` on ${c.created.slice(0, 10)}` : ''}${c.state ? `: ${esc(c.state)}` : ''}`,
     );
   }
-  lines.push(`  trust      ${key.trust.state}: ${key.trust.reason}`);
+  lines.push(`  trust      ${key.trust.state}: ${esc(key.trust.reason)}`);
   if (key.trust.state === 'trusted' && key.trust.gnupg !== 'trusted')
     lines.push(`             GnuPG (and so FreePBX) sees it as ${key.trust.gnupg}`);
   return `${lines.join('\n')}\n\n`;
@@ -148,6 +155,6 @@ async function exportKeys(args: Extract<KeysArgs, { command: 'keys export' }>): 
   const { keyring } = await loadKeys(args.keys);
   const armored = [...keyring.keys()].map((k) => k.armor()).join('');
   if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
-  else process.stdout.write(armored);
+  else stdout().write(armored);
   return 0;
 }

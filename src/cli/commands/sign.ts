@@ -1,15 +1,23 @@
 // `pbxsig sign`: unlock the key, sign the module, optionally verify the result at once.
 
 import { readSecretKey } from '../../keys/secret.js';
-import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
-import { formatBytes, renderHuman } from '../../report/human.js';
+import { formatBytes } from '../../report/bytes.js';
+import { escapeControls as esc } from '../../report/escape.js';
+import { renderHuman } from '../../report/human.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
 import { signModule } from '../../sign/sign-module.js';
 import { verifyModules } from '../../verify/verify-modules.js';
+import { trustFrom } from '../anchors.js';
 import type { SignArgs } from '../args.js';
 import { passphraseFrom } from '../output.js';
+import { assertOutsideTrees } from '../report-path.js';
+import { STDOUT } from '../spec.js';
+import { stdout } from '../stdout.js';
 import { parseDeadline, parseTime } from '../times.js';
 
 export async function runSign(args: SignArgs): Promise<number> {
+  // The result file must not land in the module: it would be an unlisted file of what was just signed.
+  if (args.json !== undefined && args.json !== STDOUT) await assertOutsideTrees(args.json, [args.module], '--json=');
   const date = args.date !== undefined ? parseTime(args.date, '--date') : undefined;
   // A duration counts from the signature's time, as `keys generate --expires` counts from --created.
   const expiresAfter =
@@ -34,22 +42,26 @@ export async function runSign(args: SignArgs): Promise<number> {
   if (args.check) {
     // By default the signer is its own anchor: the check proves the signature and every file, not
     // that FreePBX certified the key (give --anchor for that).
-    const anchors = args.anchors.length > 0 ? await resolveAnchors(args.anchors) : [result.fingerprint];
+    const trust = await trustFrom({ anchors: args.anchors, keys: [args.key, ...args.keys] }, () => [
+      result.fingerprint,
+    ]);
     check = await verifyModules({
       modules: [args.module],
-      keys: [args.key, ...args.keys, ...anchorKeyFiles(args.anchors)],
-      anchors,
+      keys: trust.keys,
+      anchors: trust.anchors,
       unlisted: 'report',
     });
     verified = check.summary.failed === 0;
   }
-  if (args.json) {
-    process.stdout.write(`${JSON.stringify({ ...result, ...(check ? { check } : {}) }, null, 2)}\n`);
+  const json = `${JSON.stringify({ ...result, ...(check ? { check } : {}) }, null, 2)}\n`;
+  if (args.json === STDOUT) {
+    stdout().write(json);
   } else {
-    process.stdout.write(
-      `Signed ${result.files} ${result.files === 1 ? 'file' : 'files'} (${formatBytes(result.bytes)}) of ${args.module} with ${result.signedWith} (${result.digest}): ${result.path}\n`,
+    if (args.json !== undefined) await writeFileAtomic(args.json, json);
+    stdout().write(
+      `Signed ${result.files} ${result.files === 1 ? 'file' : 'files'} (${formatBytes(result.bytes)}) of ${esc(args.module)} with ${result.signedWith} (${result.digest}): ${esc(result.path)}\n`,
     );
-    if (check) process.stdout.write(renderHuman(check, { colour: false }));
+    if (check) stdout().write(renderHuman(check, { colour: false }));
   }
   return verified ? 0 : 1;
 }

@@ -12,37 +12,73 @@ const REPORT: ChartReport = {
   quick: false,
   machine: { cpuModel: 'Test CPU 9000', availableParallelism: 2, shaNi: true, node: 'v20.20.2' },
   installation: {
-    rounds: 5,
-    tree: { modules: 35, files: 26000, bytes: 322 * 2 ** 20 },
-    results: [
+    shapes: [
       {
-        id: 'default',
-        label: 'pbxsig, threads auto (default)',
-        command: 'node bin/pbxsig.js verify --root ROOT',
-        ...timing(1099),
+        rounds: 5,
+        full: true,
+        tree: {
+          shape: 'freepbx17',
+          description: 'FreePBX 17, 35 modules',
+          modules: 35,
+          checked: 16690,
+          checkedBytes: 137 * 2 ** 20,
+        },
+        results: [
+          {
+            id: 'default',
+            label: 'pbxsig, threads auto (default)',
+            command: 'node bin/pbxsig.js verify --root ROOT',
+            ...timing(1099),
+          },
+          {
+            id: 'main',
+            label: 'pbxsig, --threads 0 (one lane: the main thread)',
+            command: 'node bin/pbxsig.js verify --root ROOT --threads 0',
+            ...timing(1266),
+          },
+          {
+            id: 'peer',
+            label: 'gpgv + sha256sum -c, per module (FreePBX method)',
+            command: 'bash bench/peers/gpgv-sha256sum.sh ROOT KEYRING',
+            ...timing(2069),
+          },
+          {
+            id: 'python-hashlib',
+            label: 'Python hashlib loop (no signature check)',
+            command: 'python3 bench/peers/python-hashlib.py ROOT',
+            ...timing(1012),
+          },
+        ],
       },
       {
-        id: 'main',
-        label: 'pbxsig, threads 0 (main thread)',
-        command: 'node bin/pbxsig.js verify --root ROOT --threads 0',
-        ...timing(1266),
-      },
-      {
-        id: 'peer',
-        label: 'gpgv + sha256sum -c, per module (FreePBX method)',
-        command: 'bash bench/peers/gpgv-sha256sum.sh ROOT KEYRING',
-        ...timing(2069),
-      },
-      {
-        id: 'python-hashlib',
-        label: 'Python hashlib loop (no signature check)',
-        command: 'python3 bench/peers/python-hashlib.py ROOT',
-        ...timing(1012),
+        rounds: 3,
+        full: false,
+        tree: {
+          shape: 'freepbx14-300',
+          description: 'FreePBX 14, 15 modules',
+          modules: 15,
+          checked: 300,
+          checkedBytes: 2 ** 20,
+        },
+        results: [
+          {
+            id: 'default',
+            label: 'pbxsig, threads auto (default)',
+            command: 'node bin/pbxsig.js verify --root ROOT',
+            ...timing(301),
+          },
+          {
+            id: 'peer',
+            label: 'gpgv + sha256sum -c, per module (FreePBX method)',
+            command: 'bash bench/peers/gpgv-sha256sum.sh ROOT KEYRING',
+            ...timing(150),
+          },
+        ],
       },
     ],
   },
   audit: {
-    tree: { files: 26000, bytes: 322 * 2 ** 20 },
+    tree: { checked: 16690, checkedBytes: 137 * 2 ** 20 },
     runs: [1, 5, 20].map((n) => ({
       installations: n,
       rounds: n > 5 ? 1 : 3,
@@ -86,6 +122,10 @@ const escaped = (text: string): string => text.replace(/&/g, '&amp;').replace(/<
 
 describe('benchmark charts', () => {
   it('draws one SVG per suite present, and none for an absent suite', async () => {
+    assert.deepEqual(
+      (await renderCharts({ date: REPORT.date, quick: true, machine: REPORT.machine })).map((c) => c.name),
+      [],
+    );
     const all = await charts();
     assert.deepEqual(
       all.map((c) => c.name),
@@ -95,19 +135,16 @@ describe('benchmark charts', () => {
       assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, `${name} is not an SVG document`);
       assert.match(svg, /<\/svg>\s*$/, `${name} is not a whole SVG document`);
     }
-    // The report has no "shapes" suite: no chart of it.
-    assert.equal(
-      all.find((c) => c.name === 'shapes'),
-      undefined,
-    );
   });
 
-  it('installation: every command by its label, the time axis with its unit, the tree and the machine', async () => {
+  it('installation: a panel per shape, every command by its label, the time axis with its unit, the machine', async () => {
     const svg = byName(await charts(), 'installation');
-    for (const { label } of REPORT.installation?.results ?? [])
+    for (const { label } of REPORT.installation?.shapes.flatMap((s) => s.results) ?? [])
       assert.ok(svg.includes(escaped(label)), `label missing: ${label}`);
     assert.ok(svg.includes('wall time (ms)'), 'axis title with its unit');
-    assert.ok(svg.includes('26,000 files'), 'the tree size in the title');
+    assert.ok(svg.includes('16,690 files checked'), "the first shape's size in its title");
+    assert.ok(svg.includes('FreePBX 14, 15 modules'), 'the second shape');
+    assert.ok(svg.includes('--quick: smaller'), 'a scaled-down shape says so');
     assert.ok(svg.includes('Test CPU 9000'), 'the machine');
     assert.ok(svg.includes('1,099 ms'), "the default's median written at its bar");
   });
@@ -132,42 +169,5 @@ describe('benchmark charts', () => {
     }
     assert.ok(svg.includes('--threads'));
     assert.ok(svg.includes('target: 200 MiB'));
-  });
-
-  it('shapes: a panel per shape with each configuration, when the report has shapes', async () => {
-    const config = (id: string, label: string, medianMs: number) => ({
-      config: { id, label },
-      stats: timing(medianMs),
-    });
-    const shapesOnly = await renderCharts({
-      date: REPORT.date,
-      quick: true,
-      machine: REPORT.machine,
-      shapes: [
-        {
-          shape: { name: 'small', modules: 4, files: 3000, bytes: 26 * 2 ** 20 },
-          results: [config('default', 'threads auto, node (default)', 109), config('wasm', 'threads auto, wasm', 210)],
-        },
-        {
-          shape: { name: 'large', modules: 1, files: 4, bytes: 256 * 2 ** 20 },
-          results: [config('default', 'threads auto, node (default)', 152), config('one', 'threads 1, node', 243)],
-        },
-      ],
-    });
-    assert.deepEqual(
-      shapesOnly.map((c) => c.name),
-      ['shapes'],
-    );
-    const svg = byName(shapesOnly, 'shapes');
-    for (const label of [
-      'threads auto, node (default)',
-      'threads auto, wasm',
-      'threads 1, node',
-      'small: 4 modules',
-      'large: 1 module,',
-    ])
-      assert.ok(svg.includes(label), `missing: ${label}`);
-    assert.ok(svg.includes('(ms)'), 'axis title with its unit');
-    assert.ok(svg.includes('--quick run'), 'a quick run says so');
   });
 });

@@ -85,10 +85,14 @@ describe('writeFileAtomic', () => {
   });
 
   describe('when the target directory does not exist', () => {
-    it('rejects with ENOENT and leaves nothing behind', async () => {
+    it('rejects with an error naming the report (not its temporary file) and leaves nothing behind', async () => {
       const dir = await freshDir();
       const target = join(dir, 'missing', 'report.json');
-      await assert.rejects(writeFileAtomic(target, 'data'), { code: 'ENOENT' });
+      await assert.rejects(writeFileAtomic(target, 'data'), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'OUTPUT_UNWRITABLE');
+        assert.equal(error.message, `${target}: cannot write: does not exist (ENOENT)`);
+        return true;
+      });
       assert.deepEqual(await readdir(dir), []);
       assert.equal(pendingTemporaryFiles().size, 0);
     });
