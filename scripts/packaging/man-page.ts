@@ -1,98 +1,105 @@
 // pbxsig(1) in roff: the hand-written page (packaging/man/pbxsig.1.in) with its SYNOPSIS and
-// COMMANDS made from the CLI's help (help.ts), so the page names every command and option the CLI has.
-// Pure: text in, text out.
+// COMMANDS made from the CLI's command table (src/cli/spec.ts), the same table the parser, the help
+// and the completion are built from, so the page names every command and option the CLI has.
+// Pure: data in, text out.
 
-import type { HelpOption, HelpPage } from './help.js';
+import type { CommandSpec, OptionSpec } from '../../src/cli/spec.js';
 
-/** Escapes text for a roff line: backslashes, and a leading dot or quote that roff would take as a request. */
+/** Escapes text for a roff line: backslashes, a leading dot or quote (a request), and option dashes. */
 export function roffText(text: string): string {
   return text
     .replace(/\\/g, '\\e')
     .replace(/^([.'])/, '\\&$1')
     .replace(
-      /(^|[\s(/])(--?)(?=[A-Za-z0-9])/g,
+      /(^|[\s(/[`|])(--?)(?=[A-Za-z0-9[])/g,
       (_m, before: string, dashes: string) => `${before}${'\\-'.repeat(dashes.length)}`,
     );
 }
 
+/** Text typed as it stands (options, commands): every dash a minus, so that it copies as typed. */
+function literal(text: string): string {
+  return roffText(text).replace(/(?<!\\)-/g, '\\-');
+}
+
 function bold(text: string): string {
-  return `\\fB${roffText(text)}\\fR`;
+  return `\\fB${literal(text)}\\fR`;
 }
 
-function optionLine(option: HelpOption): string {
-  const value =
-    option.type === 'boolean' || option.type === 'count'
-      ? ''
-      : option.choices
-        ? ' ' + option.choices.join('|')
-        : ` ${valueName(option)}`;
-  const names = [option.short, option.long].filter((n): n is string => n !== undefined).map(bold);
-  return `${names.join(', ')}${value ? `\\fI${roffText(value)}\\fR` : ''}`;
+function italic(text: string): string {
+  return `\\fI${literal(text)}\\fR`;
 }
 
-// An option's value is named after the option, as GNU tools do (--root ROOT); the description says what it takes.
-function valueName(option: HelpOption): string {
-  return option.long.replace(/^--/, '').toUpperCase().replace(/-/g, '_');
+/** The option as the help shows it: `-k, --keys FILE|DIR`, `--json[=FILE]`, `--[no-]dotfiles`. */
+export function optionHead(option: OptionSpec): string {
+  const short = option.alias !== undefined ? `${bold(`-${option.alias}`)}, ` : '';
+  const value = option.value ?? (option.kind === 'choice' ? (option.choices ?? []).join('|') : 'VALUE');
+  switch (option.kind) {
+    case 'flag':
+      return `${short}${bold(`--${option.default === true ? `[no-]${option.name}` : option.name}`)}`;
+    case 'output':
+      return `${short}${bold(`--${option.name}`)}[=${italic(value)}]`;
+    default:
+      return `${short}${bold(`--${option.name}`)} ${italic(value)}`;
+  }
 }
 
-function optionDetails(option: HelpOption): string {
+function optionText(option: OptionSpec): string {
   const notes: string[] = [];
   if (option.required) notes.push('required');
-  if (option.default !== undefined && option.default !== '[]' && option.default !== 'false')
-    notes.push(`default: ${option.default.replace(/^"(.*)"$/, '$1')}`);
-  return roffText(option.description + (notes.length > 0 ? ` (${notes.join('; ')})` : ''));
+  if (option.default !== undefined && option.kind !== 'flag') notes.push(`default: ${String(option.default)}`);
+  return roffText(notes.length > 0 ? `${option.describe} (${notes.join('; ')})` : option.describe);
 }
 
-// The usage after the command's own words: "[MODULE_DIR...] [options]".
-function usageTail(page: HelpPage): string {
-  const words = page.usage.split(/\s+/).slice(1);
-  const own = page.path.every((w, i) => words[i] === w) ? words.slice(page.path.length) : words;
-  const tail = own.join(' ');
-  return tail === '' ? '[options]' : tail;
+function usageOf(spec: CommandSpec): { line: string; paragraphs: string[] } {
+  const [line = '', ...paragraphs] = spec.usage.replace(/\$0/g, 'pbxsig').split('\n\n');
+  return { line, paragraphs };
 }
 
-function renderCommand(page: HelpPage, program: string): string[] {
-  const lines = [`.SS ${roffText(`${program} ${page.path.join(' ')} ${usageTail(page)}`)}`];
-  if (page.description) lines.push(roffText(page.description));
-  // Section titles are shown when there is more than one kind of option ("Installation:", "Options:").
-  const titled = page.sections.filter((s) => s.title !== 'Positionals').length > 1;
-  for (const section of page.sections) {
-    const options = section.options.filter((o) => o.long !== '--help' && o.long !== '--version');
-    if (options.length === 0) continue;
-    if (section.title === 'Positionals' || titled) lines.push('.PP', `${roffText(section.title)}:`);
-    for (const option of options) {
-      const head =
-        section.title === 'Positionals' ? `\\fI${roffText(option.long.toUpperCase())}\\fR` : optionLine(option);
-      lines.push('.TP', head, optionDetails(option));
-    }
+/** `pbxsig keys generate --name NAME ...`: the command's words bold, the rest as written. */
+function synopsisLine(spec: CommandSpec): string {
+  const { line } = usageOf(spec);
+  const words = `pbxsig ${spec.name}`;
+  return line.startsWith(words) ? `${bold(words)}${roffText(line.slice(words.length))}` : roffText(line);
+}
+
+function renderCommand(spec: CommandSpec): string[] {
+  const { line, paragraphs } = usageOf(spec);
+  const lines = [`.SS ${roffText(line)}`, roffText(spec.summary.replace(/^./, (c) => c.toUpperCase())) + '.'];
+  for (const paragraph of paragraphs) lines.push('.PP', roffText(paragraph));
+  if (spec.positionals.length > 0) {
+    lines.push('.PP', 'Arguments:');
+    for (const positional of spec.positionals)
+      lines.push('.TP', italic(positional.label), roffText(positional.describe));
   }
-  if (page.examples.length > 0) {
+  const groups = new Map<string, OptionSpec[]>();
+  for (const option of spec.options) {
+    if (option.hidden) continue;
+    const group = option.group ?? 'Options:';
+    groups.set(group, [...(groups.get(group) ?? []), option]);
+  }
+  for (const [group, options] of groups) {
+    lines.push('.PP', roffText(group));
+    for (const option of options) lines.push('.TP', optionHead(option), optionText(option));
+  }
+  if (spec.examples && spec.examples.length > 0) {
     lines.push('.PP', 'Examples:');
-    for (const example of page.examples) lines.push('.TP', bold(example.command), roffText(example.meaning));
+    for (const [command, meaning] of spec.examples)
+      lines.push('.TP', bold(command.replace(/\$0/g, 'pbxsig')), meaning === '' ? '\\&' : roffText(meaning));
   }
-  if (page.epilogue) lines.push('.PP', roffText(page.epilogue));
+  lines.push('.PP', roffText(spec.epilogue));
   return lines;
 }
 
-/**
- * The page: `template` with `@SYNOPSIS@`, `@COMMANDS@`, `@VERSION@` and `@DATE@` replaced. Commands
- * that only group others (`keys`) are listed through their subcommands.
- */
+/** The page: `template` with `@SYNOPSIS@`, `@COMMANDS@`, `@VERSION@` and `@DATE@` replaced. */
 export function renderManPage(
   template: string,
-  pages: readonly HelpPage[],
-  facts: { version: string; date: string },
+  commands: readonly CommandSpec[],
+  facts: { readonly version: string; readonly date: string },
 ): string {
-  const program = 'pbxsig';
-  const runnable = pages.filter((p) => p.path.length > 0 && p.commands.length === 0);
-  const synopsis = runnable.flatMap((p) => [
-    '.PP',
-    `${bold(`${program} ${p.path.join(' ')}`)} ${roffText(usageTail(p))}`,
-  ]);
-  const commands = runnable.flatMap((p) => renderCommand(p, program));
+  const synopsis = commands.flatMap((spec) => ['.PP', synopsisLine(spec)]);
   const filled = template
     .replace('@SYNOPSIS@', synopsis.join('\n'))
-    .replace('@COMMANDS@', commands.join('\n'))
+    .replace('@COMMANDS@', commands.flatMap(renderCommand).join('\n'))
     .replace(/@VERSION@/g, facts.version)
     .replace(/@DATE@/g, facts.date);
   const left = /@[A-Z]+@/.exec(filled);
