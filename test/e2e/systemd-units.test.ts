@@ -61,8 +61,19 @@ describe('when the boot check fails or cannot run', () => {
       assert.ok(!success.includes(failure), `${failure} must fail the unit`);
     assert.deepEqual(directive('pbxsig-verify.service', 'ConditionFileIsExecutable'), ['/usr/bin/pbxsig']);
     assert.deepEqual(directive('pbxsig-verify.service', 'ExecStart'), [
-      '/usr/bin/pbxsig verify --report /var/lib/pbxsig/report.json',
+      '/usr/bin/pbxsig verify --quiet --report /var/lib/pbxsig/report.json',
     ]);
+  });
+
+  it('says why pbxsig could not run as an error in the journal (priority 3), exit status 2', () => {
+    const empty = join(dir, 'no-installation-here');
+    mkdirSync(empty, { recursive: true });
+    const r = spawnSync(process.execPath, [CLI, 'verify', '--root', empty], {
+      encoding: 'utf8',
+      env: { ...process.env, JOURNAL_STREAM: '8:12345' },
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^<3>pbxsig: no FreePBX installation at /);
   });
 
   it('lets each drop-in require and follow the boot check, and gates nothing from the daily check', () => {
