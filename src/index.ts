@@ -63,6 +63,7 @@ export type {
   Manifest,
   ManifestConfig,
   ManifestEntry,
+  FreepbxHashEntry,
   ManifestIssue,
   ManifestIssueCode,
   ManifestLimits,

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { ManifestError } from '../errors.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
 import type { Hasher } from '../hash/engine.js';
+import { phpLooseEquals } from '../freepbx/php-equals.js';
 import { hashFile } from '../hash/hash-file.js';
 import { splitClearsigned } from '../manifest/cleartext.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
@@ -87,7 +88,7 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
   const listing = local?.manifest ?? moduleSig;
 
   const start = continuation?.index ?? 0;
-  const checked = checkFiles(unit, listing.entries, start, !continuation, opener, tools);
+  const checked = checkFiles(unit, listing, start, !continuation, opener, tools);
   const complete = checked.next >= listing.entries.length;
   const walk =
     complete && unit.unlisted !== 'ignore'
@@ -103,16 +104,13 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
           opener,
         )
       : null;
-  const refused = continuation ? [] : refusedEntryDetails(target, listing);
   // FreePBX checks module.sig's own list when it trusts module.sig (and never reads the secure file).
   const ownListDetails =
-    local?.manifest && !continuation
-      ? checkFiles(unit, moduleSig.entries, 0, false, opener, tools).files.freepbx
-      : null;
+    local?.manifest && !continuation ? checkFiles(unit, moduleSig, 0, false, opener, tools).files.freepbx : null;
   return {
     sig: read.sig,
     manifest: continuation ? null : read.manifestEvidence,
-    files: refused.length > 0 ? { ...checked.files, freepbx: [...checked.files.freepbx, ...refused] } : checked.files,
+    files: checked.files,
     walk,
     identity: checked.identity,
     rest: complete
@@ -160,7 +158,7 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
     const read = readModuleSig(opener, moduleSigPath(target), limits.maxBytes);
     if (read.state === 'missing') return { sig: { state: 'missing' }, manifestEvidence: null };
     text = read.text;
-    clear = splitClearsigned(text);
+    clear = splitClearsigned(text, limits);
   } catch (error) {
     if (error instanceof ManifestError)
       return {
@@ -174,9 +172,15 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
     digest: createHash('sha256').update(text).digest('hex'),
     hashHeaders: clear.hashHeaders,
     linesOutside: clear.linesOutside,
+    framing: {
+      badDashLines: clear.badDashLines,
+      firstBadDashLine: clear.firstBadDashLine,
+      badHeader: clear.badHeader,
+      unsupportedHeader: clear.unsupportedHeader,
+    },
   };
   try {
-    const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits });
+    const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits, crlfLines: clear.crlfLines });
     return { sig, clear, manifest, manifestEvidence: manifestEvidence(manifest) };
   } catch (error) {
     if (error instanceof ManifestError)
@@ -193,7 +197,8 @@ function manifestEvidence(manifest: Manifest): ManifestEvidence {
   return {
     state: 'parsed',
     config: manifest.config,
-    entries: manifest.entries.length + manifest.issues.length,
+    // Lines listing a file: the accepted ones and the refused ones (an issue with a path).
+    entries: manifest.entries.length + manifest.issues.filter((i) => i.path !== undefined).length,
     usable: manifest.entries.length,
     issues: manifest.issues.slice(0, MANIFEST_ISSUES_KEPT),
     issueCount: manifest.issues.length,
@@ -209,21 +214,29 @@ interface CheckedFiles {
 }
 
 // Hashes entries from `start` on, each where it lives. A first look stops at the untrusted bound.
+// Beside pbxsig's findings, it works out what FreePBX would list for the same files: FreePBX checks the
+// [hashes] PHP read (manifest.freepbxHashes), comparing digests with PHP's loose !=.
 function checkFiles(
   unit: ModuleUnit,
-  entries: readonly ManifestEntry[],
+  manifest: Manifest,
   start: number,
   bounded: boolean,
   opener: ConfinedOpener,
   tools: LaneTools,
 ): CheckedFiles {
   const { target } = unit;
+  const { entries } = manifest;
+  // Mostly PHP reads exactly pbxsig's entries (the same array): FreePBX's details are then worked out
+  // entry by entry. Otherwise (a duplicate, an array key, a line pbxsig refuses) each outcome is kept
+  // by path and FreePBX's [hashes] are gone through afterwards.
+  const sameAsPhp = manifest.freepbxHashes === entries;
+  const outcomes = sameAsPhp ? undefined : new Map<string, FileOutcome>();
   const altered: FileFinding[] = [];
   const missing: FileFinding[] = [];
   const unreadable: FileFinding[] = [];
   const unsafe: FileFinding[] = [];
   const freepbx: FreepbxDetail[] = [];
-  const phpArray = (path: string): boolean => path.includes('[');
+  const looseMatches: string[] = [];
   let listed = 0;
   let skipped = 0;
   let checked = 0;
@@ -248,14 +261,12 @@ function checkFiles(
     listed++;
     if (!hashed.ok) {
       const finding = { path: entry.path, location: place.location, reason: hashed.reason };
-      if (hashed.status === 'missing') {
-        missing.push(finding);
-        freepbx.push({ line: entry.line, text: `${place.location} missing` });
-      } else {
-        // FreePBX's hash_file() fails on these (false != digest), or hashes what lies outside.
-        (hashed.status === 'unsafe' ? unsafe : unreadable).push(finding);
-        freepbx.push({ line: entry.line, text: `${place.location} altered` });
-      }
+      // FreePBX's hash_file() fails on unsafe and unreadable files (false != digest): altered.
+      const status = hashed.status === 'missing' ? 'missing' : 'altered';
+      if (hashed.status === 'missing') missing.push(finding);
+      else (hashed.status === 'unsafe' ? unsafe : unreadable).push(finding);
+      if (outcomes) outcomes.set(entry.path, { status });
+      else freepbx.push({ line: entry.line, text: `${place.location} ${status}` });
       continue;
     }
     checked++;
@@ -263,21 +274,71 @@ function checkFiles(
     if (hashed.viaLink) viaSymlink++;
     if (digestEquals(hashed.digest, entry.digest)) {
       matched++;
-      // PHP reads `a[b] = ...` as an array, so FreePBX can never match such a file.
-      if (phpArray(entry.path)) freepbx.push({ line: entry.line, text: `${place.location} altered` });
+      if (outcomes) outcomes.set(entry.path, { status: 'found', actual: entry.digest });
       if (entry.path === 'module.xml' && hashed.size <= tools.buffer.length)
         identity = readIdentity(tools.buffer.subarray(0, hashed.size));
-    } else {
-      const actual = Buffer.from(hashed.digest).toString('hex');
-      altered.push({ path: entry.path, location: place.location, expected: entry.digest, actual });
-      freepbx.push({ line: entry.line, text: `${place.location} altered` });
+      continue;
     }
+    const actual = Buffer.from(hashed.digest).toString('hex');
+    altered.push({ path: entry.path, location: place.location, expected: entry.digest, actual });
+    if (outcomes) outcomes.set(entry.path, { status: 'found', actual });
+    else if (phpLooseEquals(actual, entry.digest)) looseMatches.push(entry.path);
+    else freepbx.push({ line: entry.line, text: `${place.location} altered` });
   }
+  if (outcomes) freepbx.push(...phpDetails(target, manifest, outcomes, start === 0, looseMatches));
   return {
-    files: { listed, skipped, checked, matched, bytes, viaSymlink, altered, missing, unreadable, unsafe, freepbx },
+    files: {
+      listed,
+      skipped,
+      checked,
+      matched,
+      bytes,
+      viaSymlink,
+      altered,
+      missing,
+      unreadable,
+      unsafe,
+      freepbx,
+      looseMatches,
+    },
     next: k,
     identity,
   };
+}
+
+/** What became of a listed file, for FreePBX's comparison: found (with its digest), missing, or not hashable. */
+type FileOutcome = { readonly status: 'found'; readonly actual: string } | { readonly status: 'missing' | 'altered' };
+
+// FreePBX's file checks (GPG.class.php verifyModule) over the [hashes] PHP returned: "<path> missing"
+// when the file is not there, "<path> altered" when hash_file('sha256') != the listed value (PHP's loose
+// !=). Outcomes are pbxsig's own, for the entries this unit reached; a path PHP lists that pbxsig refused
+// to open (an unsafe path, a digest it does not accept) is counted altered by the first look, which is
+// what FreePBX finds unless the file is missing.
+function phpDetails(
+  target: ModuleTarget,
+  manifest: Manifest,
+  outcomes: ReadonlyMap<string, FileOutcome>,
+  firstLook: boolean,
+  looseMatches: string[],
+): FreepbxDetail[] {
+  const ours = firstLook ? new Set(manifest.entries.map((e) => e.path)) : undefined;
+  const details: FreepbxDetail[] = [];
+  for (const entry of manifest.freepbxHashes) {
+    const outcome = outcomes.get(entry.path);
+    // An entry pbxsig has but another unit checks is that unit's to report.
+    if (!outcome && !(ours && !ours.has(entry.path))) continue;
+    const place = placeEntry(target, entry.path);
+    if (place.kind === 'skip') continue;
+    if (outcome?.status === 'found' && entry.digest !== null && phpLooseEquals(outcome.actual, entry.digest)) {
+      if (outcome.actual !== entry.digest) looseMatches.push(entry.path);
+      continue;
+    }
+    details.push({
+      line: entry.line,
+      text: `${place.location} ${outcome?.status === 'missing' ? 'missing' : 'altered'}`,
+    });
+  }
+  return details;
 }
 
 // A digest against its lower-case hex, without making a string per file (the common case is a match).
@@ -291,17 +352,6 @@ function digestEquals(digest: Uint8Array, hex: string): boolean {
 }
 
 const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-// Entries pbxsig refuses to touch that FreePBX would have checked: FreePBX's details count them altered.
-function refusedEntryDetails(target: ModuleTarget, manifest: Manifest): FreepbxDetail[] {
-  const details: FreepbxDetail[] = [];
-  for (const issue of manifest.issues) {
-    if ((issue.code === 'MANIFEST_UNSAFE_PATH' || issue.code === 'MANIFEST_BAD_DIGEST') && issue.path !== undefined) {
-      details.push({ line: issue.line, text: `${target.directory}/${issue.path} altered` });
-    }
-  }
-  return details;
-}
 
 // module.xml names the module and its version: <module><rawname>core</rawname>...<version>17.0.1</version>.
 // The first <version> is the module's own; later ones belong to <depends>.

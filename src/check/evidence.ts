@@ -27,6 +27,13 @@ export type SigEvidence =
       readonly hashHeaders: readonly string[];
       /** Non-blank lines outside the clear-signed block (ignored). */
       readonly linesOutside: number;
+      /** Where the clear-signed framing strays from the standard and GnuPG reads it anyway (cleartext.ts). */
+      readonly framing: {
+        readonly badDashLines: number;
+        readonly firstBadDashLine: number | undefined;
+        readonly badHeader: string | undefined;
+        readonly unsupportedHeader: string | undefined;
+      };
     };
 
 /**
@@ -75,6 +82,8 @@ export interface FilesEvidence {
   readonly unsafe: readonly FileFinding[];
   /** What FreePBX would list for these files, by manifest line. */
   readonly freepbx: readonly FreepbxDetail[];
+  /** Altered files FreePBX's loose != takes as unchanged ("0e..." digests read as numbers). */
+  readonly looseMatches: readonly string[];
 }
 
 /** The module's own description (module.xml), read only when its bytes matched the signed digest. */
@@ -114,6 +123,7 @@ export const NO_FILES: FilesEvidence = {
   unreadable: [],
   unsafe: [],
   freepbx: [],
+  looseMatches: [],
 };
 
 /** The evidence of a module's continuation added to what its first look found. */
@@ -130,5 +140,6 @@ export function mergeFiles(first: FilesEvidence, rest: FilesEvidence): FilesEvid
     unreadable: [...first.unreadable, ...rest.unreadable],
     unsafe: [...first.unsafe, ...rest.unsafe],
     freepbx: [...first.freepbx, ...rest.freepbx],
+    looseMatches: [...first.looseMatches, ...rest.looseMatches],
   };
 }

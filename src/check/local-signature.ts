@@ -9,6 +9,7 @@ import { lstatSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describeError, errnoCode, ManifestError } from '../errors.js';
+import { decodeBytes } from '../fs/byte-string.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
 import { splitClearsigned } from '../manifest/cleartext.js';
@@ -76,8 +77,8 @@ export function readLocalManifest(
   if (digest !== expected) return refused(`Local hash validation failed (${expected} != ${digest})`);
 
   try {
-    const clear = splitClearsigned(read.bytes.toString('utf8'));
-    const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits });
+    const clear = splitClearsigned(decodeBytes(read.bytes), limits);
+    const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits, crlfLines: clear.crlfLines });
     return { evidence: { state: 'read', path, digest }, clear, manifest };
   } catch (error) {
     if (error instanceof ManifestError) return refused(`${path}: ${error.message}`);

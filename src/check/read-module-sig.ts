@@ -1,11 +1,17 @@
 // Read a module's module.sig without trusting it (see fs/read-confined.ts).
 
 import { ManifestError } from '../errors.js';
+import { decodeBytes } from '../fs/byte-string.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
 
 export const MODULE_SIG = 'module.sig';
 
+/**
+ * `text` is the file's text: UTF-8, with any byte that is not UTF-8 kept as an escape
+ * (fs/byte-string.ts), so that the signature is checked, and listed names are opened, by their exact
+ * bytes. Distinct files give distinct texts (and distinct SHA-256 of the text).
+ */
 export type ModuleSigRead = { readonly state: 'missing' } | { readonly state: 'read'; readonly text: string };
 
 /**
@@ -20,5 +26,5 @@ export function readModuleSig(opener: ConfinedOpener, path: string, maxBytes: nu
       read.tooLarge ? 'MANIFEST_TOO_LARGE' : 'MANIFEST_UNREADABLE',
       `${MODULE_SIG}: ${read.reason}`,
     );
-  return { state: 'read', text: read.bytes.toString('utf8') };
+  return { state: 'read', text: decodeBytes(read.bytes) };
 }

@@ -31,6 +31,7 @@ export type GnupgSignatureView =
   | { readonly kind: 'unreadable' } // not OpenPGP data: no status line FreePBX looks for
   | { readonly kind: 'bad'; readonly keyId: string; readonly userId: string }
   | { readonly kind: 'no-key'; readonly keyId: string }
+  | { readonly kind: 'error'; readonly statusLine: string } // ERRSIG: GnuPG could not check it
   | {
       readonly kind: 'good';
       readonly keyId: string;
@@ -84,6 +85,10 @@ export function freepbxStatus(input: FreepbxInputs): FreepbxStatus {
     case 'no-key':
       // NO_PUBKEY, the key cannot be fetched: checkSig returns INVALID with no detail text.
       return make(STATE.INVALID, ['module.sig check failed! ']);
+    case 'error':
+      bits |= STATE.INVALID;
+      trustDetails.push(`Unknown Signature (${sig.statusLine})`);
+      break;
     case 'bad':
       bits |= STATE.TAMPERED;
       trustDetails.push(`Bad Signature, Tampered! ([GNUPG:] BADSIG ${sig.keyId} ${sig.userId})`);

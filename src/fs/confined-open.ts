@@ -9,9 +9,13 @@
 //
 // Speed: FreePBX trees are many small files in few directories, so a resolved directory is cached
 // and a file costs one open() when nothing on its way is a link (the `open` fast path).
+//
+// Names are bytes: a path holding bytes that are not UTF-8 (escaped as fs/byte-string.ts says) is
+// handed to the kernel as those exact bytes, and link targets are read as bytes too.
 
 import { closeSync, constants, lstatSync, openSync, readlinkSync } from 'node:fs';
 import { describeError, errnoCode } from '../errors.js';
+import { decodeBytes, toFsPath } from './byte-string.js';
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 /** Same limit as Linux's MAXSYMLINKS. */
@@ -76,7 +80,7 @@ export class ConfinedOpener {
     const full = `${dir.real}/${name}`;
     if (!dir.inside) return { kind: 'unsafe', reason: `resolves to ${full}, outside ${display(this.#confine)}` };
     try {
-      return { kind: 'open', fd: openSync(full, OPEN_FLAGS), real: full, viaLink: dir.viaLink };
+      return { kind: 'open', fd: openSync(toFsPath(full), OPEN_FLAGS), real: full, viaLink: dir.viaLink };
     } catch (error) {
       const code = errnoCode(error);
       // ELOOP: the file itself is a symbolic link; resolve the whole path the careful way.
@@ -190,13 +194,13 @@ export class ConfinedOpener {
         return { kind: 'unsafe', reason: `resolves to ${display(next)}, outside ${display(this.#confine)}` };
       }
       try {
-        return { kind: 'open', fd: openSync(next, OPEN_FLAGS), real: display(next), viaLink };
+        return { kind: 'open', fd: openSync(toFsPath(next), OPEN_FLAGS), real: display(next), viaLink };
       } catch (error) {
         const code = errnoCode(error);
         if (code === 'ELOOP') {
           let target: string;
           try {
-            target = readlinkSync(next);
+            target = readLink(next);
           } catch (readError) {
             return { kind: 'unreadable', reason: `${display(next)}: ${describeError(readError)}` };
           }
@@ -217,8 +221,8 @@ export class ConfinedOpener {
     if (cached) return cached;
     let node: DirNode;
     try {
-      const info = lstatSync(path);
-      node = info.isDirectory() ? DIR : info.isSymbolicLink() ? { type: 'link', target: readlinkSync(path) } : NOT_DIR;
+      const info = lstatSync(toFsPath(path));
+      node = info.isDirectory() ? DIR : info.isSymbolicLink() ? { type: 'link', target: readLink(path) } : NOT_DIR;
     } catch (error) {
       const code = errnoCode(error);
       node = code === 'ENOENT' || code === 'ENOTDIR' ? MISSING : { type: 'error', reason: describeError(error) };
@@ -226,6 +230,10 @@ export class ConfinedOpener {
     this.#nodes.set(path, node);
     return node;
   }
+}
+
+function readLink(path: string): string {
+  return decodeBytes(readlinkSync(toFsPath(path), { encoding: 'buffer' }));
 }
 
 function components(path: string): string[] {

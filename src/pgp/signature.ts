@@ -5,8 +5,10 @@
 import { LiteralDataPacket, enums, readSignature } from 'openpgp';
 import type { PublicKey, SignaturePacket, Subkey } from 'openpgp';
 import { ManifestError, describeError } from '../errors.js';
+import { encodeBytes } from '../fs/byte-string.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import { hashName, toHex, verifyConfig } from './config.js';
+import { isEddsaWithShortDigest, verifyEddsaWithShortDigest } from './eddsa-short-digest.js';
 import type { Keyring } from './keyring.js';
 
 export interface SignatureFacts {
@@ -27,7 +29,17 @@ export type SignatureCheck =
       readonly signingKey: PublicKey | Subkey;
       readonly packet: SignaturePacket;
     }
-  | { readonly outcome: 'bad'; readonly facts: SignatureFacts; readonly reason: string; readonly key?: PublicKey }
+  | {
+      readonly outcome: 'bad';
+      readonly facts: SignatureFacts;
+      readonly reason: string;
+      readonly key?: PublicKey;
+      /**
+       * GnuPG's ERRSIG status line when GnuPG checks nothing (the `Hash:` header names another
+       * digest), rather than BADSIG: FreePBX reads the two differently.
+       */
+      readonly errsig?: string;
+    }
   | { readonly outcome: 'no-key'; readonly facts: SignatureFacts };
 
 /**
@@ -52,35 +64,61 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
       reason: `signature type 0x${(packet.signatureType ?? 0).toString(16)} is not a text signature`,
     };
   }
-  if (clear.hashHeaders.length > 0 && !clear.hashHeaders.includes(facts.hash)) {
-    // GnuPG rejects this too ("signature digest conflict"): the header and the packet must agree.
+  // GnuPG's "signature digest conflict": the digest must be one the Hash: headers announce, or
+  // MD5 or SHA-1 when there is none (tested with GnuPG 2.2.40). It then checks nothing (ERRSIG).
+  const announced = clear.hashHeaders.length > 0 ? clear.hashHeaders : ['MD5', 'SHA1'];
+  if (!announced.includes(facts.hash)) {
+    const created = packet.created ? Math.floor(packet.created.getTime() / 1000) : 0;
     return {
       outcome: 'bad',
       facts,
-      reason: `the "Hash: ${clear.hashHeaders.join(',')}" header does not match the signature's digest ${facts.hash}`,
+      reason:
+        clear.hashHeaders.length > 0
+          ? `the "Hash: ${clear.hashHeaders.join(', ')}" header does not name the signature's digest ${facts.hash}; GnuPG refuses it`
+          : `no "Hash:" header, so GnuPG accepts only MD5 and SHA1 signatures; this one is ${facts.hash}`,
+      errsig: `[GNUPG:] ERRSIG ${facts.issuerKeyId} ${packet.publicKeyAlgorithm ?? 0} ${packet.hashAlgorithm ?? 0} 01 ${created} 1 ${facts.issuerFingerprint ?? '-'}`,
     };
   }
 
   const candidates = keyring.candidates(facts.issuerKeyId, facts.issuerFingerprint);
   if (candidates.length === 0) return { outcome: 'no-key', facts };
 
+  // GnuPG reads text that is not dash-escaped after a "NotDashEscaped:" header; pbxsig does not.
+  const onlyKey = candidates.length === 1 ? candidates[0]?.key : undefined;
+  if (clear.unsupportedHeader !== undefined) {
+    return bad(
+      facts,
+      `the armor header ${JSON.stringify(clear.unsupportedHeader)} asks for text without dash-escaping, which GnuPG reads and pbxsig refuses`,
+      onlyKey,
+    );
+  }
+
+  // The exact bytes signed: module.sig may hold bytes that are not UTF-8 (fs/byte-string.ts).
   const literal = new LiteralDataPacket();
-  // setText is public in openpgp.js but typed private in its .d.ts.
-  (literal as unknown as { setText(text: string): void }).setText(clear.text);
+  // setBytes is public in openpgp.js but typed private in its .d.ts.
+  (literal as unknown as { setBytes(bytes: Uint8Array, format: enums.literal): void }).setBytes(
+    encodeBytes(clear.text),
+    enums.literal.binary,
+  );
 
   let failure = '';
   for (const { key, signingKey } of candidates) {
     try {
-      await packet.verify(signingKey.keyPacket, enums.signature.text, literal, now, true, verifyConfig);
+      if (isEddsaWithShortDigest(packet)) {
+        await verifyEddsaWithShortDigest(packet, signingKey.keyPacket, literal, now, verifyConfig);
+      } else {
+        await packet.verify(signingKey.keyPacket, enums.signature.text, literal, now, true, verifyConfig);
+      }
       return { outcome: 'good', facts, key, signingKey, packet };
     } catch (error) {
       failure = describeError(error);
     }
   }
-  const onlyKey = candidates.length === 1 ? candidates[0]?.key : undefined;
-  return onlyKey
-    ? { outcome: 'bad', facts, reason: failure, key: onlyKey }
-    : { outcome: 'bad', facts, reason: failure };
+  return bad(facts, failure, onlyKey);
+}
+
+function bad(facts: SignatureFacts, reason: string, key: PublicKey | undefined): SignatureCheck {
+  return key ? { outcome: 'bad', facts, reason, key } : { outcome: 'bad', facts, reason };
 }
 
 async function readSignaturePacket(clear: Clearsigned): Promise<SignaturePacket> {

@@ -8,10 +8,14 @@
 // - Unicode's invisible format characters that change how text reads: bidirectional overrides and
 //   isolates ("Trojan Source": `shell.php` shown as something else), zero-width characters, the line
 //   and paragraph separators (line breaks to some log viewers) and the byte-order mark;
-// - the backslash itself, so that a name holding a literal `\n` cannot pass for an escaped newline.
+// - the backslash itself, so that a name holding a literal `\n` cannot pass for an escaped newline;
+// - a byte of a name that is not UTF-8, which pbxsig carries as U+EF80-U+EFFF (src/fs/byte-string.ts):
+//   shown as the byte, `\xNN`.
 
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /[\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\uef80-\uefff]/g;
+const ESCAPED_BYTE_BASE = 0xef00;
 
 const NAMED: Readonly<Record<string, string>> = {
   '\\': '\\\\',
@@ -26,7 +30,8 @@ export function escapeControls(text: string): string {
   return text.replace(UNSAFE, (c) => {
     const named = NAMED[c];
     if (named !== undefined) return named;
-    const code = c.charCodeAt(0);
+    let code = c.charCodeAt(0);
+    if (code >= 0xef80 && code <= 0xefff) code -= ESCAPED_BYTE_BASE;
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }

@@ -27,6 +27,7 @@
 // - Bytes read per file: 4 to tell a script or binary; to compare with a known file, the whole file
 //   if it is at most KNOWN_MAX_BYTES (1 MiB), else nothing (it matches no known file).
 
+import { isUtf8 } from 'node:buffer';
 import { readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { describeError, errnoCode } from '../errors.js';
@@ -35,7 +36,7 @@ import { KNOWN_RULE, knownFilesFor } from './known-files.js';
 import type { KnownFile, KnownForModule } from './known-files.js';
 import { inspectFile, isExecutable } from './inspect.js';
 import type { FsPath, Inspected } from './inspect.js';
-import { displayBytes, isUtf8Bytes } from './names.js';
+import { decodeBytes } from '../fs/byte-string.js';
 import { EXECUTABLE_NOTE, codeByContent, codeByName, needsHead, runtimeArea } from './policy.js';
 
 export interface WalkLimits {
@@ -254,7 +255,7 @@ class Walker {
       const text = name.toString('utf8');
       if (!text.includes('\uFFFD')) continue; // done in the first pass
       // A name that holds a real U+FFFD is valid UTF-8 and exact as text.
-      this.#entry(frame, dirent, isUtf8Bytes(name) ? childOf(frame, text) : childOfBytes(frame, name));
+      this.#entry(frame, dirent, isUtf8(name) ? childOf(frame, text) : childOfBytes(frame, name));
     }
   }
 
@@ -271,7 +272,7 @@ class Walker {
       this.#descend(frame, entry, entry.real);
       return;
     }
-    if (entry.bytes === undefined && (this.#listed.has(entry.path) || entry.path === 'module.sig')) return;
+    if (this.#listed.has(entry.path) || entry.path === 'module.sig') return;
     if (dirent.isSymbolicLink()) this.#link(frame, entry);
     else if (dirent.isFile()) this.#file(entry, entry.real);
     else this.#special(entry);
@@ -473,7 +474,8 @@ function childOf(frame: Frame, name: string): Entry {
 }
 
 function childOfBytes(frame: Frame, name: Buffer, path?: string): Entry {
-  const shown = path ?? (frame.path === '' ? displayBytes(name) : `${frame.path}/${displayBytes(name)}`);
+  // The same text a module.sig listing these bytes decodes to (fs/byte-string.ts), so listed names match.
+  const shown = path ?? (frame.path === '' ? decodeBytes(name) : `${frame.path}/${decodeBytes(name)}`);
   const slash = Buffer.from('/');
   const parentBytes = frame.bytes ?? Buffer.from(frame.path, 'utf8');
   const bytes = frame.path === '' ? name : Buffer.concat([parentBytes, slash, name]);

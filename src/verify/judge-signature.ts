@@ -147,7 +147,8 @@ function sourceField(ref: KeyFileRef | undefined): { source?: KeySourceReport } 
 function gnupgView(check: SignatureCheck, trust: TrustAssessment | undefined, userId: string): GnupgSignatureView {
   const keyId = check.facts.issuerKeyId;
   if (check.outcome === 'no-key') return { kind: 'no-key', keyId };
-  if (check.outcome === 'bad') return { kind: 'bad', keyId, userId };
+  if (check.outcome === 'bad')
+    return check.errsig !== undefined ? { kind: 'error', statusLine: check.errsig } : { kind: 'bad', keyId, userId };
   return { kind: 'good', keyId, userId, signer: trust?.gnupg ?? 'untrusted' };
 }
 

@@ -241,10 +241,18 @@ function moduleWarnings(
   const warnings: Notice[] = [...(checked?.warnings ?? [])];
   const { sig } = evidence;
   const manifest = evidence.manifest?.state === 'parsed' ? evidence.manifest : undefined;
-  if (sig.state === 'read' && sig.linesOutside > 0) {
+  if (sig.state === 'read') warnings.push(...framingWarnings(sig));
+  for (const path of evidence.files.looseMatches) {
     warnings.push({
-      code: 'TEXT_OUTSIDE_SIGNATURE',
-      message: `module.sig has ${sig.linesOutside} non-blank lines outside the signed block; they are ignored`,
+      code: 'FREEPBX_LOOSE_MATCH',
+      message: `${JSON.stringify(path)} is altered, but FreePBX's loose != reads both digests as the same number and takes it as unchanged`,
+    });
+  }
+  const hash = manifest?.config.hash;
+  if (hash !== undefined && hash.trim().toLowerCase() !== 'sha256') {
+    warnings.push({
+      code: 'MANIFEST_CONFIG_HASH',
+      message: `[config] says hash=${JSON.stringify(hash)}: FreePBX ignores that key and compares SHA-256 digests, and so does pbxsig`,
     });
   }
   if (unchecked > 0) {
@@ -259,7 +267,7 @@ function moduleWarnings(
   for (const path of manifest?.phpArrayPaths ?? []) {
     warnings.push({
       code: 'MANIFEST_PHP_ARRAY_PATH',
-      message: `${JSON.stringify(path)} contains "[": FreePBX's INI parser cannot check it and reports it altered`,
+      message: `${JSON.stringify(path)}: PHP's INI parser reads it as an array, so FreePBX cannot check it and reports it altered or missing`,
     });
   }
   if (manifest && manifest.config.type === 'local' && versionAbove1(manifest.config.version)) {
@@ -267,6 +275,37 @@ function moduleWarnings(
       code: 'LOCAL_SIGNATURE',
       message:
         'type=local: FreePBX would take the file list from /etc/freepbx.secure and check neither signature; pbxsig checks this module.sig as written',
+    });
+  }
+  return warnings;
+}
+
+// How module.sig's clear-signed framing strays from the standard, where GnuPG reads it anyway.
+function framingWarnings(sig: Extract<ModuleEvidence['sig'], { state: 'read' }>): Notice[] {
+  const warnings: Notice[] = [];
+  const { framing } = sig;
+  if (sig.linesOutside > 0) {
+    warnings.push({
+      code: 'TEXT_OUTSIDE_SIGNATURE',
+      message: `module.sig has ${sig.linesOutside} non-blank lines outside the signed block; they are ignored`,
+    });
+  }
+  if (framing.badHeader !== undefined) {
+    warnings.push({
+      code: 'CLEARSIGN_BAD_HEADER',
+      message: `GnuPG refuses the armor header ${framing.badHeader} and reads the lines after it as signed text; so does pbxsig`,
+    });
+  }
+  if (framing.unsupportedHeader !== undefined) {
+    warnings.push({
+      code: 'CLEARSIGN_UNSUPPORTED',
+      message: `pbxsig is stricter than GnuPG here: it refuses the armor header ${JSON.stringify(framing.unsupportedHeader)} (text without dash-escaping), which GnuPG reads`,
+    });
+  }
+  if (framing.badDashLines > 0) {
+    warnings.push({
+      code: 'CLEARSIGN_BAD_DASH',
+      message: `${framing.badDashLines} line(s) of the signed text start with "-" without the "- " escape (first: line ${framing.firstBadDashLine ?? '?'}); GnuPG warns "invalid dash escaped line" and reads them as written, as pbxsig does`,
     });
   }
   return warnings;

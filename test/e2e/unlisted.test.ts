@@ -188,8 +188,8 @@ describe('pbxsig verify --root, on unlisted files', () => {
     assert.deepEqual(code, [
       { path: 'new\nline.php', location: `${MODULES}/names/new\nline.php`, reason: REASON.php },
       {
-        path: 'sh\\xff.php',
-        location: `${MODULES}/names/sh\\xff.php`,
+        path: 'sh\uefff.php',
+        location: `${MODULES}/names/sh\uefff.php`,
         reason: REASON.php,
         pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex'),
       },

@@ -1,4 +1,5 @@
-// The real-world corpus in ../shared/realworld: 83 real module.sig files and the real FreePBX keys,
+// The real-world corpus in ../shared/realworld: 94 real module.sig files (93 in index.json, and
+// framework's, described apart) and the real FreePBX keys,
 // with GnuPG 2.2.40's verdict on each (index.json). pbxsig must agree with GnuPG on every signature,
 // see every one-digit edit, parse every manifest completely, and judge each signer as documented in
 // keys/KEYS.md. The corpus is read in place, never copied.
@@ -59,7 +60,8 @@ describe('real-world FreePBX signatures', { skip }, () => {
   });
 
   it('has the corpus described in its README', () => {
-    assert.equal(entries.length, 83);
+    // 83, and the ten FreePBX 12 manifests ending with "# End" added on 2026-12-01.
+    assert.equal(entries.length, 93);
     assert.equal(keyring.size, 7);
   });
 
@@ -98,9 +100,24 @@ describe('real-world FreePBX signatures', { skip }, () => {
   it('parses every manifest completely: as many entries as the tree check listed, and no refused line', () => {
     for (const entry of entries) {
       const clear = splitClearsigned(sigText(entry));
-      const manifest = parseManifest(clear.text, { firstLine: clear.firstLine });
+      const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, crlfLines: clear.crlfLines });
       assert.deepEqual(manifest.issues, [], entry.file);
       if (typeof entry.tree?.listed === 'number') assert.equal(manifest.entries.length, entry.tree.listed, entry.file);
+      // FreePBX checks exactly what pbxsig checks.
+      assert.equal(manifest.freepbxHashes, manifest.entries, entry.file);
+    }
+  });
+
+  it('reads the ten FreePBX 12 manifests ending with "# End" completely, as FreePBX does', () => {
+    const fp12 = entries.filter((e) => e.file.includes('cvieri-ucp-8cdc5af-'));
+    assert.equal(fp12.length, 10);
+    for (const entry of fp12) {
+      const clear = splitClearsigned(sigText(entry));
+      assert.match(clear.text, /\n# End$/, entry.file);
+      const manifest = parseManifest(clear.text, { firstLine: clear.firstLine });
+      assert.deepEqual(manifest.issues, [], entry.file);
+      assert.equal(manifest.commentLines, 1, entry.file);
+      assert.ok(manifest.entries.length > 0, entry.file);
     }
   });
 

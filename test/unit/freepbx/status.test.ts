@@ -76,6 +76,17 @@ describe('freepbxStatus', () => {
     });
   });
 
+  describe('when GnuPG cannot check the signature (ERRSIG, e.g. a "Hash:" header naming another digest)', () => {
+    it('gives 4 (INVALID) with the ERRSIG line, and checks no file', () => {
+      const statusLine = `[GNUPG:] ERRSIG ${KEY_ID} 22 8 01 1796135724 1 -`;
+      assert.deepEqual(freepbxStatus(inputs({ signature: { kind: 'error', statusLine }, fileDetails: [MISSING] })), {
+        status: 4,
+        flags: ['INVALID'],
+        details: [`module.sig check failed! Unknown Signature (${statusLine})`],
+      });
+    });
+  });
+
   describe('when the signing key has expired (EXPKEYSIG)', () => {
     it('gives 33 (GOOD|EXPIRED) with the EXPKEYSIG detail', () => {
       assert.deepEqual(freepbxStatus(inputs({ signature: good('expired'), fileDetails: [MISSING] })), {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ManifestError } from '../../../src/errors.js';
 import type { ManifestErrorCode } from '../../../src/errors.js';
 import { splitClearsigned } from '../../../src/manifest/cleartext.js';
+import type { ManifestLimits } from '../../../src/manifest/types.js';
 
 const BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----';
 const SIG_BEGIN = '-----BEGIN PGP SIGNATURE-----';
@@ -14,9 +15,9 @@ function clearsigned(body: readonly string[], headers: readonly string[] = ['Has
   return [BEGIN, ...headers, '', ...body, SIG_BEGIN, ...SIG_BODY, SIG_END, ''].join('\n');
 }
 
-function throwsManifestError(raw: string, code: ManifestErrorCode, line?: number): void {
+function throwsManifestError(raw: string, code: ManifestErrorCode, line?: number, limits?: ManifestLimits): void {
   assert.throws(
-    () => splitClearsigned(raw),
+    () => splitClearsigned(raw, limits),
     (e: unknown) => e instanceof ManifestError && e.code === code && e.line === line,
   );
 }
@@ -57,8 +58,24 @@ describe('splitClearsigned', () => {
       assert.ok(split.armoredSignature.startsWith(`${SIG_BEGIN}\n`));
     });
 
-    it('leaves a line starting with "-" but not "- " as written', () => {
-      assert.equal(splitClearsigned(clearsigned(['-x'])).text, '-x');
+    it('leaves a line starting with "-" but not "- " as written, and counts it, as GnuPG warns', () => {
+      const split = splitClearsigned(clearsigned(['a', '-x', '--y', '-']));
+      assert.equal(split.text, 'a\n-x\n--y\n-');
+      assert.equal(split.badDashLines, 3);
+      assert.equal(split.firstBadDashLine, 5);
+    });
+  });
+
+  describe('when an unescaped line of the signed text starts with five dashes', () => {
+    for (const line of ['-----END PGP SIGNATURE-----', '-----BEGIN PGP MESSAGE-----', '-----', '-----foo']) {
+      it(`throws MANIFEST_BAD_ARMOR at ${JSON.stringify(line)}: GnuPG stops there and checks no signature`, () => {
+        throwsManifestError(clearsigned(['a', line, 'b']), 'MANIFEST_BAD_ARMOR', 5);
+      });
+    }
+
+    it('accepts the BEGIN PGP SIGNATURE line with trailing whitespace as the signature start', () => {
+      const raw = clearsigned(['a']).replace(`${SIG_BEGIN}\n`, `${SIG_BEGIN} \t\n`);
+      assert.equal(splitClearsigned(raw).text, 'a');
     });
   });
 
@@ -79,6 +96,14 @@ describe('splitClearsigned', () => {
       assert.equal(splitClearsigned(raw).text, '[hashes]\na.php = 00\n-dashed');
     });
 
+    it('lists the lines GnuPG prints with "\\r\\n" in crlfLines', () => {
+      assert.deepEqual(splitClearsigned(raw).crlfLines, [0, 1, 2]);
+    });
+
+    it('lists none for a file with "\\n" line ends', () => {
+      assert.deepEqual(splitClearsigned(clearsigned(['a', 'b'])).crlfLines, []);
+    });
+
     it('still finds the armor lines and headers', () => {
       const split = splitClearsigned(raw);
       assert.deepEqual(split.hashHeaders, ['SHA256']);
@@ -88,9 +113,15 @@ describe('splitClearsigned', () => {
   });
 
   describe('when there are Hash headers', () => {
-    it('collects several headers, and several names in one header, upper-cased', () => {
-      const split = splitClearsigned(clearsigned(['x'], ['Hash: sha1', 'Hash: SHA256, sha512']));
+    it('collects several headers, and several names in one header', () => {
+      const split = splitClearsigned(clearsigned(['x'], ['Hash: SHA1', 'Hash: SHA256, SHA512']));
       assert.deepEqual(split.hashHeaders, ['SHA1', 'SHA256', 'SHA512']);
+      assert.equal(split.badHeader, undefined);
+    });
+
+    it('reads a name as GnuPG does: the first known name it starts ("SHA" is SHA1, "SHA2" SHA224)', () => {
+      assert.deepEqual(splitClearsigned(clearsigned(['x'], ['Hash: SHA'])).hashHeaders, ['SHA1']);
+      assert.deepEqual(splitClearsigned(clearsigned(['x'], ['Hash: SHA2'])).hashHeaders, ['SHA224']);
     });
 
     it('moves firstLine down by one line per header', () => {
@@ -107,13 +138,31 @@ describe('splitClearsigned', () => {
     });
   });
 
-  describe('when an armor header is not "Hash:"', () => {
-    it('throws MANIFEST_BAD_ARMOR at that header line', () => {
-      throwsManifestError(clearsigned(['x'], ['Hash: SHA256', 'Comment: hello']), 'MANIFEST_BAD_ARMOR', 3);
-    });
+  describe('when an armor header is one GnuPG refuses', () => {
+    // GnuPG 2.2.40 stops reading headers there: what follows, blank line included, is signed text
+    // (its output shows it), and the signature is checked over that.
+    for (const header of [
+      'Comment: hello',
+      'Hash:',
+      'Hash: sha1',
+      'Hash:SHA1',
+      'Hash: MD5',
+      'Hash: SHA1; x',
+      'Hash: FOO',
+    ]) {
+      it(`starts the signed text after ${JSON.stringify(header)}, as GnuPG does`, () => {
+        const split = splitClearsigned(clearsigned(['x'], ['Hash: SHA256', header, 'Hash: SHA512']));
+        assert.equal(split.badHeader, `${JSON.stringify(header)} (line 3)`);
+        assert.equal(split.text, 'Hash: SHA512\n\nx');
+        assert.equal(split.firstLine, 4);
+        assert.deepEqual(split.hashHeaders, ['SHA256']);
+      });
+    }
 
-    it('throws MANIFEST_BAD_ARMOR for a "Hash:" header with no name', () => {
-      throwsManifestError(clearsigned(['x'], ['Hash:']), 'MANIFEST_BAD_ARMOR', 2);
+    it('keeps a NotDashEscaped header, which GnuPG reads and pbxsig refuses, in unsupportedHeader', () => {
+      const split = splitClearsigned(clearsigned(['x'], ['NotDashEscaped: yes']));
+      assert.equal(split.unsupportedHeader, 'NotDashEscaped: yes');
+      assert.equal(split.badHeader, undefined);
     });
   });
 
@@ -142,8 +191,41 @@ describe('splitClearsigned', () => {
   });
 
   describe('when the file holds two clear-signed messages', () => {
-    it('throws MANIFEST_NOT_CLEARSIGNED', () => {
-      throwsManifestError(clearsigned(['a']) + clearsigned(['b']), 'MANIFEST_NOT_CLEARSIGNED');
+    it('throws MANIFEST_NOT_CLEARSIGNED at the second', () => {
+      throwsManifestError(clearsigned(['a']) + clearsigned(['b']), 'MANIFEST_NOT_CLEARSIGNED', 10);
+    });
+  });
+
+  describe('when the file is over the limits', () => {
+    const limits: ManifestLimits = { maxBytes: 4096, maxEntries: 10, maxLines: 5, maxLineLength: 100 };
+
+    it('throws MANIFEST_TOO_LARGE for a file over maxBytes', () => {
+      throwsManifestError(clearsigned(['\n'.repeat(5000)]), 'MANIFEST_TOO_LARGE', undefined, limits);
+    });
+
+    it('throws MANIFEST_TOO_LARGE at the first signed line over maxLines', () => {
+      throwsManifestError(clearsigned(['1', '2', '3', '4', '5', '6']), 'MANIFEST_TOO_LARGE', 9, limits);
+    });
+
+    it('throws MANIFEST_TOO_LARGE at a signed line over maxLineLength', () => {
+      throwsManifestError(clearsigned(['a', 'x'.repeat(101)]), 'MANIFEST_TOO_LARGE', 5, limits);
+    });
+
+    it('throws MANIFEST_TOO_LARGE for a signature block of more than 1,000 lines', () => {
+      const raw = [BEGIN, 'Hash: SHA256', '', 'a', SIG_BEGIN, ...Array<string>(1001).fill('x'), SIG_END].join('\n');
+      throwsManifestError(raw, 'MANIFEST_TOO_LARGE', 5);
+    });
+
+    it('walks millions of lines outside the signed block without building anything for them', () => {
+      const flood = '\n'.repeat(3_000_000);
+      const split = splitClearsigned(`${flood}${clearsigned(['x'])}${flood}junk\n`);
+      assert.equal(split.text, 'x');
+      assert.equal(split.firstLine, 3_000_004);
+      assert.equal(split.linesOutside, 1);
+    });
+
+    it('accepts exactly maxLines signed lines', () => {
+      assert.equal(splitClearsigned(clearsigned(['1', '2', '3', '4', '5']), limits).text, '1\n2\n3\n4\n5');
     });
   });
 
@@ -153,7 +235,7 @@ describe('splitClearsigned', () => {
     });
 
     it('throws MANIFEST_BAD_ARMOR when there is no BEGIN PGP SIGNATURE line', () => {
-      throwsManifestError(`${BEGIN}\nHash: SHA256\n\n[hashes]\n${SIG_END}\n`, 'MANIFEST_BAD_ARMOR');
+      throwsManifestError(`${BEGIN}\nHash: SHA256\n\n[hashes]\n`, 'MANIFEST_BAD_ARMOR');
     });
 
     it('throws MANIFEST_BAD_ARMOR at the BEGIN PGP SIGNATURE line when there is no END line', () => {

@@ -175,8 +175,8 @@ describe('parseManifest', () => {
       assert.deepEqual(manifest.entries, [{ path: 'tools/sample bulk extension output.csv', digest: D1, line: 2 }]);
     });
 
-    it('puts anything after the first " = " in the digest, which is then refused', () => {
-      assert.deepEqual(onlyIssue(`a = b = ${D1}`), { code: 'MANIFEST_BAD_DIGEST', line: 2, path: 'a' });
+    it('refuses the whole text for a second "=" on the line, as PHP does', () => {
+      throwsManifestError(lines('[hashes]', `a = b = ${D1}`), 'MANIFEST_SYNTAX', 2);
     });
   });
 
@@ -213,19 +213,38 @@ describe('parseManifest', () => {
   });
 
   describe('when a section header has spaces inside its brackets', () => {
-    it('trims the section name', () => {
-      assert.equal(parseManifest(lines('[ hashes ]', `a.php = ${D1}`)).entries.length, 1);
+    it('keeps them, as PHP does: "[ hashes ]" is not [hashes]', () => {
+      const manifest = parseManifest(lines('[ hashes ]', `a.php = ${D1}`));
+      assert.deepEqual(manifest.entries, []);
+      assert.deepEqual(
+        manifest.issues.map((i) => i.code),
+        ['MANIFEST_NO_HASHES'],
+      );
     });
   });
 
-  describe('when a path contains "["', () => {
-    it('keeps the entry and records the path in phpArrayPaths', () => {
-      const manifest = parseManifest(lines('[hashes]', `lib/a[0].php = ${D1}`, `b.php = ${D2}`));
+  describe('when a path ends in "[...]"', () => {
+    const manifest = parseManifest(lines('[hashes]', `lib/a[0] = ${D1}`, `b.php = ${D2}`));
+
+    it('checks the path as written and records it in phpArrayPaths', () => {
       assert.deepEqual(
         manifest.entries.map((e) => e.path),
-        ['lib/a[0].php', 'b.php'],
+        ['lib/a[0]', 'b.php'],
       );
-      assert.deepEqual(manifest.phpArrayPaths, ['lib/a[0].php']);
+      assert.deepEqual(manifest.phpArrayPaths, ['lib/a[0]']);
+    });
+
+    it('gives FreePBX what PHP reads: an array for "lib/a", which it cannot match', () => {
+      assert.deepEqual(manifest.freepbxHashes, [
+        { path: 'lib/a', digest: null, line: 2 },
+        { path: 'b.php', digest: D2, line: 3 },
+      ]);
+    });
+  });
+
+  describe('when a path holds "[" not at its end', () => {
+    it('throws MANIFEST_SYNTAX: PHP refuses the whole text', () => {
+      throwsManifestError(lines('[hashes]', `lib/a[0].php = ${D1}`), 'MANIFEST_SYNTAX', 2);
     });
   });
 
@@ -237,7 +256,6 @@ describe('parseManifest', () => {
       ['"." component', `./a.php = ${D1}`],
       ['empty component', `a//b.php = ${D1}`],
       ['trailing "/"', `dir/ = ${D1}`],
-      ['NUL byte', `a\0.php = ${D1}`],
       ['over-long component', `${'n'.repeat(MAX_NAME_LENGTH + 1)} = ${D1}`],
       ['over-long path', `${'d/'.repeat(MAX_PATH_LENGTH / 2)}x = ${D1}`],
     ];
@@ -250,8 +268,8 @@ describe('parseManifest', () => {
       });
     }
 
-    it('reports MANIFEST_UNSAFE_PATH for an empty path', () => {
-      assert.deepEqual(onlyIssue(` = ${D1}`), { code: 'MANIFEST_UNSAFE_PATH', line: 2, path: '' });
+    it('throws MANIFEST_SYNTAX for an empty path: PHP refuses a line starting with "="', () => {
+      throwsManifestError(lines('[hashes]', ` = ${D1}`), 'MANIFEST_SYNTAX', 2);
     });
   });
 
@@ -271,6 +289,13 @@ describe('parseManifest', () => {
         [['MANIFEST_DUPLICATE_PATH', 4, 'a.php']],
       );
     });
+
+    it("gives FreePBX PHP's reading: the path once, at its first place, with its last digest", () => {
+      assert.deepEqual(manifest.freepbxHashes, [
+        { path: 'a.php', digest: D3, line: 4 },
+        { path: 'b.php', digest: D2, line: 3 },
+      ]);
+    });
   });
 
   describe('when a digest is not 64 lower-case hex digits', () => {
@@ -280,13 +305,42 @@ describe('parseManifest', () => {
       ['long', `${D1}0`],
       ['non-hex', `${D1.slice(0, 63)}g`],
       ['empty', ''],
-      ['quoted', `"${D1}"`],
+      ['two words', `${D1.slice(0, 32)} ${D1.slice(32)}`],
+      ['computed by PHP', '${HOME}'],
+      ['a PHP bool word', 'on'],
     ];
     for (const [name, digest] of cases) {
       it(`reports MANIFEST_BAD_DIGEST for ${name}`, () => {
         assert.deepEqual(onlyIssue(`a.php = ${digest}`), { code: 'MANIFEST_BAD_DIGEST', line: 2, path: 'a.php' });
       });
     }
+  });
+
+  describe('when a digest is quoted', () => {
+    it('reads it as PHP does, without its quotes', () => {
+      for (const quoted of [`"${D1}"`, `'${D1}'`, `"${D1}" ; comment`]) {
+        assert.deepEqual(parseManifest(lines('[hashes]', `a.php = ${quoted}`)).entries, [
+          { path: 'a.php', digest: D1, line: 2 },
+        ]);
+      }
+    });
+  });
+
+  describe('when a [hashes] line is a "#" line', () => {
+    it('drops it without an issue, as PHP does (FreePBX 12 manifests end with "# End")', () => {
+      const manifest = parseManifest(lines('[hashes]', `a.php = ${D1}`, '# End'));
+      assert.deepEqual(manifest.issues, []);
+      assert.equal(manifest.entries.length, 1);
+      assert.equal(manifest.commentLines, 1);
+    });
+
+    it('reads "# a = b" as the key "# a", as PHP 7+ does', () => {
+      assert.deepEqual(parseManifest(lines('[hashes]', `# a = ${D1}`)).entries, [{ path: '# a', digest: D1, line: 2 }]);
+    });
+
+    it('throws MANIFEST_SYNTAX for "# (c)": PHP refuses "(" in a key', () => {
+      throwsManifestError(lines('[hashes]', '# (c) 2014'), 'MANIFEST_SYNTAX', 2);
+    });
   });
 
   describe('when a [hashes] line has no "="', () => {
@@ -331,6 +385,79 @@ describe('parseManifest', () => {
     });
   });
 
+  describe('when a key holds ";" or a tab', () => {
+    it('reports MANIFEST_BAD_LINE: PHP reads the key up to ";" and drops it', () => {
+      assert.equal(onlyIssue(`a;b.js = ${D1}`).code, 'MANIFEST_BAD_LINE');
+      assert.deepEqual(parseManifest(lines('[hashes]', `a;b.js = ${D1}`)).freepbxHashes, []);
+    });
+
+    it('reports MANIFEST_BAD_LINE for the part before a tab: PHP reads what follows as the key', () => {
+      const manifest = parseManifest(lines('[hashes]', `a\tb.js = ${D1}`));
+      assert.deepEqual(manifest.entries, [{ path: 'b.js', digest: D1, line: 2 }]);
+      assert.deepEqual(
+        manifest.issues.map((i) => i.code),
+        ['MANIFEST_BAD_LINE'],
+      );
+    });
+  });
+
+  describe('when [hashes] appears twice', () => {
+    const manifest = parseManifest(lines('[hashes]', `a.php = ${D1}`, '[config]', '[hashes]', `b.php = ${D2}`));
+
+    it('checks the entries of both and reports MANIFEST_REPEATED_SECTION', () => {
+      assert.equal(manifest.entries.length, 2);
+      assert.deepEqual(
+        manifest.issues.map((i) => [i.code, i.line]),
+        [['MANIFEST_REPEATED_SECTION', 4]],
+      );
+    });
+
+    it('gives FreePBX only the last one, as PHP empties the first', () => {
+      assert.deepEqual(manifest.freepbxHashes, [{ path: 'b.php', digest: D2, line: 5 }]);
+    });
+  });
+
+  describe('when the text holds a NUL', () => {
+    const manifest = parseManifest(lines('[hashes]', `a.php = ${D1}`, `b\0.php = ${D2}`, `c.php = ${D3}`));
+
+    it('stops where PHP stops and reports MANIFEST_NUL_BYTE at that line', () => {
+      assert.deepEqual(
+        manifest.issues.map((i) => [i.code, i.line]),
+        [['MANIFEST_NUL_BYTE', 3]],
+      );
+      assert.deepEqual(
+        manifest.freepbxHashes.map((e) => e.path),
+        ['a.php'],
+      );
+    });
+  });
+
+  describe('when "hashes" is a key before any section', () => {
+    it('reports MANIFEST_BAD_LINE and gives FreePBX what PHP reads', () => {
+      const manifest = parseManifest(lines(`hashes[a.php] = ${D1}`));
+      assert.deepEqual(
+        manifest.issues.map((i) => i.code),
+        ['MANIFEST_BAD_LINE', 'MANIFEST_NO_HASHES'],
+      );
+      assert.deepEqual(manifest.freepbxHashes, [{ path: 'a.php', digest: D1, line: 1 }]);
+    });
+  });
+
+  describe('when the manifest is regular', () => {
+    it("gives FreePBX's view as the very entries array (no copy)", () => {
+      const manifest = parseManifest(lines('[hashes]', `a.php = ${D1}`, `b.php = ${D2}`));
+      assert.equal(manifest.freepbxHashes, manifest.entries);
+    });
+  });
+
+  describe('when GnuPG prints a line with "\\r\\n"', () => {
+    it('gives PHP the carriage return (it matters inside a quoted value)', () => {
+      const text = lines('[config]', 'signedby = "a', 'b"', '[hashes]');
+      assert.equal(parseManifest(text).config.signedBy, 'a\nb');
+      assert.equal(parseManifest(text, { crlfLines: [1] }).config.signedBy, 'a\r\nb');
+    });
+  });
+
   describe('when a key holds a character that makes PHP reject the INI', () => {
     for (const c of '~!${}()&|^"=') {
       it(`throws MANIFEST_SYNTAX for a path containing ${JSON.stringify(c)}`, () => {
@@ -346,9 +473,13 @@ describe('parseManifest', () => {
       throwsManifestError(lines('[other]', 'a&b = 1', '[hashes]'), 'MANIFEST_SYNTAX', 2);
     });
 
-    it('accepts those characters in values', () => {
-      const manifest = parseManifest(lines('[config]', 'signedby = ~!${}()&|^=', '[hashes]'));
+    it('accepts them in a quoted value', () => {
+      const manifest = parseManifest(lines('[config]', "signedby = '~!${}()&|^='", '[hashes]'));
       assert.equal(manifest.config.signedBy, '~!${}()&|^=');
+    });
+
+    it('throws MANIFEST_SYNTAX for them in a bare value, as PHP does', () => {
+      throwsManifestError(lines('[config]', 'signedby = a (b)', '[hashes]'), 'MANIFEST_SYNTAX', 2);
     });
   });
 
@@ -366,6 +497,12 @@ describe('parseManifest', () => {
     it('accepts them as part of a longer path', () => {
       assert.equal(parseManifest(lines('[hashes]', `yes.php = ${D1}`, `null/none = ${D2}`)).entries.length, 2);
     });
+
+    it('accepts them after leading spaces, as PHP does', () => {
+      assert.deepEqual(parseManifest(lines('[hashes]', `  yes = ${D1}`)).entries, [
+        { path: 'yes', digest: D1, line: 2 },
+      ]);
+    });
   });
 
   describe('when a section header is not closed', () => {
@@ -374,8 +511,44 @@ describe('parseManifest', () => {
     });
   });
 
+  describe('when the text exceeds limits.maxLines or limits.maxLineLength', () => {
+    const limits = { maxBytes: 10_000, maxEntries: 100, maxLines: 3, maxLineLength: 80 };
+
+    it('throws MANIFEST_TOO_LARGE at the first line over maxLines', () => {
+      throwsManifestError(lines('[hashes]', '', '', ''), 'MANIFEST_TOO_LARGE', 4, { limits });
+    });
+
+    it('throws MANIFEST_TOO_LARGE at a line longer than maxLineLength', () => {
+      throwsManifestError(lines('[hashes]', `${'x'.repeat(20)} = ${D1}`), 'MANIFEST_TOO_LARGE', 2, { limits });
+    });
+
+    it('throws MANIFEST_TOO_LARGE for a text over maxBytes', () => {
+      assert.throws(
+        () => parseManifest('\n'.repeat(20_000), { limits }),
+        (e: unknown) => e instanceof ManifestError && e.code === 'MANIFEST_TOO_LARGE',
+      );
+    });
+  });
+
+  describe('when keys or sections outside [hashes] exceed their bound', () => {
+    it('throws MANIFEST_TOO_LARGE for too many keys', () => {
+      const text = lines('[other]', ...Array.from({ length: 1001 }, (_, i) => `k${i} = 1`));
+      assert.throws(
+        () => parseManifest(text),
+        (e: unknown) => e instanceof ManifestError && e.code === 'MANIFEST_TOO_LARGE',
+      );
+    });
+
+    it('throws MANIFEST_TOO_LARGE for too many sections, even on one line', () => {
+      assert.throws(
+        () => parseManifest('[s]'.repeat(1001)),
+        (e: unknown) => e instanceof ManifestError && e.code === 'MANIFEST_TOO_LARGE' && e.line === 1,
+      );
+    });
+  });
+
   describe('when [hashes] exceeds limits.maxEntries', () => {
-    const limits = { maxBytes: 1024, maxEntries: 2 };
+    const limits = { maxBytes: 1024, maxEntries: 2, maxLines: 100, maxLineLength: 1000 };
 
     it('accepts exactly maxEntries entries', () => {
       assert.equal(parseManifest(lines('[hashes]', `a = ${D1}`, `b = ${D1}`), { limits }).entries.length, 2);

@@ -452,20 +452,20 @@ describe('walkModule', () => {
       result = walk('m', 'names/m');
     });
 
-    it('reports a name that is not UTF-8 with \\xNN for its bytes, and the exact bytes in hex', () => {
+    it('reports a name that is not UTF-8 as pbxsig reads module.sig (a byte not UTF-8 is U+EF00 + byte), with the exact bytes in hex', () => {
       assert.deepEqual(
-        result.code.find((f) => f.path === 'sh\\xff.php'),
-        { path: 'sh\\xff.php', reason: REASON.php, pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex') },
+        result.code.find((f) => f.path === 'sh\uefff.php'),
+        { path: 'sh\uefff.php', reason: REASON.php, pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex') },
       );
     });
 
     it('walks into a directory whose name is not UTF-8, reading its files', () => {
       assert.deepEqual(
-        result.code.filter((f) => f.path.startsWith('d\\xfe/')),
+        result.code.filter((f) => f.path.startsWith('d\ueffe/')),
         [
-          { path: 'd\\xfe/run', reason: REASON.shebang, pathHex: Buffer.from('d\xfe/run', 'latin1').toString('hex') },
+          { path: 'd\ueffe/run', reason: REASON.shebang, pathHex: Buffer.from('d\xfe/run', 'latin1').toString('hex') },
           {
-            path: 'd\\xfe/shell.php',
+            path: 'd\ueffe/shell.php',
             reason: REASON.php,
             pathHex: Buffer.from('d\xfe/shell.php', 'latin1').toString('hex'),
           },
@@ -474,7 +474,7 @@ describe('walkModule', () => {
     });
 
     it('does not follow a link whose name is not UTF-8, and fails on it', () => {
-      assert.deepEqual(paths(result.notWalked), ['l\\xfd']);
+      assert.deepEqual(paths(result.notWalked), ['l\ueffd']);
     });
 
     it('keeps newlines, escape sequences and U+FFFD in names exact', () => {
