@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 import { commandHelp, groupHelp, topHelp } from './help.js';
 import { GROUPS, SETTING_OPTIONS, STDOUT, commandNamed, subcommandsOf, topLevelNames } from './spec.js';
 import type { CommandSpec, OptionSpec } from './spec.js';
-import { closest } from './suggest.js';
+import { closest } from '../suggest.js';
 
 export type Engine = 'auto' | 'node' | 'wasm';
 export type Threads = number | 'auto';

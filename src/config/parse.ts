@@ -7,7 +7,7 @@
 // value is checked, so that a typo is an error at boot rather than a setting silently not applied.
 
 import { TomlError, parse } from 'smol-toml';
-import { closest } from '../cli/suggest.js';
+import { closest } from '../suggest.js';
 import { InputError } from '../errors.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import type { SiteFile } from '../unlisted/known-files.js';

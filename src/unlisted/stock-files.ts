@@ -12,9 +12,13 @@
 // To add files: same shape, source 'stock', and say where the content was seen. A site's own known
 // files come from its configuration with source 'site' (see known-files.ts), not from here.
 
-import type { KnownFile } from './known-files.js';
-
-export const STOCK_FILES: readonly KnownFile[] = [
+// Plain data with no import: known-files.ts, which gives it its type, reads it.
+export const STOCK_FILES: ReadonlyArray<{
+  readonly module: string;
+  readonly path: string;
+  readonly sha256: string;
+  readonly source: 'stock';
+}> = [
   // framework 15.0.37.4
   {
     module: 'framework',

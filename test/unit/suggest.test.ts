@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closest } from '../../../src/cli/suggest.js';
+import { closest } from '../../src/suggest.js';
 
 describe('closest', () => {
   const commands = ['verify', 'audit', 'diff', 'sign', 'keys', 'completion'];
