@@ -100,7 +100,7 @@ function renderModule(module: ModuleReport): string {
   const text = [module.name, module.verdict, ...groups.flatMap(([, list]) => list.map((f) => f.location))]
     .join(' ')
     .toLowerCase();
-  return `<tr class="module" data-text="${esc(text)}"><td class="name">${esc(module.name)}</td><td><span class="verdict ${module.verdict}">${module.verdict}</span></td><td class="status">${module.freepbx.status}</td><td><p class="summary">${esc(module.summary)}</p>${findings.length ? `<ul>${findings.join('')}</ul>` : ''}</td></tr>`;
+  return `<tr class="module" data-text="${esc(text)}"><td class="name">${esc(module.name)}${module.identity?.version ? ` <span class="version">${esc(module.identity.version)}</span>` : ''}</td><td><span class="verdict ${module.verdict}">${module.verdict}</span></td><td class="status">${module.freepbx.status}</td><td><p class="summary">${esc(module.summary)}</p>${findings.length ? `<ul>${findings.join('')}</ul>` : ''}</td></tr>`;
 }
 
 function esc(text: string): string {
@@ -133,7 +133,7 @@ h2 { font-size: 1.05rem; margin: .4rem 0 .2rem; } .root { font-family: ui-monosp
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-top: 1px solid var(--line); }
 th { font-size: .8rem; color: var(--muted); font-weight: 600; }
 .verdict { font-weight: 600; color: var(--bad); } .verdict.verified { color: var(--ok); }
-td ul { margin: .2rem 0 0; padding-left: 1.1rem; } .summary { margin: 0; }
+td ul { margin: .2rem 0 0; padding-left: 1.1rem; } .summary { margin: 0; } .version { color: var(--muted, #666); font-size: .85em; }
 .kind { font-size: .75rem; text-transform: uppercase; color: var(--bad); } .kind.known, .kind.note { color: var(--warn); } .why { color: var(--muted); }
 code { font-family: ui-monospace, monospace; font-size: .85em; word-break: break-all; }
 footer { color: var(--muted); margin-top: 1.5rem; font-size: .85rem; }

@@ -98,7 +98,12 @@ function describe(module: ModuleReport): string {
   const unlisted =
     (code > 0 ? `; ${code} unlisted code ${plural(code, 'file')}` : '') +
     (notWalked > 0 ? `; ${notWalked} ${plural(notWalked, 'place')} not walked` : '');
-  return `${module.files.matched} ${plural(module.files.matched, 'file')} ${module.files.matched === 1 ? 'matches' : 'match'}${unlisted}; ${esc(who)}${esc(when)}`;
+  // What the signed module.xml says the module is: its version, and its name when it is not the directory's.
+  const identity = module.identity;
+  const version = identity?.version ? `version ${esc(identity.version)}; ` : '';
+  const renamed =
+    identity?.matchesDirectory === false ? `; its signed module.xml names it "${esc(identity.rawname ?? '')}"` : '';
+  return `${version}${module.files.matched} ${plural(module.files.matched, 'file')} ${module.files.matched === 1 ? 'matches' : 'match'}${unlisted}${renamed}; ${esc(who)}${esc(when)}`;
 }
 
 function findings(module: ModuleReport, paint: Paint): string[] {

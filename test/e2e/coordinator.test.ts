@@ -3,6 +3,7 @@
 // each module's identity from its signed module.xml.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import { buildInstallation } from '../helpers/installation.js';
 import { certified, makeKey } from '../helpers/keys.js';
 import type { TestKey } from '../helpers/keys.js';
 import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
+import { CLI } from '../helpers/paths.js';
 
 let dir = '';
 let keys = '';
@@ -132,6 +134,16 @@ describe('an installation', () => {
     assert.equal(dashboard.passed, false);
     assert.deepEqual(dashboard.identity, { rawname: 'ucp', version: '17.0.2', matchesDirectory: false });
     assert.match(dashboard.summary, /module\.xml names it "ucp", not "dashboard"/);
+    // The text report says it too, with each module's version.
+    const run = spawnSync(process.execPath, [CLI, 'verify', '--root', root, '--anchor', anchor.fingerprint], {
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^ok +core +verified +FreePBX 129 +version 17\.0\.1; /m);
+    assert.match(
+      run.stdout,
+      /^FAIL dashboard +verified +FreePBX 129 +version 17\.0\.2; .*its signed module\.xml names it "ucp"/m,
+    );
   });
 
   it('reads module.xml only when it matches its signed digest', async () => {
