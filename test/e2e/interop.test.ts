@@ -219,7 +219,7 @@ describe('pbxsig and GnuPG', { skip }, () => {
       assert.equal(human.status, 0, human.stdout + human.stderr);
       assert.match(
         human.stdout,
-        /^ok +gpg-ed25519 +verified +FreePBX 129 +5 files match; GPG Dev <gpgdev@example\.test>/m,
+        /^ok +gpg-ed25519 +verified +FreePBX 129 +5 files match; its signed module\.xml names it "interop"; GPG Dev <gpgdev@example\.test>/m,
       );
       const { report } = verifyJson(dir, '--keys', keys, '--anchor', key.fingerprint);
       const m = report.modules[0];

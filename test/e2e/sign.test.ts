@@ -271,7 +271,13 @@ describe('pbxsig sign', () => {
     assert.equal(sign(dir).status, 0);
     const r = verify(dir);
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, new RegExp(`^ok +verifiable +verified +FreePBX 129 +${LISTED.length} files match`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^ok +verifiable +verified +FreePBX 129 +version [^;]+; ${LISTED.length} files match; its signed module\\.xml names it "demo"`,
+        'm',
+      ),
+    );
 
     const report = verifyJson(dir);
     const m = report.modules[0];
