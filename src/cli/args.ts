@@ -8,6 +8,8 @@ import type { InstallSettings } from '../install/settings.js';
 import { FREEPBX_ANCHORS } from '../pgp/anchors.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import { VERSION } from '../version.js';
+import { checkFleetAudit, checkWorker, fleetAuditOptions, workerOptions } from './fleet-args.js';
+import type { FleetAuditArgs, WorkerArgs } from './fleet-args.js';
 
 export interface VerifyArgs {
   readonly command: 'verify';
@@ -88,6 +90,7 @@ export interface AuditArgs {
   readonly html: string | undefined;
   readonly ndjson: boolean;
   readonly quiet: boolean;
+  readonly fleet: FleetAuditArgs;
 }
 
 export interface DiffArgs {
@@ -98,7 +101,13 @@ export interface DiffArgs {
 }
 
 export type ParsedArgs =
-  VerifyArgs | SignArgs | KeysArgs | AuditArgs | DiffArgs | { readonly command: 'output'; readonly text: string };
+  | VerifyArgs
+  | SignArgs
+  | KeysArgs
+  | AuditArgs
+  | DiffArgs
+  | WorkerArgs
+  | { readonly command: 'output'; readonly text: string };
 
 const EPILOGUE =
   'Exit status: 0 every module verified, 1 some module failed verification, 2 usage or input error, 3 internal error.';
@@ -362,12 +371,17 @@ function fullParser(argv: readonly string[]): Argv {
       'audit [roots..]',
       'verify many installations (snapshots, backups, mounts) in one run, with one report',
       (y) =>
-        y
+        fleetAuditOptions(y)
           .usage(
             '$0 audit ROOT... [options]\n\nVerifies every installation as `pbxsig verify --root ROOT` would, all in one schedule: identical ' +
               'module.sig files are verified once for the whole audit. An unreadable installation is reported and skipped.',
           )
-          .positional('roots', { describe: 'installation roots', type: 'string', array: true })
+          .positional('roots', {
+            describe:
+              'installation roots; NAME=ROOT names one (else its last path component); with --queue, host:NAME too',
+            type: 'string',
+            array: true,
+          })
           .option('from', {
             describe: 'file listing installation roots, one per line',
             type: 'string',
@@ -424,6 +438,11 @@ function fullParser(argv: readonly string[]): Argv {
           .epilogue(
             'Exit status: 0 every installation clean, 1 some installation has findings or could not be read, 2 usage or input error, 3 internal error.',
           ),
+    )
+    .command(
+      'worker',
+      'take installation jobs of fleet audits (pbxsig audit --queue) and verify them here',
+      workerOptions,
     )
     .command('diff <old> <new>', 'what changed between two audits (or verify reports)', (y) =>
       y
@@ -525,6 +544,7 @@ export function check(args: Record<string, unknown>): ParsedArgs {
   const [command, sub] = args['_'] as unknown[];
   if (command === 'sign') return checkSign(args);
   if (command === 'audit') return checkAudit(args);
+  if (command === 'worker') return checkWorker(args);
   if (command === 'diff')
     return { command: 'diff', old: String(args['old']), new: String(args['new']), json: args['json'] === true };
   if (command === 'keys') return checkKeys(String(sub), args);
@@ -674,5 +694,6 @@ function checkAudit(args: Record<string, unknown>): AuditArgs {
     html: optional(args, 'html'),
     ndjson: args['ndjson'] === true,
     quiet: args['quiet'] === true,
+    fleet: checkFleetAudit(args),
   };
 }

@@ -65,6 +65,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runDiff } = await import('./commands/diff.js');
       return await runDiff(args);
     }
+    if (args.command === 'worker') {
+      const { runWorker } = await import('./commands/worker.js');
+      return await runWorker(args);
+    }
     if (args.command === 'sign') {
       const { runSign } = await import('./commands/sign.js');
       return await runSign(args);

@@ -1,10 +1,14 @@
 // `pbxsig audit`: many installations, one run, one report. Progress on stderr (a terminal only),
-// the summary (or NDJSON) on stdout, JSON and HTML reports written atomically.
+// the summary (or NDJSON) on stdout, JSON and HTML reports written atomically. With --queue the
+// installations are verified by fleet workers (audit-queue.ts); the report is the same.
 
+import { basename } from 'node:path';
 import { auditInstallations } from '../../audit/audit.js';
 import { renderAuditHtml } from '../../audit/html.js';
+import { parseInstallations } from '../../audit/names.js';
 import { collectRoots } from '../../audit/roots.js';
 import type { AuditReport, AuditedInstallation } from '../../audit/types.js';
+import { UsageError } from '../../errors.js';
 import { anchorKeyFiles, resolveAnchors } from '../../pgp/anchor-files.js';
 import { formatBytes } from '../../report/human.js';
 import type { ModuleReport } from '../../report/types.js';
@@ -13,12 +17,20 @@ import type { AuditArgs } from '../args.js';
 import { assertOutsideTrees } from '../report-path.js';
 
 export async function runAudit(args: AuditArgs): Promise<number> {
-  const roots = await collectRoots({ roots: args.roots, from: args.from, each: args.each });
+  if (args.fleet.queue !== undefined) {
+    const { runQueuedAudit } = await import('./audit-queue.js');
+    return runQueuedAudit(args, args.fleet.queue);
+  }
+  const targets = parseInstallations(await collectRoots({ roots: args.roots, from: args.from, each: args.each }));
+  const hosts = targets.filter((t) => t.kind === 'host').map((t) => `host:${t.name}`);
+  if (hosts.length > 0)
+    throw new UsageError(`${hosts.join(', ')}: a host's installation is audited by its agent worker: give --queue`);
+  const roots = targets.flatMap((t) => (t.kind === 'root' ? [t.root] : []));
+  const names = new Map(targets.map((t, i) => [roots[i] as string, t.name]));
   for (const file of [args.json, args.html]) if (file !== undefined) await assertOutsideTrees(file, roots);
   const anchors = await resolveAnchors(args.anchors);
   const progress = !args.quiet && process.stderr.isTTY === true ? await startProgress(roots.length) : undefined;
   let bytes = 0;
-  const emit = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
   let report: AuditReport;
   try {
@@ -32,34 +44,62 @@ export async function runAudit(args: AuditArgs): Promise<number> {
       onModuleOf: (root: string, module: ModuleReport) => {
         bytes += module.files.bytes;
         progress?.update({ bytes });
-        if (args.ndjson) emit({ type: 'module', installation: root, module });
+        if (args.ndjson) emitModule(names.get(root) ?? root, root, module);
       },
       onInstallation: (installation: AuditedInstallation) => {
         progress?.increment({ bytes });
-        if (args.ndjson) {
-          emit({
-            type: 'installation',
-            installation: installation.root,
-            status: installation.status,
-            error: installation.error,
-            summary: installation.report?.summary ?? null,
-          });
-        }
+        if (args.ndjson) emitInstallation({ ...installation, name: names.get(installation.root) ?? installation.root });
       },
     });
   } finally {
     progress?.stop();
   }
+  // Installations come back in the order given: each gets its name.
+  report = {
+    ...report,
+    installations: report.installations.map((i, k) => ({ name: targets[k]?.name ?? i.root, ...i })),
+  };
+  return writeAuditOutputs(report, args, false);
+}
 
+const emit = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
+
+export function emitModule(name: string, root: string, module: ModuleReport): void {
+  emit({ type: 'module', installation: root, name, module });
+}
+
+export function emitInstallation(installation: AuditedInstallation): void {
+  emit({
+    type: 'installation',
+    installation: installation.root,
+    name: installation.name,
+    status: installation.status,
+    error: installation.error,
+    summary: installation.report?.summary ?? null,
+  });
+}
+
+/**
+ * The JSON and HTML files, then the summary or the last NDJSON line; the exit status. `replayNdjson`:
+ * print each installation's NDJSON lines now (a fleet audit has them only from its results).
+ */
+export async function writeAuditOutputs(report: AuditReport, args: AuditArgs, replayNdjson: boolean): Promise<number> {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (args.json !== undefined) await writeFileAtomic(args.json, json);
   if (args.html !== undefined) await writeFileAtomic(args.html, renderAuditHtml(report));
+  if (args.ndjson && replayNdjson) {
+    for (const installation of report.installations) {
+      for (const module of installation.report?.modules ?? [])
+        emitModule(installation.name ?? installation.root, installation.root, module);
+      emitInstallation(installation);
+    }
+  }
   if (args.ndjson) emit({ type: 'audit', summary: report.summary });
   else process.stdout.write(renderAuditSummary(report, [args.json, args.html]));
   return report.summary.clean === report.summary.installations ? 0 : 1;
 }
 
-async function startProgress(
+export async function startProgress(
   total: number,
 ): Promise<{ update(payload: object): void; increment(payload: object): void; stop(): void }> {
   const { default: progress } = await import('cli-progress');
@@ -88,10 +128,13 @@ async function startProgress(
 }
 
 export function renderAuditSummary(report: AuditReport, written: ReadonlyArray<string | undefined>): string {
-  const width = Math.max(...report.installations.map((i) => i.root.length), 10);
+  // The root as given, with the installation's name when the root does not already end in it.
+  const labelOf = (i: AuditedInstallation): string =>
+    i.name === undefined || basename(i.root) === i.name ? i.root : `${i.name}=${i.root}`;
+  const width = Math.max(...report.installations.map((i) => labelOf(i).length), 10);
   const lines = report.installations.map((i) => {
     const status = i.status.padEnd(10);
-    if (!i.report) return `${status}  ${i.root.padEnd(width)}  ${i.error?.message ?? ''}`;
+    if (!i.report) return `${status}  ${labelOf(i).padEnd(width)}  ${i.error?.message ?? ''}`;
     const failing = i.report.modules.filter((m) => !m.passed);
     const detail =
       failing.length === 0
@@ -100,7 +143,7 @@ export function renderAuditSummary(report: AuditReport, written: ReadonlyArray<s
             .slice(0, 6)
             .map((m) => `${m.name} (${m.verdict !== 'verified' ? m.verdict : 'unlisted code'})`)
             .join(', ')}${failing.length > 6 ? ', ...' : ''}`;
-    return `${status}  ${i.root.padEnd(width)}  ${detail}`;
+    return `${status}  ${labelOf(i).padEnd(width)}  ${detail}`;
   });
   const s = report.summary;
   const seconds = report.durationMs / 1000;
