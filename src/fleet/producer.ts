@@ -63,14 +63,18 @@ export interface FleetAuditOptions {
 const DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600;
 const POLL_MS = 1000;
 const RESULT_PAGE = 100;
+const CLOSE_MS = 5000;
 
 export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditReport> {
   const runId = options.runId ?? newRunId(new Date());
   const spec = makeSpec(options, runId);
   const redis = new Redis({ ...options.connection.options, maxRetriesPerRequest: 2 });
-  redis.on('error', () => undefined); // reported through the commands that fail
+  redis.on('error', () => undefined);
   const runs = new Queue(RUNS_QUEUE, { connection: redis, prefix: PREFIX });
   const flows = new FlowProducer({ connection: redis, prefix: PREFIX });
+  // Connection errors are reported through the commands that fail (guard), not printed as they happen.
+  runs.on('error', () => undefined);
+  flows.on('error', () => undefined);
   const events = new QueueEvents(RUNS_QUEUE, {
     connection: { ...options.connection.options, maxRetriesPerRequest: null },
     prefix: PREFIX,
@@ -92,8 +96,11 @@ export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditRe
       finishedAt: new Date(),
     });
   } finally {
-    await Promise.allSettled([events.close(), runs.close(), flows.close()]);
+    // Bounded: closing waits for Redis, which may be the reason we are here.
+    const closed = Promise.allSettled([events.close(), runs.close(), flows.close()]);
+    await Promise.race([closed, sleep(CLOSE_MS, undefined, { ref: false })]);
     redis.disconnect();
+    events.disconnect().catch(() => undefined);
   }
 }
 

@@ -1,0 +1,193 @@
+// Fleet audits on a real Redis (Debian's redis-server on a unix socket, started here) with real
+// `pbxsig worker` processes: a queued audit's canonical report equals the local audit's with 1, 2 and
+// 3 workers; an agent worker audits its own host; names carry through.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { AuditReport } from '../../src/audit/types.js';
+import { canonicalAudit } from '../../src/fleet/canonical.js';
+import { localAudit, makeFleetInstallations, pbxsig, startWorker, stopAll } from '../helpers/fleet.js';
+import type { Proc } from '../helpers/fleet.js';
+import { makeTempDir } from '../helpers/modules.js';
+import { CLI } from '../helpers/paths.js';
+import { NO_REDIS, startRedis } from '../helpers/redis.js';
+import type { RedisServer } from '../helpers/redis.js';
+
+describe('fleet audits', { skip: NO_REDIS }, () => {
+  let temp: string;
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  let redis: RedisServer | undefined;
+  let roots: string[];
+  let keyArgs: string[];
+  let local: AuditReport;
+  const workers: Proc[] = [];
+
+  before(async () => {
+    const dir = await makeTempDir('pbxsig-fleet-');
+    temp = dir.path;
+    cleanup = dir.remove;
+    const fixture = await makeFleetInstallations(temp);
+    roots = [...fixture.roots];
+    keyArgs = [...fixture.keyArgs];
+    local = await localAudit(temp, fixture);
+    redis = await startRedis(temp);
+  });
+
+  after(async () => {
+    await stopAll(workers);
+    await redis?.stop();
+    await cleanup();
+  });
+
+  async function queued(
+    db: number,
+    extra: readonly string[] = [],
+  ): Promise<{ status: number; report: AuditReport; out: string }> {
+    const json = join(temp, `queued-${db}-${Date.now()}.json`);
+    const producer = pbxsig([
+      'audit',
+      '--queue',
+      redis?.url(db) ?? '',
+      ...roots,
+      ...keyArgs,
+      '--json',
+      json,
+      '--timeout',
+      '2m',
+      ...extra,
+    ]);
+    const status = await producer.exited();
+    return { status, report: JSON.parse(await readFile(json, 'utf8')) as AuditReport, out: producer.output() };
+  }
+
+  for (const count of [1, 2, 3]) {
+    it(`gives the local audit's report with ${count} worker process${count > 1 ? 'es' : ''}`, async () => {
+      const db = count;
+      const mine: Proc[] = [];
+      for (let i = 0; i < count; i++) mine.push(await startWorker(redis?.url(db) ?? ''));
+      workers.push(...mine);
+      try {
+        const { status, report, out } = await queued(db);
+        assert.equal(status, 1, out);
+        assert.equal(canonicalAudit(report), canonicalAudit(local));
+        assert.equal(report.run?.queue, `unix://${redis?.socket ?? ''}?db=${db}`);
+        assert.ok((report.run?.workers.length ?? 0) >= 1 && (report.run?.workers.length ?? 0) <= count);
+        assert.deepEqual(report.summary.signatures, local.summary.signatures);
+      } finally {
+        await stopAll(mine);
+      }
+    });
+  }
+
+  it('names every installation, and says why one could not be audited', () => {
+    assert.deepEqual(
+      local.installations.map((i) => [i.name, i.status]),
+      [
+        ['a-clean', 'clean'],
+        ['b-copy', 'clean'],
+        ['c-tampered', 'findings'],
+        ['d-shell', 'findings'],
+        ['e-not-freepbx', 'unreadable'],
+      ],
+    );
+    assert.match(local.installations[4]?.error?.message ?? '', /no FreePBX installation/);
+    assert.deepEqual(local.summary.signatures, { verified: 3, shared: 9 });
+  });
+
+  it("lets a PBX's agent worker audit its own installation, named by the host", async () => {
+    const agent = await startWorker(redis?.url(7) ?? '', ['--host', 'pbx-agent', '--root', roots[2] as string]);
+    workers.push(agent);
+    try {
+      const json = join(temp, 'agent.json');
+      const producer = pbxsig([
+        'audit',
+        '--queue',
+        redis?.url(7) ?? '',
+        'host:pbx-agent',
+        ...keyArgs,
+        '--json',
+        json,
+        '--timeout',
+        '2m',
+      ]);
+      assert.equal(await producer.exited(), 1, producer.output());
+      const report = JSON.parse(await readFile(json, 'utf8')) as AuditReport;
+      const here = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'audit',
+          `pbx-agent=${roots[2] ?? ''}`,
+          ...keyArgs,
+          '--threads',
+          '2',
+          '--json',
+          join(temp, 'agent-local.json'),
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(here.status, 1, here.stderr);
+      const expected = JSON.parse(await readFile(join(temp, 'agent-local.json'), 'utf8')) as AuditReport;
+      assert.equal(report.installations[0]?.name, 'pbx-agent');
+      assert.equal(canonicalAudit(report), canonicalAudit(expected));
+    } finally {
+      await stopAll([agent]);
+    }
+  });
+
+  it('reports a host whose agent never came as not audited, after --timeout', async () => {
+    const json = join(temp, 'offline.json');
+    const producer = pbxsig([
+      'audit',
+      '--queue',
+      redis?.url(8) ?? '',
+      'host:offline-pbx',
+      ...keyArgs,
+      '--json',
+      json,
+      '--timeout',
+      '2s',
+    ]);
+    assert.equal(await producer.exited(), 1, producer.output());
+    const report = JSON.parse(await readFile(json, 'utf8')) as AuditReport;
+    assert.equal(report.installations[0]?.status, 'unreadable');
+    assert.equal(report.installations[0]?.error?.code, 'FLEET_NOT_AUDITED');
+    assert.match(report.installations[0]?.error?.message ?? '', /agent of host offline-pbx did not finish it/);
+    // The job no worker took is withdrawn: nothing is left waiting for the absent agent.
+    assert.equal(redis?.cli('-n', '8', 'LLEN', 'pbxsig:host.offline-pbx:wait').trim(), '0');
+  });
+
+  it('streams NDJSON with names from the results', async () => {
+    const worker = await startWorker(redis?.url(9) ?? '');
+    workers.push(worker);
+    try {
+      const producer = pbxsig([
+        'audit',
+        '--queue',
+        redis?.url(9) ?? '',
+        ...roots.slice(0, 2),
+        ...keyArgs,
+        '--ndjson',
+        '--timeout',
+        '2m',
+      ]);
+      assert.equal(await producer.exited(), 0, producer.output());
+      const lines = producer
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; name?: string });
+      assert.deepEqual(
+        lines.filter((l) => l.type === 'installation').map((l) => l.name),
+        ['a-clean', 'b-copy'],
+      );
+      assert.equal(lines.filter((l) => l.type === 'module').length, 6);
+      assert.equal(lines.at(-1)?.type, 'audit');
+    } finally {
+      await stopAll([worker]);
+    }
+  });
+});
