@@ -26,17 +26,9 @@ import type { QueueConnection } from './connection.js';
 import type { KeyBundle } from './key-bundle.js';
 import { INSTALLATIONS_QUEUE, PREFIX, RUNS_QUEUE, childJobId, hostQueue, jobKey, newRunId } from './queues.js';
 import { decodeResult } from './result-codec.js';
+import { FleetError, refusedLogin } from './reach.js';
 import { FLEET_VERSION } from './types.js';
 import type { InstallationJobData, RunSpec } from './types.js';
-
-/**
- * The queue could not serve the audit (Redis lost the run, stayed unreachable, or holds a different
- * run under this id). Exit status 2, like other input problems.
- * - FLEET_RUN_LOST: the run vanished from Redis while it was being waited for.
- * - FLEET_RUN_CONFLICT: the run id exists with other settings or installations.
- * - FLEET_UNREACHABLE: Redis could not be reached for too long.
- */
-export class FleetError extends BaseError<'FLEET_RUN_LOST' | 'FLEET_RUN_CONFLICT' | 'FLEET_UNREACHABLE'> {}
 
 export interface FleetAuditOptions {
   readonly connection: QueueConnection;
@@ -70,6 +62,14 @@ export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditRe
   const spec = makeSpec(options, runId);
   const redis = new Redis({ ...options.connection.options, maxRetriesPerRequest: 2 });
   redis.on('error', () => undefined);
+  // Reach Redis (and log in) before any BullMQ object opens connections of its own, which would retry
+  // a refused login forever.
+  try {
+    await guard(options, () => redis.ping());
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const runs = new Queue(RUNS_QUEUE, { connection: redis, prefix: PREFIX });
   const flows = new FlowProducer({ connection: redis, prefix: PREFIX });
   // Connection errors are reported through the commands that fail (guard), not printed as they happen.
@@ -81,7 +81,6 @@ export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditRe
   });
   events.on('error', () => undefined);
   try {
-    await guard(options, () => redis.ping());
     const { attached, spec: running } = await submit(options, spec, runs, flows);
     options.onSubmitted?.({ id: runId, attached });
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
@@ -309,7 +308,9 @@ async function guard<T>(options: FleetAuditOptions, command: () => Promise<T>): 
     try {
       return await command();
     } catch (error) {
-      if (error instanceof BaseError || !isConnectionError(error)) throw error;
+      if (error instanceof BaseError) throw error;
+      refusedLogin(error, options.connection.display);
+      if (!isConnectionError(error)) throw error;
       if (Date.now() - since > limit)
         throw new FleetError(
           'FLEET_UNREACHABLE',

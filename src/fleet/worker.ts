@@ -19,6 +19,7 @@ import { INSTALLATIONS_QUEUE, PREFIX, RUNS_QUEUE, SCHEDULES_QUEUE, hostQueue } f
 import { encodeResult } from './result-codec.js';
 import type { EncodedResult } from './result-codec.js';
 import { checkJobData, checkRunSpec } from './checks.js';
+import { reach, refusedLogin } from './reach.js';
 import type { RunSpec } from './types.js';
 
 export interface FleetWorkerOptions {
@@ -48,6 +49,7 @@ export interface FleetWorker {
 const SPEC_CACHE = 16;
 
 export async function startFleetWorker(options: FleetWorkerOptions): Promise<FleetWorker> {
+  await reach(options.connection);
   const name = workerName();
   const connection = { ...options.connection.options, maxRetriesPerRequest: null };
   const runs = new Queue(RUNS_QUEUE, { connection, prefix: PREFIX });
@@ -161,7 +163,13 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   installations.on('stalled', (jobId: string) =>
     options.log(`job ${jobId} stalled: its worker stopped renewing its lock`),
   );
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  try {
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+  } catch (error) {
+    await Promise.allSettled([...workers.map((w) => w.close(true)), runs.close()]);
+    refusedLogin(error, options.connection.display);
+    throw error;
+  }
   options.log(
     `worker ${name} serving ${options.host === undefined ? 'the shared installations queue' : `host ${options.host} (root ${options.root})`} on ${options.connection.display}` +
       `${options.reports !== undefined ? `, and scheduled audits (reports in ${options.reports})` : ''}`,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../src/audit/types.js';
 import { canonicalAudit } from '../../src/fleet/canonical.js';
-import { localAudit, makeFleetInstallations, pbxsig, startWorker, stopAll } from '../helpers/fleet.js';
+import { localAudit, makeFleetInstallations, pbxsig, startWorker, stopStarted } from '../helpers/fleet.js';
 import type { FleetFixture, Proc } from '../helpers/fleet.js';
 import { buildInstallation } from '../helpers/installation.js';
 import { certified, makeKey } from '../helpers/keys.js';
@@ -41,7 +41,7 @@ describe('fleet audits under faults', { skip: NO_REDIS }, () => {
   });
 
   after(async () => {
-    await stopAll(procs);
+    await stopStarted();
     for (const server of servers) await server.stop();
     await cleanup();
   });

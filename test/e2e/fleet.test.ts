@@ -4,12 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../src/audit/types.js';
 import { canonicalAudit } from '../../src/fleet/canonical.js';
-import { localAudit, makeFleetInstallations, pbxsig, startWorker, stopAll } from '../helpers/fleet.js';
+import { localAudit, makeFleetInstallations, pbxsig, startWorker, stopAll, stopStarted } from '../helpers/fleet.js';
 import type { Proc } from '../helpers/fleet.js';
 import { makeTempDir } from '../helpers/modules.js';
 import { CLI } from '../helpers/paths.js';
@@ -37,7 +37,7 @@ describe('fleet audits', { skip: NO_REDIS }, () => {
   });
 
   after(async () => {
-    await stopAll(workers);
+    await stopStarted();
     await redis?.stop();
     await cleanup();
   });
@@ -188,6 +188,109 @@ describe('fleet audits', { skip: NO_REDIS }, () => {
       assert.equal(lines.at(-1)?.type, 'audit');
     } finally {
       await stopAll([worker]);
+    }
+  });
+
+  it('matches the same hosts given by relative and by absolute path in pbxsig diff', async () => {
+    const dir = join(roots[0] as string, '..');
+    const names = roots.map((r) => r.slice(dir.length + 1));
+    const run = (out: string, list: readonly string[]): void => {
+      const r = spawnSync(process.execPath, [CLI, 'audit', ...list, ...keyArgs, '--json', out], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 1, r.stderr);
+    };
+    run(join(temp, 'relative.json'), names);
+    run(join(temp, 'absolute.json'), roots);
+    const diff = spawnSync(
+      process.execPath,
+      [CLI, 'diff', join(temp, 'relative.json'), join(temp, 'absolute.json'), '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(diff.status, 0, diff.stdout + diff.stderr);
+    const changes = JSON.parse(diff.stdout) as {
+      installations: { added: string[]; removed: string[]; newlyFailing: unknown[] };
+    };
+    assert.deepEqual(
+      [changes.installations.added, changes.installations.removed, changes.installations.newlyFailing],
+      [[], [], []],
+    );
+  });
+
+  it('runs a scheduled audit on a reporting worker: a dated report, and the diff against the previous one', async () => {
+    const url = redis?.url(10) ?? '';
+    const reports = join(temp, 'reports');
+    await mkdir(reports);
+    // The schedule's previous report: the local audit, made "in 2020".
+    await writeFile(join(reports, 'nightly-20200101T000000Z.json'), JSON.stringify(local));
+    const reporter = await startWorker(url, ['--reports', reports]);
+    workers.push(reporter);
+    try {
+      const schedule = pbxsig([
+        'audit',
+        '--queue',
+        url,
+        ...roots,
+        ...keyArgs,
+        '--schedule',
+        '1d',
+        '--schedule-id',
+        'nightly',
+      ]);
+      assert.equal(await schedule.exited(), 0, schedule.output());
+      assert.match(schedule.output(), /Schedule nightly \(1d\)/);
+      // The first run starts now; its files appear when it is done.
+      const [, stamp] = await reporter.waitFor(
+        /schedule nightly: wrote \S+nightly-(\d{8}T\d{6}Z)\.json and the diff/,
+        90_000,
+      );
+      const base = join(reports, `nightly-${stamp ?? ''}`);
+      const report = JSON.parse(await readFile(`${base}.json`, 'utf8')) as AuditReport;
+      assert.equal(canonicalAudit(report), canonicalAudit(local));
+      assert.match(await readFile(`${base}.html`, 'utf8'), /^<!doctype html>/);
+      const diff = JSON.parse(await readFile(`${base}.diff.json`, 'utf8')) as { noRegression: boolean };
+      assert.equal(diff.noRegression, true);
+      assert.match(await readFile(`${base}.diff.txt`, 'utf8'), /Nothing got worse/);
+      const remove = pbxsig(['audit', '--queue', url, '--unschedule', 'nightly']);
+      assert.equal(await remove.exited(), 0, remove.output());
+      assert.match(remove.output(), /Schedule nightly removed/);
+    } finally {
+      await stopAll([reporter]);
+    }
+  });
+
+  it('logs in to Redis with credentials from a file or the environment, never from the URL', async () => {
+    const dir = join(temp, 'auth');
+    await mkdir(dir);
+    const secured = await startRedis(dir, { password: 'fleet-s3cret' });
+    try {
+      await writeFile(join(dir, 'redis.auth'), 'fleet-s3cret\n');
+      const worker = await startWorker(secured.url(), [], { PBXSIG_REDIS_PASSWORD: 'fleet-s3cret' });
+      workers.push(worker);
+      const producer = pbxsig([
+        'audit',
+        '--queue',
+        secured.url(),
+        ...roots.slice(0, 1),
+        ...keyArgs,
+        '--redis-auth',
+        join(dir, 'redis.auth'),
+        '--timeout',
+        '2m',
+      ]);
+      assert.equal(await producer.exited(), 0, producer.output());
+      const refused = pbxsig(['audit', '--queue', secured.url(), ...roots.slice(0, 1), ...keyArgs, '--timeout', '2m']);
+      assert.equal(await refused.exited(), 2, refused.output());
+      assert.match(refused.output(), /refused: NOAUTH.*--redis-auth FILE/);
+      const inUrl = pbxsig(['audit', '--queue', 'redis://auditor:fleet-s3cret@localhost/0', ...roots.slice(0, 1)]);
+      assert.equal(await inUrl.exited(), 2);
+      assert.match(inUrl.output(), /credentials do not belong in the URL/);
+      await stopAll([worker]);
+    } finally {
+      await secured.stop();
     }
   });
 });

@@ -27,6 +27,13 @@ export interface Proc {
   signal(signal: NodeJS.Signals): void;
 }
 
+const everyProc: Proc[] = [];
+
+/** Stops every process pbxsig() started here (for after hooks: a failed test leaves none running). */
+export function stopStarted(): Promise<void> {
+  return stopAll(everyProc);
+}
+
 export function pbxsig(args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
   const child = track(
     spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
@@ -41,7 +48,7 @@ export function pbxsig(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
   const exit = new Promise<number>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15))),
   );
-  return {
+  const proc: Proc = {
     child,
     pid: child.pid ?? -1,
     output: () => out,
@@ -60,6 +67,8 @@ export function pbxsig(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+  everyProc.push(proc);
+  return proc;
 }
 
 /** `promise`, or a rejection after `ms` (the timer does not keep the process alive). */

@@ -36,7 +36,10 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-export async function startRedis(dir: string, options: { persistent?: boolean } = {}): Promise<RedisServer> {
+export async function startRedis(
+  dir: string,
+  options: { persistent?: boolean; password?: string } = {},
+): Promise<RedisServer> {
   const socket = join(dir, 'redis.sock');
   const args = [
     '--port',
@@ -57,10 +60,15 @@ export async function startRedis(dir: string, options: { persistent?: boolean } 
     'no',
     '--logfile',
     join(dir, 'redis.log'),
+    ...(options.password !== undefined ? ['--requirepass', options.password] : []),
   ];
   let child: ChildProcess | undefined;
   const cli = (...command: string[]): string => {
-    const r = spawnSync('redis-cli', ['-s', socket, ...command], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync('redis-cli', ['-s', socket, ...command], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      env: { ...process.env, ...(options.password !== undefined ? { REDISCLI_AUTH: options.password } : {}) },
+    });
     return r.stdout ?? '';
   };
   const start = async (): Promise<void> => {

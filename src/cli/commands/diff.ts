@@ -37,7 +37,7 @@ export function renderDiff(diff: AuditDiff): string {
   };
   section(
     'Installations newly failing',
-    diff.installations.newlyFailing.map((i) => `${i.root}: ${i.was} -> ${i.now}`),
+    diff.installations.newlyFailing.map((i) => `${i.name}: ${i.was} -> ${i.now}`),
   );
   section(
     'Modules newly failing',
@@ -55,7 +55,7 @@ export function renderDiff(diff: AuditDiff): string {
   );
   section(
     'Installations fixed',
-    diff.installations.fixed.map((i) => `${i.root} (was ${i.was})`),
+    diff.installations.fixed.map((i) => `${i.name} (was ${i.was})`),
   );
   section(
     'Modules fixed',
