@@ -14,6 +14,8 @@
 //      copies of one, a few altered) against `pbxsig verify --root` once per installation, with peak RSS;
 //   6b. cold processes (scaling.ts): "scaling", `pbxsig verify --root` on installations of 1k to 500k
 //      files against the Node loop and Python peers, a threads sweep, and peak RSS against 200 MB;
+//   6c. "fleet" (fleet.ts): `pbxsig audit --queue` with 1, 2 and 4 workers on a private Redis against
+//       the single-process audit, per-job overhead, Redis memory per job;
 //   7. print the Markdown summary (summary.ts) to stdout; write the JSON, the same Markdown and the
 //      charts to bench/results/<date>[-quick][-only-SUITE+SUITE].* (results-files.ts; a full run also
 //      to latest.*); remove the temp dir.
@@ -21,7 +23,7 @@
 // Options:
 //   --quick               smaller trees and fewer rounds (under two minutes in all);
 //   --only SUITE[,SUITE]  run only these suites (shapes, engines, large, installation, startup, signing,
-//                         audit, scaling; repeatable). Its files are then named <date>-only-SUITE[+SUITE],
+//                         audit, scaling, fleet; repeatable). Its files are then named <date>-only-SUITE[+SUITE],
 //                         so a partial run never replaces a full run's files or latest.*.
 //
 // Progress goes to stderr, so stdout is only the report.
@@ -33,6 +35,7 @@ import { makeTempDir } from '../test/helpers/modules.js';
 import { runAuditSuite } from './audit.js';
 import type { AuditSuite } from './audit.js';
 import { FULL_PLAN, QUICK_PLAN, runScalingSuite } from './scaling.js';
+import { fleetPlan, runFleetSuite } from './fleet.js';
 import type { ScalingSuite } from './scaling.js';
 import { compareEngines, enginePlan } from './engines.js';
 import type { EngineComparison } from './engines.js';
@@ -59,7 +62,17 @@ const INSTALLATION_SEED = 0x1f5_7a11;
 const SIGNING_SEED = 0x5_16_4ed;
 const LARGE_SEED = 0x1a_4e6e;
 
-const SUITES = ['shapes', 'engines', 'large', 'installation', 'startup', 'signing', 'audit', 'scaling'] as const;
+const SUITES = [
+  'shapes',
+  'engines',
+  'large',
+  'installation',
+  'startup',
+  'signing',
+  'audit',
+  'scaling',
+  'fleet',
+] as const;
 type Suite = (typeof SUITES)[number];
 const USAGE = `usage: npm run bench [-- --quick] [-- --only SUITE[,SUITE...]] (suites: ${SUITES.join(', ')})`;
 
@@ -246,6 +259,10 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     scaling = await runScalingSuite(root, signer, INSTALLATION_SEED, plan.quick ? QUICK_PLAN : FULL_PLAN, progress);
   }
 
+  const fleet = runs('fleet')
+    ? await runFleetSuite(root, signer, INSTALLATION_SEED, fleetPlan(plan.quick), progress)
+    : undefined;
+
   return {
     date,
     command: commandLine(args),
@@ -264,6 +281,7 @@ async function runBenchmark(plan: Plan, root: string, args: readonly string[]): 
     ...(signing ? { signing } : {}),
     ...(audit ? { audit } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(fleet ? { fleet } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { renderMarkdown } from './report.js';
 import type { Report } from './report.js';
 import { renderInstallation, renderStartup } from './report-suites.js';
 import { renderScaling } from './scaling.js';
+import { renderFleet } from './fleet.js';
+import type { FleetSuite } from './fleet.js';
 import type { ScalingSuite } from './scaling.js';
 import { renderSigning } from './signing.js';
 import type { SigningSuite } from './signing.js';
@@ -24,6 +26,7 @@ export interface FullReport extends Report {
   readonly audit?: AuditSuite;
   readonly large?: LargeSuite;
   readonly scaling?: ScalingSuite;
+  readonly fleet?: FleetSuite;
 }
 
 /** The Markdown printed to stdout and saved as the run's .md. */
@@ -36,6 +39,7 @@ export function renderSummary(report: FullReport): string {
     (report.startup ? renderStartup(report.startup) : '') +
     (report.signing ? renderSigning(report.signing) : '') +
     (report.audit ? renderAudit(report.audit) : '') +
-    (report.scaling ? renderScaling(report.scaling) : '')
+    (report.scaling ? renderScaling(report.scaling) : '') +
+    (report.fleet ? renderFleet(report.fleet) : '')
   );
 }

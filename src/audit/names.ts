@@ -15,7 +15,7 @@ export type InstallationTarget =
 /** An explicit name: letters, digits and . _ @ + - (it also goes into queue names and file names). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 // A derived name is used as it is, except that it must be printable (it is shown in human output).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const isControl = (code: number): boolean => code < 0x20 || (code >= 0x7f && code <= 0x9f);
 const HOST_PREFIX = 'host:';
 
 /**
@@ -41,7 +41,7 @@ export function parseInstallationArg(arg: string): InstallationTarget {
 export function defaultName(root: string): string {
   const absolute = resolve(root);
   const name = absolute === '/' ? hostname() : basename(absolute);
-  if (CONTROL.test(name))
+  if ([...name].some((c) => isControl(c.charCodeAt(0))))
     throw new UsageError(`${JSON.stringify(root)}: name it with NAME=ROOT (its name would hold control characters)`);
   return name;
 }

@@ -46,13 +46,15 @@ export interface FleetAuditOptions {
   readonly connectionLossMs?: number;
   /** Job retries after a worker error (not an unreadable installation: that is a result). */
   readonly attempts?: number;
-  /** How long Redis keeps a run's jobs after they finish (default 7 days). */
+  /** How long Redis keeps a run's jobs after they finish (default a day). */
   readonly retentionSeconds?: number;
   readonly onSubmitted?: (run: { readonly id: string; readonly attached: boolean }) => void;
   readonly onProgress?: (progress: { readonly done: number; readonly failed: number; readonly total: number }) => void;
 }
 
-const DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600;
+// A day: a producer can attach to a run (--run-id) for that long, and a daily schedule keeps at most
+// two runs in Redis.
+const DEFAULT_RETENTION_SECONDS = 24 * 3600;
 const POLL_MS = 1000;
 const RESULT_PAGE = 100;
 const CLOSE_MS = 5000;

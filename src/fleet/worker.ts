@@ -6,7 +6,7 @@
 //
 //   shared worker: serves the "installations" queue (roots on storage it reaches);
 //   agent (--host NAME): serves only its own host's queue, and always audits its own root;
-//   every worker also completes finished runs' parent jobs (so they expire), and with --reports DIR
+//   a shared worker also completes finished runs' parent jobs (so they expire), and with --reports DIR
 //   runs scheduled audits (schedule.ts).
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -127,13 +127,17 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
       concurrency: options.concurrency,
     },
   );
+  const workers: Worker[] = [installations];
   // A run's parent job becomes ready when its last installation is done; completing it lets it expire.
-  const parents = new Worker(
-    RUNS_QUEUE,
-    (job: BullJob) => Promise.resolve({ installations: (job.data as RunSpec).installations }),
-    common,
-  );
-  const workers: Worker[] = [installations, parents];
+  // Shared workers do it; agents do not, so that each PBX holds one BullMQ worker's connections only.
+  if (options.host === undefined)
+    workers.push(
+      new Worker(
+        RUNS_QUEUE,
+        (job: BullJob) => Promise.resolve({ installations: (job.data as RunSpec).installations }),
+        common,
+      ),
+    );
   if (options.reports !== undefined) {
     const { runScheduledAudit } = await import('./schedule.js');
     const reports = options.reports;

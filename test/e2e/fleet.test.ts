@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../src/audit/types.js';
 import { canonicalAudit } from '../../src/fleet/canonical.js';
@@ -191,8 +191,8 @@ describe('fleet audits', { skip: NO_REDIS }, () => {
     }
   });
 
-  it('matches the same hosts given by relative and by absolute path in pbxsig diff', async () => {
-    const dir = join(roots[0] as string, '..');
+  it('matches the same hosts given by relative and by absolute path in pbxsig diff', () => {
+    const dir = dirname(roots[0] as string);
     const names = roots.map((r) => r.slice(dir.length + 1));
     const run = (out: string, list: readonly string[]): void => {
       const r = spawnSync(process.execPath, [CLI, 'audit', ...list, ...keyArgs, '--json', out], {

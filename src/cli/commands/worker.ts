@@ -8,8 +8,11 @@ import type { WorkerArgs } from '../fleet-args.js';
 
 export async function runWorker(args: WorkerArgs): Promise<number> {
   const connection = await queueConnection(args.queue, args.redisAuth);
+  // Paths and messages come from audited trees: control characters are shown as "?".
   const log = (line: string): void =>
-    void process.stderr.write(`pbxsig worker: ${line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')}\n`);
+    void process.stderr.write(
+      `pbxsig worker: ${[...line].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c)).join('')}\n`,
+    );
   // main.ts exits at once on a signal; a worker first hands back what it holds.
   process.removeAllListeners('SIGTERM');
   process.removeAllListeners('SIGINT');
