@@ -26,7 +26,7 @@ import type { QueueConnection } from './connection.js';
 import type { KeyBundle } from './key-bundle.js';
 import { INSTALLATIONS_QUEUE, PREFIX, RUNS_QUEUE, childJobId, hostQueue, jobKey, newRunId } from './queues.js';
 import { decodeResult } from './result-codec.js';
-import { FleetError, refusedLogin } from './reach.js';
+import { FleetError, reach, refusedLogin } from './reach.js';
 import { FLEET_VERSION } from './types.js';
 import type { InstallationJobData, RunSpec } from './types.js';
 
@@ -62,16 +62,11 @@ const CLOSE_MS = 5000;
 export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditReport> {
   const runId = options.runId ?? newRunId(new Date());
   const spec = makeSpec(options, runId);
+  // Reach Redis (and log in) once, with no retries, before any BullMQ object opens connections of its
+  // own: a refused login or an untrusted certificate is then a clear message, not a retry loop.
+  await reach(options.connection);
   const redis = new Redis({ ...options.connection.options, maxRetriesPerRequest: 2 });
   redis.on('error', () => undefined);
-  // Reach Redis (and log in) before any BullMQ object opens connections of its own, which would retry
-  // a refused login forever.
-  try {
-    await guard(options, () => redis.ping());
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
   const runs = new Queue(RUNS_QUEUE, { connection: redis, prefix: PREFIX });
   const flows = new FlowProducer({ connection: redis, prefix: PREFIX });
   // Connection errors are reported through the commands that fail (guard), not printed as they happen.

@@ -19,6 +19,7 @@ export class FleetError extends BaseError<
 
 /** Throws FleetError FLEET_AUTH when Redis refused the credentials. */
 export function refusedLogin(error: unknown, display: string): void {
+  if (error === undefined) return;
   const text = describeError(error);
   if (/NOAUTH|WRONGPASS|NOPERM|invalid password|invalid username/i.test(text))
     throw new FleetError(
@@ -35,15 +36,18 @@ export async function reach(connection: QueueConnection): Promise<void> {
     retryStrategy: () => null,
     lazyConnect: true,
   });
-  redis.on('error', () => undefined);
+  // With no retries, ioredis rejects with "Connection is closed"; the cause comes as an error event.
+  let cause: unknown;
+  redis.on('error', (error: unknown) => (cause ??= error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     refusedLogin(error, connection.display);
+    refusedLogin(cause, connection.display);
     throw new FleetError(
       'FLEET_UNREACHABLE',
-      `Redis at ${connection.display} cannot be reached: ${describeError(error)}`,
+      `Redis at ${connection.display} cannot be reached: ${describeError(cause ?? error)}`,
     );
   } finally {
     redis.disconnect();

@@ -293,4 +293,85 @@ describe('fleet audits', { skip: NO_REDIS }, () => {
       await secured.stop();
     }
   });
+
+  it('audits over rediss:// (TLS) with a private CA from NODE_EXTRA_CA_CERTS', async (t) => {
+    const dir = join(temp, 'tls');
+    await mkdir(dir);
+    const ssl = (...args: string[]): boolean => spawnSync('openssl', args, { cwd: dir, stdio: 'ignore' }).status === 0;
+    const made =
+      ssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=pbxsig test CA',
+      ) &&
+      ssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'server.key',
+        '-out',
+        'server.csr',
+        '-subj',
+        '/CN=localhost',
+      );
+    if (!made) return t.skip('openssl is not installed: skipped');
+    await writeFile(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    assert.ok(
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.pem',
+        '-days',
+        '2',
+        '-extfile',
+        'ext.cnf',
+      ),
+    );
+    // A free loopback port: a few tries, in case another process holds one.
+    let secured: RedisServer | undefined;
+    let port = 0;
+    for (let attempt = 0; attempt < 5 && !secured; attempt++) {
+      port = 20_000 + Math.floor(Math.random() * 20_000);
+      const home = join(dir, `r${attempt}`);
+      await mkdir(home);
+      secured = await startRedis(home, {
+        tls: { port, cert: join(dir, 'server.pem'), key: join(dir, 'server.key') },
+      }).catch(() => undefined);
+    }
+    assert.ok(secured, 'redis-server with TLS did not start');
+    try {
+      const url = `rediss://localhost:${port}/0`;
+      const ca = { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') };
+      const worker = await startWorker(url, [], ca);
+      const producer = pbxsig(['audit', '--queue', url, ...roots.slice(0, 2), ...keyArgs, '--timeout', '2m'], ca);
+      assert.equal(await producer.exited(), 0, producer.output());
+      // Without the CA, the server's certificate is not trusted: a clear refusal, not a hang.
+      const untrusted = pbxsig(['audit', '--queue', url, ...roots.slice(0, 2), ...keyArgs, '--timeout', '2m']);
+      assert.equal(await untrusted.exited(), 2, untrusted.output());
+      assert.match(untrusted.output(), /Redis at rediss:\/\/localhost:\d+\/0 .*certificate/);
+      await stopAll([worker]);
+    } finally {
+      await secured.stop();
+    }
+  });
 });

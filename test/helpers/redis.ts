@@ -38,7 +38,7 @@ export interface RedisServer {
 
 export async function startRedis(
   dir: string,
-  options: { persistent?: boolean; password?: string } = {},
+  options: { persistent?: boolean; password?: string; tls?: { port: number; cert: string; key: string } } = {},
 ): Promise<RedisServer> {
   const socket = join(dir, 'redis.sock');
   const args = [
@@ -61,6 +61,10 @@ export async function startRedis(
     '--logfile',
     join(dir, 'redis.log'),
     ...(options.password !== undefined ? ['--requirepass', options.password] : []),
+    ...(options.tls
+      ? ['--tls-port', String(options.tls.port), '--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key]
+      : []),
+    ...(options.tls ? ['--tls-auth-clients', 'no', '--bind', '127.0.0.1'] : []),
   ];
   let child: ChildProcess | undefined;
   const cli = (...command: string[]): string => {
