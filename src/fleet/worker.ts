@@ -76,15 +76,15 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   };
 
   const processInstallation = async (job: BullJob): Promise<EncodedResult> => {
-    const data = checkJobData(job.data);
-    const spec = await specOf(job);
-    const id = job.id ?? '';
-    options.log(`${data.target.name}: started (run ${data.runId}, attempt ${job.attemptsStarted})`);
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const started = performance.now();
+    const id = job.id ?? '';
     renewals.set(id, 0);
     try {
+      const data = checkJobData(job.data);
+      const spec = await specOf(job);
+      options.log(`${data.target.name}: started (run ${data.runId}, attempt ${job.attemptsStarted})`);
       const result = await runInstallationJob(spec, data, {
         agentRoot: options.root,
         threads: options.threads,

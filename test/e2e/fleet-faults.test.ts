@@ -82,13 +82,13 @@ describe('fleet audits under faults', { skip: NO_REDIS }, () => {
 
   it('redoes an installation whose worker was killed (SIGKILL) in the middle of it; the report is unchanged', async () => {
     const redis = await redisIn('kill');
-    const doomed = await worker(redis.url(), ['--lock-duration', '1s'], STOP);
+    const doomed = await worker(redis.url(), ['--lock-duration', '2s'], STOP);
     const json = join(temp, 'kill.json');
     const audit = producer(redis.url(), json);
     const [, name] = await doomed.waitFor(/(\S+): fault injection: stopping/);
     doomed.signal('SIGKILL');
     assert.equal(await doomed.exited(), 137);
-    const rescuer = await worker(redis.url(), ['--lock-duration', '1s']);
+    const rescuer = await worker(redis.url(), ['--lock-duration', '2s']);
     assert.equal(await audit.exited(), 1, audit.output());
     const report = await read(json);
     assert.equal(canonicalAudit(report), canonicalAudit(local));
@@ -99,11 +99,11 @@ describe('fleet audits under faults', { skip: NO_REDIS }, () => {
 
   it('refuses the late result of a worker stopped (SIGSTOP) past its lock and resumed: no duplicate', async () => {
     const redis = await redisIn('stop');
-    const sleeper = await worker(redis.url(), ['--lock-duration', '1s'], STOP);
+    const sleeper = await worker(redis.url(), ['--lock-duration', '2s'], STOP);
     const json = join(temp, 'stop.json');
     const audit = producer(redis.url(), json, ['--run-id', 'stopped-worker']);
     await sleeper.waitFor(/fault injection: stopping/);
-    const other = await worker(redis.url(), ['--lock-duration', '1s']);
+    const other = await worker(redis.url(), ['--lock-duration', '2s']);
     assert.equal(await audit.exited(), 1, audit.output());
     const report = await read(json);
     assert.equal(canonicalAudit(report), canonicalAudit(local));
@@ -202,7 +202,8 @@ describe('fleet audits under faults', { skip: NO_REDIS }, () => {
     }
     const root = join(temp, 'large');
     await buildInstallation(root, { anchor, developer, modules });
-    const lockMs = 600;
+    // Far above the main thread's longest stall here (a few hundred ms under the full suite's load).
+    const lockMs = 2000;
     const w = await worker(redis.url(), ['--lock-duration', `${lockMs}ms`]);
     const json = join(temp, 'locks.json');
     const audit = pbxsig([
@@ -227,9 +228,9 @@ describe('fleet audits under faults', { skip: NO_REDIS }, () => {
       `installation of 12,000 files in 120 modules: ${seconds ?? '?'} s, lock (${lockMs} ms) renewed ${renewals ?? '?'} times, longest event-loop delay ${delay ?? '?'} ms`,
     );
     const ms = Number(seconds) * 1000;
-    // BullMQ renews every lockDuration / 2: a job running for several lock durations was renewed, and
-    // never declared stalled nor started a second time.
-    if (ms > 2 * lockMs) assert.ok(Number(renewals) >= 1, w.output());
+    // BullMQ renews every lockDuration / 2: a job running longer than its lock was renewed, and never
+    // declared stalled nor started a second time.
+    if (ms > lockMs) assert.ok(Number(renewals) >= 1, w.output());
     assert.doesNotMatch(w.output(), /stalled|attempt 2/);
     assert.equal((await read(json)).summary.clean, 1);
   });
