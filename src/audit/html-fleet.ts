@@ -18,7 +18,7 @@ const GROUPS_SHOWN = 300;
 type Esc = (text: string) => string;
 
 export function installationName(i: AuditedInstallation): string {
-  return i.name ?? i.root;
+  return i.name;
 }
 
 /** A module that did not pass although its verdict is "verified" failed for unlisted code only. */
@@ -58,7 +58,8 @@ function groupedFindings(report: AuditReport, esc: Esc): string {
     for (const module of installation.report?.modules ?? []) {
       for (const [kind, list] of findingGroups(module)) {
         for (const finding of list) {
-          const digest = finding.actual ?? '';
+          // Altered files by the digest found; unlisted code by its content's digest.
+          const digest = finding.actual ?? finding.sha256 ?? '';
           const key = `${kind}\0${module.name}\0${finding.path}\0${digest}`;
           let group = groups.get(key);
           if (!group) {

@@ -49,6 +49,11 @@ export interface FileFinding {
   readonly actual?: string;
   /** Unlisted findings only, present when `path` is not valid UTF-8: the path's exact bytes, hex (`path` shows them as `\xNN`). */
   readonly pathHex?: string;
+  /**
+   * Unlisted code only: the file's SHA-256, for a regular file of at most 1 MiB (while the module's
+   * 64 MiB for such digests last; see src/unlisted/walk.ts). The same file on many installations is one finding.
+   */
+  readonly sha256?: string;
 }
 
 export interface FilesReport {

@@ -191,6 +191,7 @@ function unlistedReport(target: ModuleTarget, walk: WalkResult | null): Unlisted
     location: f.path === '.' ? target.directory : `${target.directory}/${f.path}`,
     reason: f.reason,
     ...(f.pathHex !== undefined ? { pathHex: f.pathHex } : {}),
+    ...(f.sha256 !== undefined ? { sha256: f.sha256 } : {}),
   });
   // The module directory itself could not be walked: one place, the whole module.
   const notWalked = walk.error !== undefined ? [{ path: '.', reason: walk.error }] : walk.notWalked;

