@@ -21,7 +21,8 @@ await build({
   external: ['piscina', 'hash-wasm'],
   alias: { openpgp: './node_modules/openpgp/dist/node/openpgp.min.mjs' },
   sourcemap: true,
-  minify: true,
+  // PBXSIG_NO_MINIFY=1 keeps names readable, for CPU profiles (node --cpu-prof bin/pbxsig.js ...).
+  minify: process.env.PBXSIG_NO_MINIFY !== '1',
   logLevel: 'warning',
   // Bundled CommonJS dependencies (yargs' helpers) call require(); give ESM output one.
   banner: {

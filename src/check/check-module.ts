@@ -7,7 +7,6 @@
 // forged module.sig listing a million files costs a bounded amount of work, and the rest waits for a
 // good signature by a trusted key.
 
-import { createHash } from 'node:crypto';
 import { ManifestError } from '../errors.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
 import type { Hasher } from '../hash/engine.js';
@@ -32,7 +31,7 @@ import { NO_FILES } from './evidence.js';
 import { MANIFEST_ISSUES_KEPT } from './limits.js';
 import type { UntrustedLook } from './limits.js';
 import { isLocalManifest, readLocalManifest } from './local-signature.js';
-import { readModuleSig } from './read-module-sig.js';
+import { readModuleSig, textDigest } from './read-module-sig.js';
 import { moduleSigPath, placeEntry } from './target.js';
 import type { ModuleTarget } from './target.js';
 
@@ -71,7 +70,7 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
 
   const continuation = unit.continueFrom;
   if (continuation && continuation.digest !== read.sig.digest) return changedMeanwhile('module.sig');
-  if (!continuation && read.clear) onSignedText({ role: 'module', digest: read.sig.digest, clear: read.clear });
+  if (!continuation && read.raw !== undefined) onSignedText({ role: 'module', digest: read.sig.digest, raw: read.raw });
   if (!read.manifest) return { sig: read.sig, manifest: read.manifestEvidence, ...nothing };
   const moduleSig = read.manifest;
 
@@ -80,10 +79,10 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
     target.layout.kind === 'installation' && isLocalManifest(moduleSig)
       ? readLocalManifest(opener, target, moduleSig, unit.limits)
       : undefined;
-  if (local?.evidence.state === 'read' && local.clear) {
+  if (local?.evidence.state === 'read' && local.raw !== undefined) {
     if (continuation && continuation.localDigest !== local.evidence.digest)
       return changedMeanwhile(local.evidence.path);
-    if (!continuation) onSignedText({ role: 'local', digest: local.evidence.digest, clear: local.clear });
+    if (!continuation) onSignedText({ role: 'local', digest: local.evidence.digest, raw: local.raw });
   }
   const listing = local?.manifest ?? moduleSig;
 
@@ -146,7 +145,8 @@ function changedMeanwhile(what: string): ModuleEvidence {
 
 interface SignedManifest {
   readonly sig: SigEvidence;
-  readonly clear?: Clearsigned;
+  /** module.sig as read, once it split as clear-signed text. */
+  readonly raw?: string;
   readonly manifest?: Manifest;
   readonly manifestEvidence: ManifestEvidence | null;
 }
@@ -169,7 +169,7 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
   }
   const sig: SigEvidence = {
     state: 'read',
-    digest: createHash('sha256').update(text).digest('hex'),
+    digest: textDigest(text),
     hashHeaders: clear.hashHeaders,
     linesOutside: clear.linesOutside,
     framing: {
@@ -181,12 +181,12 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
   };
   try {
     const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits, crlfLines: clear.crlfLines });
-    return { sig, clear, manifest, manifestEvidence: manifestEvidence(manifest) };
+    return { sig, raw: text, manifest, manifestEvidence: manifestEvidence(manifest) };
   } catch (error) {
     if (error instanceof ManifestError)
       return {
         sig,
-        clear,
+        raw: text,
         manifestEvidence: { state: 'refused', problem: { code: error.code, message: error.message } },
       };
     throw error;

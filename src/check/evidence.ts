@@ -5,7 +5,6 @@
 // thread needs neither the manifest nor the module's plan to build the report.
 
 import type { ManifestErrorCode } from '../errors.js';
-import type { Clearsigned } from '../manifest/cleartext.js';
 import type { ManifestConfig, ManifestIssue } from '../manifest/types.js';
 import type { FileFinding } from '../report/types.js';
 import type { WalkResult } from '../unlisted/walk.js';
@@ -42,8 +41,10 @@ export type SigEvidence =
  */
 export interface SignedText {
   readonly role: 'module' | 'local';
+  /** textDigest(raw): checked again where the text arrives. */
   readonly digest: string;
-  readonly clear: Clearsigned;
+  /** The whole file as read (read-module-sig.ts): the judge splits it itself. */
+  readonly raw: string;
 }
 
 export type ManifestEvidence =

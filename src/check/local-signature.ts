@@ -13,7 +13,6 @@ import { decodeBytes } from '../fs/byte-string.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
 import { splitClearsigned } from '../manifest/cleartext.js';
-import type { Clearsigned } from '../manifest/cleartext.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { Manifest, ManifestLimits } from '../manifest/types.js';
 import type { ModuleTarget } from './target.js';
@@ -30,7 +29,8 @@ export type LocalEvidence =
 
 export interface LocalManifest {
   readonly evidence: LocalEvidence;
-  readonly clear?: Clearsigned;
+  /** The secure manifest as read. */
+  readonly raw?: string;
   readonly manifest?: Manifest;
 }
 
@@ -77,9 +77,10 @@ export function readLocalManifest(
   if (digest !== expected) return refused(`Local hash validation failed (${expected} != ${digest})`);
 
   try {
-    const clear = splitClearsigned(decodeBytes(read.bytes), limits);
+    const raw = decodeBytes(read.bytes);
+    const clear = splitClearsigned(raw, limits);
     const manifest = parseManifest(clear.text, { firstLine: clear.firstLine, limits, crlfLines: clear.crlfLines });
-    return { evidence: { state: 'read', path, digest }, clear, manifest };
+    return { evidence: { state: 'read', path, digest }, raw, manifest };
   } catch (error) {
     if (error instanceof ManifestError) return refused(`${path}: ${error.message}`);
     throw error;

@@ -1,7 +1,8 @@
 // Read a module's module.sig without trusting it (see fs/read-confined.ts).
 
 import { ManifestError } from '../errors.js';
-import { decodeBytes } from '../fs/byte-string.js';
+import { createHash } from 'node:crypto';
+import { decodeBytes, encodeBytes } from '../fs/byte-string.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
 
@@ -27,4 +28,12 @@ export function readModuleSig(opener: ConfinedOpener, path: string, maxBytes: nu
       `${MODULE_SIG}: ${read.reason}`,
     );
   return { state: 'read', text: decodeBytes(read.bytes) };
+}
+
+/**
+ * The SHA-256 of the bytes a text was read from (decodeBytes is exact both ways): what identifies a
+ * module.sig, and what a signed text is checked against wherever it arrives.
+ */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(encodeBytes(text)).digest('hex');
 }

@@ -19,7 +19,15 @@ export type KeySource =
   /** A file or directory the user named; `origin` says how reports name it (default `keys`). */
   | { readonly kind: 'path'; readonly path: string; readonly origin?: 'keys' | 'installation' }
   /** `dir` relative to `root`; `display` is how reports name it. */
-  | { readonly kind: 'installation'; readonly root: string; readonly dir: string; readonly display: string };
+  | { readonly kind: 'installation'; readonly root: string; readonly dir: string; readonly display: string }
+  /** An installation's key files already read (by readInstallationKeyFiles, on the host that holds them). */
+  | { readonly kind: 'installation-files'; readonly files: readonly KeyFileBytes[] };
+
+/** A key file's bytes and how reports name it. */
+export interface KeyFileBytes {
+  readonly display: string;
+  readonly bytes: Uint8Array;
+}
 
 export interface LoadKeySourcesOptions {
   /**
@@ -54,7 +62,17 @@ export async function loadKeySources(
     if (source.kind === 'path') warnings.push(...(await loadKeys([source.path], keyring, source.origin)).warnings);
   }
   for (const source of sources) {
-    if (source.kind === 'installation') warnings.push(...(await loadInstallationKeys(source, keyring)));
+    if (source.kind === 'path') continue;
+    const read =
+      source.kind === 'installation' ? readInstallationKeyFiles(source) : { files: source.files, warnings: [] };
+    warnings.push(...read.warnings);
+    for (const file of read.files) {
+      try {
+        warnings.push(...(await keyring.addBytes(file.bytes, { origin: 'installation', path: file.display })));
+      } catch (error) {
+        warnings.push(describeError(error));
+      }
+    }
   }
   return { keyring, warnings };
 }
@@ -73,19 +91,27 @@ export async function loadBundledKeys(keyring: Keyring): Promise<string[]> {
   return warnings;
 }
 
-async function loadInstallationKeys(
-  source: Extract<KeySource, { kind: 'installation' }>,
-  keyring: Keyring,
-): Promise<string[]> {
+/**
+ * Reads an installation's key files (`*.key`, `*.asc`, ... in its BMO directory), inside its root and
+ * within the directory's bounds (key-limits.ts). Synchronous, no openpgp.js: a fleet worker reads them
+ * where the installation is and ships the bytes to where keys are judged.
+ */
+export function readInstallationKeyFiles(source: Extract<KeySource, { kind: 'installation' }>): {
+  files: KeyFileBytes[];
+  warnings: string[];
+} {
   const opener = new ConfinedOpener(source.root, source.root);
   const dir = opener.resolveDirectory(source.dir);
-  if (dir.kind !== 'dir') return dir.kind === 'missing' ? [] : [`key directory ${source.display}: ${dir.reason}`];
+  if (dir.kind !== 'dir') {
+    return { files: [], warnings: dir.kind === 'missing' ? [] : [`key directory ${source.display}: ${dir.reason}`] };
+  }
   let names: string[];
   try {
     names = readdirSync(dir.real).sort();
   } catch (error) {
-    return [`key directory ${source.display}: ${describeError(error)}`];
+    return { files: [], warnings: [`key directory ${source.display}: ${describeError(error)}`] };
   }
+  const files: KeyFileBytes[] = [];
   const warnings: string[] = [];
   const budget = new DirectoryBudget(source.display);
   for (const name of names) {
@@ -103,11 +129,7 @@ async function loadInstallationKeys(
       if (budget.exhausted) break;
       continue;
     }
-    try {
-      warnings.push(...(await keyring.addBytes(read.bytes, { origin: 'installation', path: display })));
-    } catch (error) {
-      warnings.push(describeError(error));
-    }
+    files.push({ display, bytes: read.bytes });
   }
-  return warnings;
+  return { files, warnings };
 }

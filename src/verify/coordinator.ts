@@ -43,46 +43,31 @@ export interface Group {
   readonly onModule?: ((report: ModuleReport) => void) | undefined;
 }
 
-export class Verifier {
-  readonly #options: VerifierOptions;
-  readonly #lanes: Lanes;
-  readonly #signatures: Signatures;
+/**
+ * Judges evidence: each distinct signed text once per key material, for as long as it lives (a run, an
+ * audit, a fleet's producer). The Verifier uses one beside its lanes; a fleet's producer uses one alone.
+ */
+export class Judge {
+  readonly options: VerifierOptions;
+  readonly signatures: Signatures;
 
-  constructor(options: VerifierOptions, lanes: Lanes) {
-    this.#options = options;
-    this.#lanes = lanes;
-    this.#signatures = new Signatures(options.anchors, options.now);
+  constructor(options: VerifierOptions) {
+    this.options = options;
+    this.signatures = new Signatures(options.anchors, options.now);
   }
 
-  get signatures(): SignatureStats {
-    return this.#signatures.stats;
+  /** Judging for one group of modules, with that group's keys. */
+  group(keySources: Group['keySources']): Judging {
+    return new Judging(this.signatures, keySources, this.options);
   }
 
-  /** Threads doing file work: the worker lanes and this one. */
-  get threads(): number {
-    return this.#lanes.workers + 1;
-  }
-
-  async verify(group: Group): Promise<VerifyReport> {
-    const judging = new Judging(this.#signatures, group.keySources);
-    const reports: Array<Promise<ModuleReport>> = [];
-    // 1. Every module goes to the lanes, largest first; the worker lanes start on them at once.
-    // 2. Meanwhile this thread loads openpgp.js and the group's keys, then joins the file work,
-    //    judging between its units the signed texts that arrived: each distinct text once.
-    // 3. A manifest larger than the bounded look gets the rest checked only under a good signature
-    //    by a trusted key.
-    // 4. Each module is reported as soon as its files and its signatures are in.
-    await collect(this.#lanes, group.targets, this.#options, {
-      text: (index, text) => judging.start(index, text),
-      between: () => judging.settled(),
-      checkRest: (module) => judging.trusted(module.index, module.evidence),
-      collected: (module) => {
-        const report = judging.report(module, this.#options);
-        reports[module.index] = report;
-        report.then(group.onModule, () => undefined);
-      },
-    });
-    // 5. The group's report, modules in the order given.
+  /** The group's report, modules in the order given. */
+  async report(
+    group: Omit<Group, 'targets' | 'keySources'>,
+    judging: Judging,
+    reports: ReadonlyArray<Promise<ModuleReport>>,
+    threads: number,
+  ): Promise<VerifyReport> {
     const modules = await Promise.all(reports);
     const keys = await judging.keys;
     const warnings: Notice[] = [
@@ -92,11 +77,11 @@ export class Verifier {
     return {
       ...envelope(REPORT_SCHEMA, REPORT_VERSION, group.startedAt),
       settings: {
-        engine: this.#options.engine,
-        threads: this.threads,
-        anchors: this.#options.anchors,
+        engine: this.options.engine,
+        threads,
+        anchors: this.options.anchors,
         keyFiles: keys.keyFiles,
-        unlisted: this.#options.unlisted,
+        unlisted: this.options.unlisted,
       },
       installation: group.installation,
       summary: summarize(modules),
@@ -106,23 +91,68 @@ export class Verifier {
   }
 }
 
+export class Verifier {
+  readonly #judge: Judge;
+  readonly #lanes: Lanes;
+
+  constructor(options: VerifierOptions, lanes: Lanes) {
+    this.#judge = new Judge(options);
+    this.#lanes = lanes;
+  }
+
+  get signatures(): SignatureStats {
+    return this.#judge.signatures.stats;
+  }
+
+  /** Threads doing file work: the worker lanes and this one. */
+  get threads(): number {
+    return this.#lanes.workers + 1;
+  }
+
+  async verify(group: Group): Promise<VerifyReport> {
+    const judging = this.#judge.group(group.keySources);
+    const reports: Array<Promise<ModuleReport>> = [];
+    // 1. Every module goes to the lanes, largest first; the worker lanes start on them at once.
+    // 2. Meanwhile this thread loads openpgp.js and the group's keys, then joins the file work,
+    //    judging between its units the signed texts that arrived: each distinct text once.
+    // 3. A manifest larger than the bounded look gets the rest checked only under a good signature
+    //    by a trusted key.
+    // 4. Each module is reported as soon as its files and its signatures are in.
+    await collect(this.#lanes, group.targets, this.#judge.options, {
+      text: (index, text) => judging.start(index, text),
+      between: () => judging.settled(),
+      checkRest: (module) => judging.trusted(module.index, module.evidence),
+      collected: (module) => {
+        const report = judging.report(module);
+        reports[module.index] = report;
+        report.then(group.onModule, () => undefined);
+      },
+    });
+    // 5. The group's report, modules in the order given.
+    return this.#judge.report(group, judging, reports, this.threads);
+  }
+}
+
 // The judging of one group: its keys, and each module's judgements (module.sig's, and a type=local
 // module's secure manifest's), started as their texts arrive.
-class Judging {
+export class Judging {
   readonly keys: Promise<LoadedKeys>;
   readonly #signatures: Signatures;
+  readonly #options: VerifierOptions;
   readonly #module = new Map<number, Promise<Judgement>>();
   readonly #local = new Map<number, Promise<Judgement>>();
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(signatures: Signatures, sources: Group['keySources']) {
+  constructor(signatures: Signatures, sources: Group['keySources'], options: VerifierOptions) {
     this.#signatures = signatures;
+    this.#options = options;
     this.keys = signatures.loadKeys(sources);
     this.#track(this.keys);
   }
 
   start(index: number, text: SignedText): void {
-    const judgement = this.keys.then((keys) => this.#signatures.judge(text.digest, text.clear, keys));
+    const limits = this.#options.limits;
+    const judgement = this.keys.then((keys) => this.#signatures.judge(text.digest, text.raw, limits, keys));
     (text.role === 'module' ? this.#module : this.#local).set(index, judgement);
     this.#track(judgement);
   }
@@ -138,7 +168,8 @@ class Judging {
     return goodAndTrusted(judgement) && (evidence.local?.state !== 'read' || goodAndTrusted(local));
   }
 
-  async report(module: CollectedModule, options: VerifierOptions): Promise<ModuleReport> {
+  async report(module: CollectedModule): Promise<ModuleReport> {
+    const options = this.#options;
     const { evidence } = module;
     const [judgement, localJudgement] = await this.#judgements(module.index, evidence);
     const usable = evidence.manifest?.state === 'parsed' ? evidence.manifest.usable : 0;

@@ -2,7 +2,10 @@
 // (or installations) carry it: identical bytes under identical keys share one judgement. openpgp.js is
 // loaded only here, lazily, so that the file work starts before it.
 
-import type { Clearsigned } from '../manifest/cleartext.js';
+import { textDigest } from '../check/read-module-sig.js';
+import { ManifestError } from '../errors.js';
+import { splitClearsigned } from '../manifest/cleartext.js';
+import type { ManifestLimits } from '../manifest/types.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import type { Judgement, JudgeContext, TrustCache } from './judge-signature.js';
 
@@ -55,15 +58,35 @@ export class Signatures {
     };
   }
 
-  /** The judgement of the module.sig with this digest (and signed text) under these keys: made once, then shared. */
-  judge(digest: string, clear: Clearsigned, keys: LoadedKeys): Promise<Judgement> {
+  /**
+   * The judgement of the signed file with this digest under these keys: made once, then shared. `raw`
+   * is the whole file as read; it is checked against its digest here, where it arrives, so a text that
+   * changed on the way (another thread, a queue) cannot be judged in place of the file it names.
+   */
+  judge(digest: string, raw: string, limits: ManifestLimits, keys: LoadedKeys): Promise<Judgement> {
     const cacheKey = `${keys.id}\0${digest}`;
     const known = this.#judgements.get(cacheKey);
     if (known) {
       this.#shared++;
       return known;
     }
-    const judgement = this.#judge.then((judge) => judge.judgeSignature(clear, keys.context));
+    const judgement = this.#judge.then((judge) => {
+      if (textDigest(raw) !== digest) {
+        const error = new ManifestError(
+          'MANIFEST_UNREADABLE',
+          'the signed text that arrived is not the file read (its digest differs)',
+        );
+        return { kind: 'unreadable' as const, error };
+      }
+      let clear;
+      try {
+        clear = splitClearsigned(raw, limits);
+      } catch (error) {
+        if (error instanceof ManifestError) return { kind: 'unreadable' as const, error };
+        throw error;
+      }
+      return judge.judgeSignature(clear, keys.context);
+    });
     this.#judgements.set(cacheKey, judgement);
     this.#verified++;
     return judgement;
