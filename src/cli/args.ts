@@ -137,8 +137,7 @@ export interface WorkerArgs {
   readonly redisAuth: string | undefined;
   readonly host: string | undefined;
   readonly root: string;
-  /** At least 1: a worker hashes in worker threads, so that its event loop renews job locks. */
-  readonly threads: number | 'auto';
+  readonly threads: Threads;
   readonly concurrency: number;
   readonly lockDurationMs: number;
   readonly reports: string | undefined;
@@ -547,13 +546,6 @@ function fleetAuditArgs(values: Values): FleetAuditArgs {
 }
 
 function workerArgs(values: Values): WorkerArgs {
-  const threads = string(values, 'threads') ?? 'auto';
-  if (threads !== 'auto' && !/^[1-9]\d*$/.test(threads))
-    throw new UsageError(
-      `--threads: expected a number of at least 1 or "auto", got ${JSON.stringify(threads)} ` +
-        '(a worker hashes in worker threads, so that its job locks are renewed)',
-    );
-  const count = threadsOf(values);
   const concurrencyText = string(values, 'concurrency') ?? '1';
   const concurrency = /^\d+$/.test(concurrencyText) ? Number.parseInt(concurrencyText, 10) : Number.NaN;
   if (!(concurrency >= 1 && concurrency <= 64))
@@ -566,7 +558,7 @@ function workerArgs(values: Values): WorkerArgs {
     redisAuth: string(values, 'redis-auth'),
     host: string(values, 'host'),
     root: string(values, 'root') ?? '/',
-    threads: count,
+    threads: threadsOf(values),
     concurrency,
     lockDurationMs,
     reports: string(values, 'reports'),

@@ -569,9 +569,10 @@ const WORKER: CommandSpec = {
   summary: 'take installation jobs of fleet audits (pbxsig audit --queue) and verify them here',
   usage:
     '$0 worker --queue URL [options]\n\nTakes installation jobs of fleet audits (`pbxsig audit --queue`) and verifies ' +
-    'them here, with lanes of its own. Run any number, on any host that reaches the installations. With --host NAME, ' +
-    'an agent on a PBX: it takes only the jobs of host:NAME and verifies its own installation (--root), so no file ' +
-    'leaves the PBX. Needs no private key. Options may come in any order.',
+    'them here: it hashes every listed file and walks for unlisted ones, and the producer judges the signatures, ' +
+    'each distinct module.sig once for the whole audit. Run any number, on any host that reaches the installations. ' +
+    'With --host NAME, an agent on a PBX: it takes only the jobs of host:NAME and verifies its own installation ' +
+    '(--root), so no file leaves the PBX. Needs no key at all. Options may come in any order.',
   positionals: [],
   options: [
     { ...QUEUE, describe: 'Redis URL (as for audit --queue)', required: true },
@@ -591,10 +592,7 @@ const WORKER: CommandSpec = {
       describe: "agent mode: the installation's root",
       completes: 'directory',
     },
-    {
-      ...THREADS,
-      describe: 'hashing threads: a number of at least 1 (worker threads, so that job locks are renewed) or "auto"',
-    },
+    THREADS,
     {
       name: 'concurrency',
       kind: 'value',

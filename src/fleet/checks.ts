@@ -14,7 +14,8 @@ export function checkRunSpec(value: unknown): RunSpec {
     !spec.anchors.every((a) => typeof a === 'string') ||
     !['ignore', 'report', 'fail'].includes(String(spec.unlisted)) ||
     !['auto', 'node', 'wasm'].includes(String(spec.engine)) ||
-    !Array.isArray(spec.keys)
+    typeof spec.retentionSeconds !== 'number' ||
+    !(spec.retentionSeconds > 0)
   )
     throw new Error(`not a pbxsig fleet run of version ${FLEET_VERSION}`);
   return spec as RunSpec;

@@ -1,9 +1,9 @@
-// The audit's own public keys (`--keys`, and the key files named by `--anchor`) travel to the workers
-// inside the run: a worker on a PBX has none of the auditor's files. Public keys only; a worker never
-// needs a secret key. A worker writes them into a private temporary directory for the library to read,
-// and reports name them as the auditor named them, so a fleet report reads like a local one.
-//
-// (When signatures are judged in one place, the producer, the keys will no longer travel at all.)
+// The audit's own public keys (`--keys`, and the key files named by `--anchor`), read into the data of
+// a scheduled audit: the reporting worker that runs it judges with them, and has none of the auditor's
+// files. Public keys only. That worker writes them into a private temporary directory for the library
+// to read, and the report names them as the auditor named them, so it reads like a local one. (A run's
+// installation workers never see keys: evidence is judged where the audit is produced.) The bundle's
+// content also identifies a run's keys (producer.ts).
 
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,18 @@ export interface MaterializedKeys {
   /** Replaces every temporary path in a text by the path the auditor named. */
   readonly display: (text: string) => string;
   readonly remove: () => Promise<void>;
+}
+
+/** Every text of a report that names a key file written by materializeKeys, as the auditor named it. */
+export function displayKeyPaths<T>(report: T, display: (text: string) => string): T {
+  return mapStrings(report, display) as T;
+}
+
+function mapStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === 'string') return map(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, map));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, map)]));
 }
 
 /** Writes the bundle into a new private directory (mode 0700). */

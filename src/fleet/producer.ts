@@ -23,7 +23,7 @@ import type { UnlistedPolicy } from '../report/types.js';
 import { assembleAuditReport } from './assemble.js';
 import type { Outcome } from './assemble.js';
 import type { QueueConnection } from './connection.js';
-import type { KeyBundle } from './key-bundle.js';
+import { bundleKeys } from './key-bundle.js';
 import { INSTALLATIONS_QUEUE, PREFIX, RUNS_QUEUE, childJobId, hostQueue, jobKey, newRunId } from './queues.js';
 import { decodeResult } from './result-codec.js';
 import { FleetError, reach, refusedLogin } from './reach.js';
@@ -35,8 +35,11 @@ export interface FleetAuditOptions {
   readonly targets: readonly InstallationTarget[];
   /** Resubmitting a run id attaches to that run; default: a new run id. */
   readonly runId?: string | undefined;
-  /** The audit's public keys (bundleKeys: `--keys` and the key files named by `--anchor`). */
-  readonly keys: KeyBundle;
+  /**
+   * The audit's public key files (`--keys`, and the key files named by `--anchor`): read here, where
+   * the evidence is judged; workers never see them.
+   */
+  readonly keys: readonly string[];
   readonly anchors: readonly string[];
   readonly unlisted: UnlistedPolicy;
   readonly engine: EngineChoice;
@@ -61,7 +64,11 @@ const CLOSE_MS = 5000;
 
 export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditReport> {
   const runId = options.runId ?? newRunId(new Date());
-  const spec = makeSpec(options, runId);
+  // The keys' content is part of the run's identity: a run submitted again with other keys is refused.
+  const keysDigest = createHash('sha256')
+    .update(JSON.stringify(await bundleKeys(options.keys)))
+    .digest('hex');
+  const spec = makeSpec(options, runId, keysDigest);
   // Reach Redis (and log in) once, with no retries, before any BullMQ object opens connections of its
   // own: a refused login or an untrusted certificate is then a clear message, not a retry loop.
   await reach(options.connection);
@@ -83,9 +90,10 @@ export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditRe
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
     const timedOut = await waitForChildren(options, runs, events, runId, deadline);
     const outcomes = await collect(options, runs, running, timedOut);
-    return assembleAuditReport({
+    return await assembleAuditReport({
       spec: running,
       engine: resolveEngine(running.engine, 'sha256'),
+      keys: options.keys,
       targets: options.targets,
       outcomes,
       queue: options.connection.display,
@@ -100,13 +108,13 @@ export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditRe
   }
 }
 
-function makeSpec(options: FleetAuditOptions, runId: string): RunSpec {
-  const keys = options.keys;
+function makeSpec(options: FleetAuditOptions, runId: string, keysDigest: string): RunSpec {
+  const retentionSeconds = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
   const settings = {
     anchors: options.anchors,
     unlisted: options.unlisted,
     engine: options.engine,
-    keys,
+    keys: keysDigest,
     targets: options.targets,
   };
   return {
@@ -116,8 +124,8 @@ function makeSpec(options: FleetAuditOptions, runId: string): RunSpec {
     anchors: options.anchors,
     unlisted: options.unlisted,
     engine: options.engine,
-    keys,
     installations: options.targets.length,
+    retentionSeconds,
     digest: createHash('sha256').update(JSON.stringify(settings)).digest('hex'),
   };
 }
@@ -134,7 +142,7 @@ async function submit(
   runs: Queue,
   flows: FlowProducer,
 ): Promise<{ attached: boolean; spec: RunSpec }> {
-  const retention = { age: options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS };
+  const retention = { age: spec.retentionSeconds };
   let existing = await guard(options, () => Job.fromId<RunSpec>(runs, spec.runId));
   const attached = existing !== undefined;
   if (!existing) {

@@ -1,13 +1,14 @@
-// A job's result as stored in Redis: the JobResult as gzip-compressed JSON in base64. A report of a
-// real installation is mostly repeated keys and paths, and compresses about tenfold (Redis memory is
-// what limits the size of a fleet; see the README's sizing).
+// A job's result as stored in Redis: the JobResult as gzip-compressed JSON in base64. Evidence is
+// mostly repeated keys and paths, and compresses about tenfold (Redis memory is what limits the size
+// of a fleet; see the README's sizing). Key file bytes travel as base64.
 //
 // Whoever can write to the Redis database can also forge results: Redis is part of the trusted base
 // (password, TLS, a database of its own). What arrives is still checked for shape, so a stray or
-// stale value fails with a clear message instead of producing a wrong report.
+// stale value fails with a clear message instead of producing a wrong report; evidence that passes
+// these checks and still cannot be judged makes its installation "not audited" (assemble.ts).
 
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { REPORT_SCHEMA } from '../report/types.js';
+import type { InstallationEvidence } from '../verify/evidence-run.js';
 import { FLEET_VERSION } from './types.js';
 import type { JobResult } from './types.js';
 
@@ -16,11 +17,20 @@ export interface EncodedResult {
   readonly gz: string;
 }
 
-/** A decompressed result larger than this is refused (a real installation's report is well under 10 MB). */
+/** A decompressed result larger than this is refused (a real installation's evidence is well under 10 MB). */
 const MAX_RESULT_BYTES = 512 * 1024 * 1024;
 
+type StoredKeyFile = { readonly display: string; readonly bytes: string };
+
 export function encodeResult(result: JobResult): EncodedResult {
-  return { v: FLEET_VERSION, gz: gzipSync(JSON.stringify(result)).toString('base64') };
+  const evidence = result.evidence && {
+    ...result.evidence,
+    keyFiles: result.evidence.keyFiles.map((f): StoredKeyFile => ({
+      display: f.display,
+      bytes: Buffer.from(f.bytes).toString('base64'),
+    })),
+  };
+  return { v: FLEET_VERSION, gz: gzipSync(JSON.stringify({ ...result, evidence })).toString('base64') };
 }
 
 /** Decodes and checks a stored result; `expectedName` is the installation the job was for. Throws Error naming what is wrong. */
@@ -30,20 +40,42 @@ export function decodeResult(value: unknown, expectedName: string): JobResult {
     throw new Error(`not a pbxsig fleet result of version ${FLEET_VERSION}`);
   const result = JSON.parse(
     gunzipSync(Buffer.from(encoded.gz, 'base64'), { maxOutputLength: MAX_RESULT_BYTES }).toString('utf8'),
-  ) as Partial<JobResult> | null;
-  if (result?.version !== FLEET_VERSION) throw new Error('the result has no version');
+  ) as Partial<Omit<JobResult, 'evidence'>> & { evidence?: unknown };
+  if (result.version !== FLEET_VERSION) throw new Error('the result has no version');
   if (result.name !== expectedName) throw new Error(`the result is for ${JSON.stringify(result.name)}`);
-  if (typeof result.root !== 'string' || typeof result.worker !== 'string' || !Array.isArray(result.judgements))
-    throw new Error('the result lacks its root, worker or judgements');
-  if (result.judgements.some((j) => typeof j !== 'string')) throw new Error('the judgements are not strings');
+  if (typeof result.root !== 'string' || typeof result.worker !== 'string' || typeof result.threads !== 'number')
+    throw new Error('the result lacks its root, worker or threads');
   if (result.status === 'audited') {
-    if (result.report?.schema !== REPORT_SCHEMA || !Array.isArray(result.report.modules))
-      throw new Error(`the result holds no ${REPORT_SCHEMA} report`);
+    return { ...(result as JobResult), evidence: checkEvidence(result.evidence) };
   } else if (result.status === 'unreadable') {
     if (typeof result.error?.code !== 'string' || typeof result.error.message !== 'string')
       throw new Error('an unreadable result does not say why');
-  } else {
-    throw new Error(`unknown status ${JSON.stringify(result.status)}`);
+    return { ...(result as JobResult), evidence: null };
   }
-  return result as JobResult;
+  throw new Error(`unknown status ${JSON.stringify(result.status)}`);
+}
+
+function checkEvidence(value: unknown): InstallationEvidence {
+  const evidence = value as Partial<Record<keyof InstallationEvidence, unknown>> | null;
+  const isStrings = (list: unknown): boolean => Array.isArray(list) && list.every((s) => typeof s === 'string');
+  if (
+    typeof evidence?.startedAt !== 'string' ||
+    typeof evidence.installation !== 'object' ||
+    evidence.installation === null ||
+    !Array.isArray(evidence.warnings) ||
+    !isStrings(evidence.keyWarnings) ||
+    !Array.isArray(evidence.modules) ||
+    typeof evidence.texts !== 'object' ||
+    evidence.texts === null ||
+    !Object.values(evidence.texts).every((t) => typeof t === 'string') ||
+    !Array.isArray(evidence.keyFiles)
+  )
+    throw new Error('the result holds no installation evidence');
+  const keyFiles = (evidence.keyFiles as unknown[]).map((f) => {
+    const file = f as Partial<StoredKeyFile> | null;
+    if (typeof file?.display !== 'string' || typeof file.bytes !== 'string')
+      throw new Error('a key file of the evidence has no name or bytes');
+    return { display: file.display, bytes: new Uint8Array(Buffer.from(file.bytes, 'base64')) };
+  });
+  return { ...(evidence as unknown as InstallationEvidence), keyFiles };
 }

@@ -12,11 +12,13 @@ import type { Job } from 'bullmq';
 import { asAudit, diffAudits } from '../audit/diff.js';
 import { renderAuditHtml } from '../audit/html.js';
 import type { InstallationTarget } from '../audit/names.js';
+import type { AuditReport } from '../audit/types.js';
 import { UsageError, describeError } from '../errors.js';
 import type { EngineChoice } from '../hash/types.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 import type { QueueConnection } from './connection.js';
+import { displayKeyPaths, materializeKeys } from './key-bundle.js';
 import type { KeyBundle } from './key-bundle.js';
 import { runFleetAudit } from './producer.js';
 import { PREFIX, SCHEDULES_QUEUE, assertRunId } from './queues.js';
@@ -109,16 +111,27 @@ export async function runScheduledAudit(job: Job, options: ScheduledRunOptions):
     .replace(/\.\d+Z$/, 'Z');
   const runId = `${data.id}-${stamp}`;
   options.log(`schedule ${data.id}: run ${runId}, ${data.targets.length} installations`);
-  const report = await runFleetAudit({
-    connection: options.connection,
-    targets: data.targets,
-    runId,
-    keys: data.keys,
-    anchors: data.anchors,
-    unlisted: data.unlisted,
-    engine: data.engine,
-    timeoutMs: data.timeoutMs ?? undefined,
-  });
+  // The schedule's keys, written where this worker judges the evidence, and named in the report as
+  // the auditor named them.
+  const keys = await materializeKeys(data.keys);
+  let report: AuditReport;
+  try {
+    report = displayKeyPaths(
+      await runFleetAudit({
+        connection: options.connection,
+        targets: data.targets,
+        runId,
+        keys: keys.paths,
+        anchors: data.anchors,
+        unlisted: data.unlisted,
+        engine: data.engine,
+        timeoutMs: data.timeoutMs ?? undefined,
+      }),
+      keys.display,
+    );
+  } finally {
+    await keys.remove();
+  }
   const base = join(options.reports, runId);
   const previous = await previousReport(options.reports, data.id, runId);
   await writeFileAtomic(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);

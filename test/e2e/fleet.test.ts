@@ -76,6 +76,14 @@ describe('fleet audits', { skip: NO_REDIS }, () => {
         assert.equal(report.run?.queue, `unix://${redis?.socket ?? ''}?db=${db}`);
         assert.ok((report.run?.workers.length ?? 0) >= 1 && (report.run?.workers.length ?? 0) <= count);
         assert.deepEqual(report.summary.signatures, local.summary.signatures);
+        // Each distinct module.sig travels once (first sight): exactly once with one worker, whose jobs
+        // follow each other; workers racing on the same text may each send it before either result is
+        // stored (never more than once per installation).
+        const sent = mine
+          .flatMap((w) => [...w.output().matchAll(/modules collected, (\d+) signed texts sent/g)])
+          .reduce((total, m) => total + Number(m[1]), 0);
+        if (count === 1) assert.equal(sent, 3, mine[0]?.output());
+        else assert.ok(sent >= 3 && sent <= 3 * 4, `${sent} texts sent`);
       } finally {
         await stopAll(mine);
       }

@@ -109,7 +109,7 @@ export async function stopAll(procs: readonly Proc[]): Promise<void> {
 export interface FleetFixture {
   /** Installation roots: a-clean, b-copy, c-tampered, d-shell, e-not-freepbx. */
   readonly roots: readonly string[];
-  /** `--anchor FILE --keys DIR`: both travel to the workers. */
+  /** `--anchor FILE --keys DIR`: the producer judges with them (workers never see them). */
   readonly keyArgs: readonly string[];
 }
 

@@ -46,7 +46,6 @@ export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<nu
   );
   const trust = await trustFrom(args);
   const anchors = trust.anchors;
-  const keys = await bundleKeys(trust.keys);
 
   if (fleet.schedule !== undefined) {
     const { upsertSchedule } = await import('../../fleet/schedule.js');
@@ -54,7 +53,8 @@ export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<nu
       version: FLEET_VERSION,
       id: fleet.scheduleId,
       targets,
-      keys,
+      // The reporting worker that runs the schedule judges with them: they travel in the schedule.
+      keys: await bundleKeys(trust.keys),
       anchors,
       unlisted: args.unlisted,
       engine: args.engine,
@@ -75,7 +75,7 @@ export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<nu
       connection,
       targets,
       runId: fleet.runId,
-      keys,
+      keys: trust.keys,
       anchors,
       unlisted: args.unlisted,
       engine: args.engine,

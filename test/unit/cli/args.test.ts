@@ -401,9 +401,8 @@ describe('the fleet options', () => {
     });
   });
 
-  it('refuse a worker without --queue, on the main thread alone, or with a bad concurrency', () => {
+  it('refuse a worker without --queue, or with a bad concurrency or lock duration', () => {
     usageError(['worker'], /missing --queue/);
-    usageError(['worker', '--queue', 'redis://q', '--threads', '0'], /at least 1/);
     usageError(['worker', '--queue', 'redis://q', '--concurrency', '0'], /--concurrency: expected 1 to 64/);
     usageError(['worker', '--queue', 'redis://q', '--lock-duration', '10ms'], /at least 100ms/);
     usageError(['worker', '--queue', 'redis://q', '--hots', 'pbx1'], /did you mean --host\?/);
