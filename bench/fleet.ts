@@ -74,6 +74,12 @@ export interface FleetSuite {
   readonly redis: {
     readonly usedMemoryPerJobBytes: number;
     readonly storedResultBytesPerJob: number;
+    /**
+     * The smallest and largest stored result: a job whose installation's signed texts the run had
+     * already been sent, and the one that sent them (texts travel once per run).
+     */
+    readonly storedResultBytesWithoutTexts: number;
+    readonly storedResultBytesWithTexts: number;
     readonly reportJsonBytesPerInstallation: number;
   } | null;
 }
@@ -235,9 +241,16 @@ export async function runFleetSuite(
         }).stdout;
         const total = usage.split('\n').reduce((sum, line) => sum + (Number.parseInt(line, 10) || 0), 0);
         const stored = cli('-n', String(db), '--raw', 'HVALS', `pbxsig:runs:${check.report.run?.id ?? ''}:processed`);
+        // One stored result per line (each is a one-line JSON value).
+        const sizes = stored
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => Buffer.byteLength(line));
         memory = {
           usedMemoryPerJobBytes: Math.round(total / roots.length),
           storedResultBytesPerJob: Math.round(stored.length / roots.length),
+          storedResultBytesWithoutTexts: Math.min(...sizes),
+          storedResultBytesWithTexts: Math.max(...sizes),
           reportJsonBytesPerInstallation: Math.round(
             Buffer.byteLength(JSON.stringify(check.report, null, 2)) / roots.length,
           ),
@@ -310,7 +323,8 @@ export function renderFleet(suite: FleetSuite): string {
   if (suite.redis) {
     const r = suite.redis;
     lines.push(
-      `Redis: ${bytes(r.usedMemoryPerJobBytes)} of Redis memory per job (MEMORY USAGE, results kept until the run expires); stored result ${bytes(r.storedResultBytesPerJob)} per job (gzip); report JSON ${bytes(r.reportJsonBytesPerInstallation)} per installation.`,
+      `Redis: ${bytes(r.usedMemoryPerJobBytes)} of Redis memory per job (MEMORY USAGE, results kept until the run expires); stored result ${bytes(r.storedResultBytesPerJob)} per job (gzip): ` +
+        `${bytes(r.storedResultBytesWithoutTexts)} for evidence alone, ${bytes(r.storedResultBytesWithTexts)} for the job that sent the run's signed texts; report JSON ${bytes(r.reportJsonBytesPerInstallation)} per installation.`,
     );
   }
   return `${lines.join('\n')}\n`;
