@@ -35,7 +35,7 @@ const DEVELOPERS_CREATED = '2024-01-02T12:00:00Z';
 const CERTIFIED = '2024-01-03T12:00:00Z';
 const SIGNED = '2024-06-01T12:00:00Z';
 const REVOKED = '2025-01-01T12:00:00Z';
-const SIGNED_BY = 'pbxsig fixtures (DEMO ONLY)';
+const SIGNED_BY = 'pbxsig fixtures, DEMO ONLY';
 
 let temp = '';
 let emptyPassphrase = '';

@@ -44,9 +44,16 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - PASSPHRASE_REQUIRED / PASSPHRASE_WRONG: a protected secret key could not be unlocked.
  * - KEY_UNUSABLE: a secret key that cannot sign (expired, revoked, no signing capability).
  * - TREE_UNSAFE: a module to sign holds special files or links leaving it.
+ * - SIGN_VALUE_UNREADABLE: a value to sign (--signed-by, --repo) that PHP's INI parser could not read back.
  * - OUTPUT_EXISTS / OUTPUT_READ_ONLY: a file to write is already there, or protected.
  * - OUTPUT_UNWRITABLE: a report could not be written (a full disk, no permission, a read-only file
  *   system); the message names the report, never its temporary file.
+ * - PBXSIG_CONF_SYNTAX: pbxsig's own configuration file (pbxsig.conf) is not valid TOML; the message
+ *   names the file, the line and the column.
+ * - PBXSIG_CONF_INVALID: pbxsig.conf names an unknown key or a value that cannot be used; the message
+ *   names the file, the line and the key.
+ * - PBXSIG_CONF_UNSAFE: pbxsig.conf (or its directory) may be written by others than its owner and
+ *   root, or belongs to another user: read as root at boot, it is refused.
  */
 export type InputErrorCode =
   | 'INPUT_NOT_FOUND'
@@ -61,9 +68,13 @@ export type InputErrorCode =
   | 'PASSPHRASE_WRONG'
   | 'KEY_UNUSABLE'
   | 'TREE_UNSAFE'
+  | 'SIGN_VALUE_UNREADABLE'
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_READ_ONLY'
-  | 'OUTPUT_UNWRITABLE';
+  | 'OUTPUT_UNWRITABLE'
+  | 'PBXSIG_CONF_SYNTAX'
+  | 'PBXSIG_CONF_INVALID'
+  | 'PBXSIG_CONF_UNSAFE';
 
 export class InputError extends BaseError<InputErrorCode> {}
 

@@ -40,5 +40,10 @@ export type {
 export { FREEPBX_ANCHORS, parseAnchors } from './pgp/anchors.js';
 export { resolveAnchorSpecs, resolveAnchors } from './pgp/anchor-files.js';
 export type { ResolvedAnchors } from './pgp/anchor-files.js';
+export { DEFAULT_CONFIG, loadConfig } from './config/read.js';
+export type { LoadedConfig, SetBy } from './config/read.js';
+export { parseConfig } from './config/parse.js';
+export type { ConfigSettings } from './config/parse.js';
+export type { SiteFile } from './unlisted/known-files.js';
 export { BaseError, InputError, InternalError, ManifestError, UsageError } from './errors.js';
 export type { InputErrorCode, ManifestErrorCode } from './errors.js';

@@ -45,7 +45,7 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
   const lanes = await Lanes.start({ workers, engine: settled.engine });
   const { engine, unlisted } = settled;
   const verifier = new Verifier(
-    { engine, anchors, unlisted, now: settled.now, limits: settled.limits, look: settled.look },
+    { engine, anchors, unlisted, now: settled.now, limits: settled.limits, look: settled.look, known: settled.known },
     lanes,
   );
   const threads = verifier.threads;

@@ -17,6 +17,7 @@ import type { Clearsigned } from '../manifest/cleartext.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { Manifest, ManifestEntry, ManifestLimits } from '../manifest/types.js';
 import type { FileFinding, UnlistedPolicy } from '../report/types.js';
+import type { KnownFile } from '../unlisted/known-files.js';
 import { walkModule } from '../unlisted/walk.js';
 import type {
   FilesEvidence,
@@ -40,6 +41,8 @@ export interface ModuleUnit {
   readonly kind: 'module';
   readonly target: ModuleTarget;
   readonly unlisted: UnlistedPolicy;
+  /** The site's known files for this module (its allowlist, source 'site'), handed to the walk. */
+  readonly known?: readonly KnownFile[];
   readonly limits: ManifestLimits;
   /** The bounded look at a manifest whose signature is not known to be good and trusted (limits.ts). */
   readonly look: UntrustedLook;
@@ -99,6 +102,7 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
             module: target.name,
             dir: target.moduleDir,
             listed: listing.entries.map((e) => e.path),
+            ...(unit.known ? { known: unit.known } : {}),
           },
           opener,
         )

@@ -31,21 +31,26 @@ export interface VerifyArgs {
   readonly command: 'verify';
   /** Module directories; empty means the installation at `root`. */
   readonly modules: string[];
-  readonly root: string;
+  // The settings a configuration file may also hold are undefined (or empty) when not given here:
+  // commands/verify-settings.ts settles them with the file and the defaults.
+  /** --root (default "/"). */
+  readonly root: string | undefined;
   readonly settings: Partial<InstallSettings>;
   /** Module names to verify in the installation; empty means all. */
   readonly only: string[];
   readonly keys: string[];
   readonly anchors: string[];
-  readonly engine: Engine;
-  readonly threads: Threads;
-  readonly unlisted: UnlistedPolicy;
+  readonly engine: Engine | undefined;
+  readonly threads: Threads | undefined;
+  readonly unlisted: UnlistedPolicy | undefined;
   /** --json: STDOUT or a file. */
   readonly json: string | undefined;
   /** --report FILE (the same as --json=FILE). */
   readonly report: string | undefined;
   readonly quiet: boolean;
   readonly status: boolean;
+  /** --config FILE; false with --no-config; undefined: the default file, when it exists. */
+  readonly config: string | false | undefined;
 }
 
 export interface SignArgs {
@@ -143,6 +148,13 @@ export interface WorkerArgs {
   readonly reports: string | undefined;
 }
 
+export interface AllowlistArgs {
+  readonly command: 'allowlist';
+  readonly report: string;
+  /** Only these modules; empty means all. */
+  readonly modules: string[];
+}
+
 export interface DiffArgs {
   readonly command: 'diff';
   readonly old: string;
@@ -161,6 +173,7 @@ export type ParsedArgs =
   | KeysArgs
   | AuditArgs
   | DiffArgs
+  | AllowlistArgs
   | WorkerArgs
   | CompletionArgs
   | { readonly command: 'output'; readonly text: string };
@@ -326,7 +339,8 @@ function yargsOption(option: OptionSpec): Options {
     ...(option.alias !== undefined ? { alias: option.alias } : {}),
     ...(option.group !== undefined ? { group: option.group } : {}),
     ...(option.hidden ? { hidden: true } : {}),
-    ...(option.default !== undefined ? { default: option.default } : {}),
+    // No default here: an option absent from the command line stays absent, so that a configuration
+    // file's setting can apply (toArgs applies the defaults the commands without one need).
   };
   switch (option.kind) {
     case 'flag':
@@ -343,6 +357,13 @@ function yargsOption(option: OptionSpec): Options {
 
 function checkValue(option: OptionSpec, value: unknown): string | string[] | boolean {
   if (option.kind === 'flag') return Array.isArray(value) ? value.at(-1) === true : value === true;
+  // yargs reads --no-NAME as NAME = false.
+  const negated = value === false || (Array.isArray(value) && value.includes(false));
+  if (negated && option.kind !== 'output') {
+    if (!option.negatable) throw new UsageError(`unknown option --no-${option.name}`);
+    if (value !== false) throw new UsageError(`--${option.name} and --no-${option.name} contradict: give one`);
+    return false;
+  }
   const list = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : String(v)));
   if (option.kind === 'output' && value === false) return false;
   if (list.length > 1 && option.kind !== 'list')
@@ -426,6 +447,8 @@ function toArgs({ spec, values, positionals }: Raw): ParsedArgs {
       return auditArgs(values, positionals['roots'] ?? []);
     case 'diff':
       return { command: 'diff', old: first('old'), new: first('new'), json: output(values, 'json') };
+    case 'allowlist':
+      return { command: 'allowlist', report: first('report'), modules: list(values, 'module') };
     case 'worker':
       return workerArgs(values);
     case 'sign':
@@ -470,21 +493,23 @@ function verifyArgs(values: Values, modules: string[]): VerifyArgs {
   const status = flag(values, 'status');
   if (status && json === STDOUT)
     throw new UsageError('--status prints nothing: write the report to a file (--json=FILE) or drop --status');
+  const config = values.get('config');
   return {
     command: 'verify',
     modules,
-    root: root ?? '/',
+    root,
     settings,
     only: list(values, 'module'),
     keys: list(values, 'keys'),
     anchors: list(values, 'anchor'),
-    engine: (string(values, 'engine') ?? 'auto') as Engine,
-    threads: threadsOf(values),
-    unlisted: (string(values, 'unlisted') ?? 'fail') as UnlistedPolicy,
+    engine: string(values, 'engine') as Engine | undefined,
+    threads: values.has('threads') ? threadsOf(values) : undefined,
+    unlisted: string(values, 'unlisted') as UnlistedPolicy | undefined,
     json,
     report,
     quiet: flag(values, 'quiet'),
     status,
+    config: config === false ? false : string(values, 'config'),
   };
 }
 

@@ -65,7 +65,9 @@ function commandCase(spec: CommandSpec): string {
     .join('\n');
   const options = spec.options
     .filter((o) => !o.hidden)
-    .flatMap((o) => (o.kind === 'flag' && o.default === true ? [`--${o.name}`, `--no-${o.name}`] : [`--${o.name}`]));
+    .flatMap((o) =>
+      (o.kind === 'flag' && o.default === true) || o.negatable ? [`--${o.name}`, `--no-${o.name}`] : [`--${o.name}`],
+    );
   const positional = spec.positionals[0]?.completes ?? 'none';
   return `    ${JSON.stringify(spec.name)})
       case $prev in

@@ -46,6 +46,10 @@ async function run(args: ParsedArgs): Promise<number> {
       const { runDiff } = await import('./commands/diff.js');
       return runDiff(args);
     }
+    case 'allowlist': {
+      const { runAllowlist } = await import('./commands/allowlist.js');
+      return runAllowlist(args);
+    }
     case 'worker': {
       const { runWorker } = await import('./commands/worker.js');
       return runWorker(args);

@@ -36,6 +36,8 @@ export interface OptionSpec {
    * documented before `--json=FILE`. Kept for that command only, where it always meant a file.
    */
   readonly separateFile?: boolean;
+  /** `value` only: `--no-NAME` is taken too, meaning none at all (`--no-config`). */
+  readonly negatable?: boolean;
 }
 
 export interface PositionalSpec {
@@ -118,6 +120,16 @@ const STATUS: OptionSpec = {
   name: 'status',
   kind: 'flag',
   describe: 'print nothing: the exit status is the answer (as sha256sum --status); errors still go to stderr',
+};
+const CONFIG: OptionSpec = {
+  name: 'config',
+  kind: 'value',
+  value: 'FILE',
+  negatable: true,
+  describe:
+    'read settings and the site allowlist from FILE (TOML) and FILE.d/*.conf instead of /etc/pbxsig/pbxsig.conf ' +
+    '(read when it exists); --no-config: read none. Options given here win over the file',
+  completes: 'file',
 };
 const FORCE: OptionSpec = { name: 'force', kind: 'flag', describe: 'replace existing files' };
 const PASSPHRASE_FILE: OptionSpec = {
@@ -217,6 +229,7 @@ const VERIFY: CommandSpec = {
     },
     QUIET,
     STATUS,
+    CONFIG,
   ],
   examples: [
     ['$0 verify', 'the FreePBX installation on this host'],
@@ -224,8 +237,48 @@ const VERIFY: CommandSpec = {
     ['$0 verify /var/www/html/admin/modules/core', "one installed module, with its installation's keys"],
     ['$0 verify mods/* -k keys/ --anchor master.asc --json', 'module directories, your keys and anchor'],
     ['$0 verify --status && echo intact', 'no output, only the exit status'],
+    ['$0 verify --config site.conf', 'settings and allowlist from site.conf (and site.conf.d/)'],
   ],
   epilogue: EXIT_VERIFY,
+};
+
+const ALLOWLIST: CommandSpec = {
+  name: 'allowlist',
+  summary: 'print allowlist entries for the unlisted code a report found, as a config file to review',
+  usage:
+    '$0 allowlist REPORT.json [options]\n\nReads a report of `pbxsig verify --json` or `pbxsig audit --json` and ' +
+    'prints one [[allow]] entry (module, path, sha256) for each unlisted code file it found, as a configuration ' +
+    'file that `pbxsig verify --config` accepts as it is. An allowed file does not fail its module; the same ' +
+    'path with other content fails it again. REVIEW EVERY ENTRY: an entry for a web shell accepts that web ' +
+    'shell. Then save it as /etc/pbxsig/pbxsig.conf.d/NAME.conf (owned by root, not writable by others).',
+  positionals: [
+    {
+      name: 'report',
+      label: 'REPORT.json',
+      describe: 'a JSON report of pbxsig verify or pbxsig audit',
+      required: true,
+      variadic: false,
+      completes: 'file',
+    },
+  ],
+  options: [
+    {
+      name: 'module',
+      alias: 'm',
+      kind: 'list',
+      value: 'NAME',
+      describe: 'only the files of this module; repeatable',
+      completes: 'none',
+    },
+  ],
+  examples: [
+    ['$0 verify --json=report.json', 'first, a report (exit status 1: unlisted code was found)'],
+    ['$0 allowlist report.json --module core > site.conf', 'the entries for core, to review'],
+    ['$0 verify --config site.conf', 'check that the installation passes with them'],
+  ],
+  epilogue:
+    'Exit status: 0 printed (also when the report found nothing to allow), 2 usage or input error (a file that ' +
+    'is not a pbxsig report, a --module the report does not hold), 3 internal error.',
 };
 
 const SIGN: CommandSpec = {
@@ -641,6 +694,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   VERIFY,
   AUDIT,
   DIFF,
+  ALLOWLIST,
   WORKER,
   SIGN,
   KEYS_GENERATE,

@@ -49,10 +49,7 @@ export interface FileFinding {
   readonly actual?: string;
   /** Unlisted findings only, present when `path` is not valid UTF-8: the path's exact bytes, hex (`path` shows them as `\xNN`). */
   readonly pathHex?: string;
-  /**
-   * Unlisted code only: the file's SHA-256, for a regular file of at most 1 MiB (while the module's
-   * 64 MiB for such digests last; see src/unlisted/walk.ts). The same file on many installations is one finding.
-   */
+  /** Unlisted code only: the file's SHA-256, when it could be read (a regular file of at most 1 MiB). */
   readonly sha256?: string;
 }
 
@@ -225,6 +222,14 @@ export interface VerifyReport extends Envelope<typeof REPORT_SCHEMA, typeof REPO
     readonly anchors: readonly string[];
     readonly keyFiles: readonly string[];
     readonly unlisted: UnlistedPolicy;
+    /**
+     * Where each setting came from, as the CLI settled it: `option`, `config FILE` (the configuration
+     * file that set it) or `default`. Keys: root (an installation only), keys, anchors, unlisted,
+     * report, threads, engine, allow. Absent from the library's own reports.
+     */
+    readonly sources?: Readonly<Record<string, string>>;
+    /** The configuration files the CLI read, in order (empty when none). Absent from the library's reports. */
+    readonly configFiles?: readonly string[];
   };
   /** Present when a whole installation was verified (`pbxsig verify --root`). */
   readonly installation: InstallationReport | null;

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { namedDirectory } from '../fs/named-directory.js';
-import { InputError, InternalError, describeError, describeSystemError, errnoCode } from '../errors.js';
+import { InputError, InternalError, ManifestError, describeError, describeSystemError, errnoCode } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
 import type { EngineChoice } from '../hash/types.js';
 import type { FilesUnit } from '../check/hash-files.js';
@@ -76,7 +76,7 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
     ...(options.expiresAfter !== undefined ? { expiresAfter: options.expiresAfter } : {}),
   };
   const body = formatBody(config, entries.list);
-  assertFreepbxCanRead(body, entries.list.length, options.module);
+  assertFreepbxCanRead(body, entries.list, options.module);
   const text = await clearsign(body, options.key, options.date ? { date: options.date } : {});
   const digest = digestOf(text);
   try {
@@ -97,23 +97,36 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
 }
 
 // Refuse to sign what FreePBX could not read back: PHP's INI parser rejects a whole manifest for one
-// path with "(" or "&" in it, reads "a[b]" as an array, and a newline splits a line. pbxsig's own
-// parser applies exactly those rules, so the body is parsed before it is signed.
-function assertFreepbxCanRead(body: string, count: number, named: string): void {
-  let problems: Array<{ path: string; reason: string }>;
+// "(" or "&" in a path (or in an unquoted value such as --signed-by), reads "a[b]" as an array, trims
+// spaces around a name, and a newline splits a line. pbxsig's own parser applies exactly those rules,
+// so the body is parsed before it is signed, and FreePBX's reading must list exactly the files hashed.
+function assertFreepbxCanRead(body: string, listed: readonly BodyEntry[], named: string): void {
+  let manifest;
   try {
-    const manifest = parseManifest(body);
-    problems = [
-      ...manifest.issues.map((i) => ({ path: i.path ?? `line ${i.line}`, reason: i.message })),
-      ...manifest.phpArrayPaths.map((path) => ({
-        path,
-        reason: 'contains "[": FreePBX would read it as an array and could not check it',
-      })),
-    ];
-    if (problems.length === 0 && manifest.entries.length !== count)
-      problems.push({ path: '(manifest)', reason: `lists ${manifest.entries.length} files, expected ${count}` });
+    manifest = parseManifest(body);
   } catch (error) {
-    problems = [{ path: '(manifest)', reason: describeError(error) }];
+    // A line of [hashes] is a file name; a line above it is a value of [config].
+    const hashesLine = body.split('\n').indexOf('[hashes]') + 1;
+    if (error instanceof ManifestError && error.line !== undefined && error.line > hashesLine) {
+      throw unsafeTree(named, [{ path: '(manifest)', reason: `file name FreePBX cannot list: ${error.message}` }]);
+    }
+    throw new InputError(
+      'SIGN_VALUE_UNREADABLE',
+      `refusing to sign ${named}: FreePBX could not read the module.sig back (${describeError(error)}); check --signed-by and --repo`,
+    );
+  }
+  const problems = [
+    ...manifest.issues.map((i) => ({ path: i.path ?? `line ${i.line}`, reason: i.message })),
+    ...manifest.phpArrayPaths.map((path) => ({
+      path,
+      reason: 'contains "[": FreePBX would read it as an array and could not check it',
+    })),
+  ];
+  if (problems.length === 0) {
+    const read = new Set(manifest.freepbxHashes.map((e) => e.path));
+    for (const entry of listed) {
+      if (!read.has(entry.path)) problems.push({ path: entry.path, reason: 'PHP reads this name differently' });
+    }
   }
   if (problems.length > 0)
     throw unsafeTree(

@@ -22,7 +22,7 @@ export type Inspected =
       readonly size: number;
       /** First HEAD_BYTES bytes (fewer for a shorter file), when asked for. */
       readonly head?: Uint8Array;
-      /** Hex SHA-256, when asked for and the file is at most KNOWN_MAX_BYTES (or the hashLimit asked for). */
+      /** Hex SHA-256, when asked for and the file is at most KNOWN_MAX_BYTES. */
       readonly sha256?: string;
     }
   | { readonly kind: 'not-regular' }
@@ -38,14 +38,8 @@ export function isExecutable(real: FsPath): boolean | undefined {
   }
 }
 
-/**
- * Opens the regular file at `real` and reads what is asked for: its digest only when it is at most
- * `hashLimit` bytes (default and at most KNOWN_MAX_BYTES).
- */
-export function inspectFile(
-  real: FsPath,
-  want: { readonly head: boolean; readonly hash: boolean; readonly hashLimit?: number },
-): Inspected {
+/** Opens the regular file at `real` and reads what is asked for. */
+export function inspectFile(real: FsPath, want: { readonly head: boolean; readonly hash: boolean }): Inspected {
   let fd: number;
   try {
     fd = openSync(real, OPEN_FLAGS);
@@ -56,7 +50,7 @@ export function inspectFile(
     const info = fstatSync(fd);
     if (!info.isFile()) return { kind: 'not-regular' };
     const executable = (info.mode & 0o111) !== 0;
-    if (want.hash && info.size <= Math.min(KNOWN_MAX_BYTES, want.hashLimit ?? KNOWN_MAX_BYTES)) {
+    if (want.hash && info.size <= KNOWN_MAX_BYTES) {
       // One byte more than fstat said: a file that changes while it is read is not hashed (it
       // matches nothing), so content appended after a known prefix cannot pass as the known file.
       const bytes = readUpTo(fd, info.size + 1);

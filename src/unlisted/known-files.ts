@@ -6,13 +6,17 @@
 
 import { STOCK_FILES } from './stock-files.js';
 
-export interface KnownFile {
+/** An unlisted file accepted by module, path and content. */
+export interface SiteFile {
   /** Module name (FreePBX rawname). */
   readonly module: string;
   /** Path relative to the module directory, "/"-separated, as the walk reports it. */
   readonly path: string;
   /** SHA-256 of the content, 64 hex digits (either case). */
   readonly sha256: string;
+}
+
+export interface KnownFile extends SiteFile {
   /** stock: FreePBX's own releases carry it; site: the administrator's list. */
   readonly source: 'stock' | 'site';
 }

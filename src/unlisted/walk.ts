@@ -5,9 +5,7 @@
 // Cheap on a real tree (FreePBX 17: 26,500 files in 4,800 directories): each directory is read once
 // with its entry types, a listed file costs a Set lookup, and a file is looked at further only when
 // its name does not decide: lstat for the execute bit (not under node_modules/), its first four bytes
-// when it has no extension or an execute bit, its digest only when its module and path are a known file
-// or when it is unlisted code (so that the same dropped file on many installations reads as one
-// finding: one more open and read per code file, none on a clean tree).
+// when it has no extension or an execute bit, its digest only when its module and path are a known file.
 //
 // Everything reachable is judged. An unlisted link to a directory is resolved inside the root with
 // the same confinement as listed files (ConfinedOpener; a snapshot's absolute links resolve inside
@@ -26,18 +24,18 @@
 //   Each link resolves through at most 40 links (ConfinedOpener, as Linux's MAXSYMLINKS).
 // - A directory is walked once per module (visited real paths), so link loops and cycles end.
 // - listed: 10,000 findings kept in each of code, notWalked and notes; the module fails either way.
-// - Bytes read per file: 4 to tell a script or binary; to compare with a known file, or to give an
-//   unlisted code file its digest, the whole file if it is at most KNOWN_MAX_BYTES (1 MiB), else
-//   nothing (it matches no known file; its finding has no digest).
-// - codeDigestBytes: 64 MiB read in all per module to give code findings their digests: past it, a
-//   code finding has no digest (it still fails the module).
+// - Bytes read per file: 4 to tell a script or binary; to compare with a known file, the whole file
+//   if it is at most KNOWN_MAX_BYTES (1 MiB), else nothing (it matches no known file).
+// - codeHashBytes: 64 MiB per module read to give unlisted code its SHA-256 (each file at most
+//   KNOWN_MAX_BYTES); past it, findings come without one. A stock installation has no unlisted code:
+//   this costs nothing there, and a tree full of large PHP files costs a bounded read.
 
 import { isUtf8 } from 'node:buffer';
 import { readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { describeError, errnoCode } from '../errors.js';
 import type { ConfinedOpener } from '../fs/confined-open.js';
-import { KNOWN_MAX_BYTES, KNOWN_RULE, knownFilesFor } from './known-files.js';
+import { KNOWN_RULE, knownFilesFor } from './known-files.js';
 import type { KnownFile, KnownForModule } from './known-files.js';
 import { inspectFile, isExecutable } from './inspect.js';
 import type { FsPath, Inspected } from './inspect.js';
@@ -51,7 +49,7 @@ export interface WalkLimits {
   readonly listed: number;
   readonly otherSample: number;
   readonly links: number;
-  readonly codeDigestBytes: number;
+  readonly codeHashBytes: number;
 }
 
 export const WALK_LIMITS: WalkLimits = {
@@ -67,8 +65,8 @@ export const WALK_LIMITS: WalkLimits = {
   otherSample: 20,
   /** Links kept in links. */
   links: 100,
-  /** Bytes read per module to give unlisted code files their digests. */
-  codeDigestBytes: 64 * 1024 * 1024,
+  /** Bytes read per module to give unlisted code findings their SHA-256. */
+  codeHashBytes: 64 * 1024 * 1024,
 };
 
 export interface WalkTask {
@@ -102,9 +100,8 @@ export interface UnlistedFinding {
   /** Present only when the path is not valid UTF-8: its exact bytes, in hex. */
   readonly pathHex?: string;
   /**
-   * Unlisted code only: the SHA-256 of a regular file (or of what a link to one leads to) of at most
-   * KNOWN_MAX_BYTES, while the module's codeDigestBytes last. The same file found on many
-   * installations is then one finding.
+   * Unlisted code only: the file's SHA-256, when it is a regular file of at most KNOWN_MAX_BYTES that
+   * could be read (within WALK_LIMITS.codeHashBytes). What an allowlist entry for it names.
    */
   readonly sha256?: string;
 }
@@ -195,7 +192,6 @@ class Walker {
   #modulesReal: string | null | undefined;
   #entries = 0;
   #directoryLinks = 0;
-  #digestBytes = 0;
   #stopped = false;
 
   readonly #code: UnlistedFinding[] = [];
@@ -206,6 +202,7 @@ class Walker {
   readonly #links: LinkRecord[] = [];
   #runtime = 0;
   #other = 0;
+  #codeHashBytes = 0;
 
   constructor(task: WalkTask, opener: ConfinedOpener, moduleReal: string, limits: WalkLimits) {
     this.#task = task;
@@ -387,7 +384,7 @@ class Walker {
 
     const byName = codeByName(path);
     if (byName) {
-      this.#codeFinding(entry, real, withMismatch(byName), facts);
+      this.#codeFinding(entry, real, facts, withMismatch(byName));
       return;
     }
     // Run-time files under node_modules/ are judged by name alone: no stat, no read.
@@ -408,7 +405,7 @@ class Walker {
     if (facts?.kind === 'file') {
       const byContent = facts.head && needsHead(path, facts.executable) ? codeByContent(facts.head) : undefined;
       if (byContent) {
-        this.#codeFinding(entry, real, withMismatch(byContent), facts);
+        this.#codeFinding(entry, real, facts, withMismatch(byContent));
         return;
       }
       if (facts.executable) this.#finding(this.#notes, entry, EXECUTABLE_NOTE);
@@ -417,16 +414,15 @@ class Walker {
     else this.#countOther(entry);
   }
 
-  /** Unlisted code in a file: a finding with the file's digest (read once more unless `facts` has it). */
-  #codeFinding(entry: Entry, real: FsPath, reason: string, facts: Inspected | undefined): void {
+  // Unlisted code, with its SHA-256 (already known when its path is a known file's), while the budget lasts.
+  #codeFinding(entry: Entry, real: FsPath, facts: Inspected | undefined, reason: string): void {
     if (this.#code.length >= this.#limits.listed) return;
     let sha256 = facts?.kind === 'file' ? facts.sha256 : undefined;
-    const budget = this.#limits.codeDigestBytes - this.#digestBytes;
-    if (sha256 === undefined && budget > 0) {
-      const hashed = inspectFile(real, { head: false, hash: true, hashLimit: Math.min(KNOWN_MAX_BYTES, budget) });
-      if (hashed.kind === 'file' && hashed.sha256 !== undefined) {
+    if (sha256 === undefined && this.#codeHashBytes < this.#limits.codeHashBytes) {
+      const hashed = inspectFile(real, { head: false, hash: true });
+      if (hashed.kind === 'file') {
+        this.#codeHashBytes += hashed.sha256 !== undefined ? hashed.size : 0;
         sha256 = hashed.sha256;
-        this.#digestBytes += hashed.size;
       }
     }
     this.#finding(this.#code, entry, reason, sha256);

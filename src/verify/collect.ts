@@ -13,11 +13,14 @@ import type { Lanes, UnitListener } from '../lanes/lanes.js';
 import type { UnitResult } from '../lanes/protocol.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { UnlistedPolicy } from '../report/types.js';
+import type { KnownFile } from '../unlisted/known-files.js';
 import { largestFirst } from './order.js';
 import type { MeasuredTarget } from './order.js';
 
 export interface CollectOptions {
   readonly unlisted: UnlistedPolicy;
+  /** The site's known files (source 'site'): each module's unit carries its own. */
+  readonly known?: readonly KnownFile[];
   readonly limits: ManifestLimits;
   readonly look: UntrustedLook;
 }
@@ -107,7 +110,16 @@ class Collection {
 
   #unit(target: ModuleTarget, continueFrom?: ModuleUnit['continueFrom']): ModuleUnit {
     const { unlisted, limits, look } = this.#options;
-    return { kind: 'module', target, unlisted, limits, look, ...(continueFrom ? { continueFrom } : {}) };
+    const known = this.#options.known?.filter((file) => file.module === target.name) ?? [];
+    return {
+      kind: 'module',
+      target,
+      unlisted,
+      limits,
+      look,
+      ...(known.length > 0 ? { known } : {}),
+      ...(continueFrom ? { continueFrom } : {}),
+    };
   }
 
   #listener(): UnitListener {

@@ -13,6 +13,7 @@ import { REPORT_SCHEMA, REPORT_VERSION } from '../report/types.js';
 import type { InstallationReport, ModuleReport, Notice, UnlistedPolicy, VerifyReport } from '../report/types.js';
 import { collect } from './collect.js';
 import type { CollectedModule } from './collect.js';
+import type { KnownFile } from '../unlisted/known-files.js';
 import type { Judgement } from './judge-signature.js';
 import { buildModuleReport } from './module-report.js';
 import { chooseWorkers } from './options.js';
@@ -27,6 +28,8 @@ export interface VerifierOptions {
   readonly engine: string;
   readonly anchors: readonly string[];
   readonly unlisted: UnlistedPolicy;
+  /** The site's known files (its allowlist, source 'site'); none when absent. */
+  readonly known?: readonly KnownFile[];
   readonly now: Date;
   readonly limits: ManifestLimits;
   readonly look: UntrustedLook;
@@ -216,6 +219,7 @@ export async function verifyGroup(group: Group, settled: Settled, anchors: reado
         engine: settled.engine,
         anchors,
         unlisted: settled.unlisted,
+        known: settled.known,
         now: settled.now,
         limits: settled.limits,
         look: settled.look,

@@ -52,7 +52,7 @@ export async function collectInstallation(options: InstallationOptions, lanes: L
   await collect(
     lanes,
     measureTargets(planned.targets),
-    { unlisted: settled.unlisted, limits: settled.limits, look },
+    { unlisted: settled.unlisted, limits: settled.limits, look, known: settled.known },
     {
       text: (_index, text) => {
         texts[text.digest] = text.raw;

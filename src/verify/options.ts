@@ -4,6 +4,7 @@
 // the work: a module or two stays on the main thread, an installation gets a lane per core.
 
 import { availableParallelism } from 'node:os';
+import { UsageError } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
 import type { EngineChoice, EngineName } from '../hash/types.js';
 import { UNTRUSTED_LOOK } from '../check/limits.js';
@@ -11,6 +12,7 @@ import type { UntrustedLook } from '../check/limits.js';
 import { DEFAULT_LIMITS } from '../manifest/types.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { ModuleReport, UnlistedPolicy } from '../report/types.js';
+import type { KnownFile, SiteFile } from '../unlisted/known-files.js';
 
 /** Options every verifying entry point takes (verifyModules, verifyInstallation, auditInstallations). */
 export interface CommonOptions {
@@ -26,6 +28,12 @@ export interface CommonOptions {
   readonly threads?: number | 'auto';
   /** Unlisted files: not looked for, reported, or reported and failing the module (default). */
   readonly unlisted?: UnlistedPolicy;
+  /**
+   * The site's accepted unlisted files (its allowlist), each by module, path and SHA-256: such a file
+   * is shown as a known file (source 'site') and does not fail its module. The same path with other
+   * content is unlisted code again.
+   */
+  readonly allow?: readonly SiteFile[];
   /** The time to judge expiry and revocation at; default now. */
   readonly now?: Date;
   readonly limits?: ManifestLimits;
@@ -40,6 +48,8 @@ export interface Settled {
   readonly engine: EngineName;
   readonly threads: number | 'auto';
   readonly unlisted: UnlistedPolicy;
+  /** `allow` as known files of source 'site'. */
+  readonly known: readonly KnownFile[];
   readonly now: Date;
   readonly limits: ManifestLimits;
   readonly look: UntrustedLook;
@@ -50,10 +60,27 @@ export function settle(options: CommonOptions, startedAt: Date): Settled {
     engine: resolveEngine(options.engine ?? 'auto', 'sha256'),
     threads: options.threads ?? 'auto',
     unlisted: options.unlisted ?? 'fail',
+    known: siteFiles(options.allow ?? []),
     now: options.now ?? startedAt,
     limits: options.limits ?? DEFAULT_LIMITS,
     look: options.untrustedLook ?? UNTRUSTED_LOOK,
   };
+}
+
+// An entry that could never match is a mistake the caller should hear about, not a file that fails
+// without a word on why its entry did not count.
+function siteFiles(allow: readonly SiteFile[]): KnownFile[] {
+  return allow.map((entry, i) => {
+    const { module, path, sha256 } = entry;
+    const bad = (what: string): never => {
+      throw new UsageError(`allow[${i}]: ${what}, got ${JSON.stringify(entry)}`);
+    };
+    if (typeof module !== 'string' || module === '' || module.includes('/')) bad('expected a module name');
+    if (typeof path !== 'string' || path.split('/').some((p) => p === '' || p === '.' || p === '..'))
+      bad('expected a path relative to the module directory');
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256)) bad('expected a SHA-256 digest (64 hex digits)');
+    return { module, path, sha256: sha256.toLowerCase(), source: 'site' };
+  });
 }
 
 /**

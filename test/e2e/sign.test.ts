@@ -537,6 +537,25 @@ describe('pbxsig sign', () => {
         ],
       },
       {
+        what: 'a value FreePBX cannot read back (a "(" in --signed-by)',
+        setup: () => Promise.resolve(),
+        args: (dir) => ['sign', dir, '--key', devSecret, '--passphrase-file', passFile, '--signed-by', 'Jane (QA)'],
+        lines: (dir) => [
+          new RegExp(
+            `^pbxsig: refusing to sign ${escape(dir)}: FreePBX could not read the module.sig back \\(.*signedby=Jane \\(QA\\).*\\); check --signed-by and --repo$`,
+          ),
+        ],
+      },
+      {
+        what: 'a file name PHP reads differently (a leading space)',
+        setup: (dir) => writeFile(join(dir, ' notes.txt'), 'x\n'),
+        args: (dir) => ['sign', dir, '--key', devSecret, '--passphrase-file', passFile],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: it holds what is not part of the module$`),
+          /^ {3}notes\.txt: file name FreePBX cannot list: PHP reads this name differently$/,
+        ],
+      },
+      {
         what: 'a read-only module.sig (mode 0444)',
         setup: (dir) => chmod(join(dir, 'module.sig'), 0o444),
         args: (dir) => ['sign', dir, '--key', masterSecret],

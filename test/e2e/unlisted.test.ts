@@ -186,12 +186,7 @@ describe('pbxsig verify --root, on unlisted files', () => {
   it('keeps names exact in JSON: a newline as data, bytes that are not UTF-8 in pathHex', () => {
     const code = module('names').unlisted?.code ?? [];
     assert.deepEqual(code, [
-      {
-        path: 'new\nline.php',
-        location: `${MODULES}/names/new\nline.php`,
-        reason: REASON.php,
-        sha256: sha256(SHELL),
-      },
+      { path: 'new\nline.php', location: `${MODULES}/names/new\nline.php`, reason: REASON.php, sha256: sha256(SHELL) },
       {
         path: 'sh\uefff.php',
         location: `${MODULES}/names/sh\uefff.php`,

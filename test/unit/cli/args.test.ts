@@ -35,7 +35,9 @@ function readmeCommands(): string[][] {
       const words = [...line.matchAll(/"([^"]*)"|(#.*$)|(\S+)/g)]
         .filter((m) => m[2] === undefined)
         .map((m) => m[1] ?? m[3] ?? '');
-      commands.push(words.slice(1));
+      // pbxsig's own words end where the shell takes over (a redirection, a pipe).
+      const end = words.findIndex((w) => ['>', '>>', '|', '&&', '||', ';'].includes(w));
+      commands.push(words.slice(1, end === -1 ? undefined : end));
     }
   }
   return commands;
@@ -440,4 +442,46 @@ describe('the parser and the table', () => {
       }
     });
   }
+});
+
+describe('--config', () => {
+  it('names a configuration file, or none with --no-config; the default is left to the command', () => {
+    const named = parseArgs(['verify', '--config', '/etc/site.conf']);
+    assert.equal(named.command === 'verify' && named.config, '/etc/site.conf');
+    const none = parseArgs(['verify', '--no-config']);
+    assert.equal(none.command === 'verify' && none.config, false);
+    const unset = parseArgs(['verify']);
+    assert.equal(unset.command === 'verify' ? unset.config : 'not verify', undefined);
+  });
+
+  it('leaves the settings a configuration may hold unset when not given (no default from the parser)', () => {
+    const args = parseArgs(['verify']);
+    assert.ok(args.command === 'verify');
+    assert.deepEqual(
+      [args.root, args.engine, args.threads, args.unlisted],
+      [undefined, undefined, undefined, undefined],
+    );
+  });
+
+  it('makes --config FILE with --no-config a usage error', () => {
+    usageError(['verify', '--config', 'a.conf', '--no-config'], /--config and --no-config contradict: give one/);
+  });
+
+  it('does not take --no- for an option that is not negatable', () => {
+    usageError(['verify', '--no-root'], /unknown option --no-root/);
+  });
+});
+
+describe('allowlist', () => {
+  it('takes a report and --module filters', () => {
+    assert.deepEqual(parseArgs(['allowlist', 'r.json', '-m', 'core', '--module', 'cdr']), {
+      command: 'allowlist',
+      report: 'r.json',
+      modules: ['core', 'cdr'],
+    });
+  });
+
+  it('needs the report', () => {
+    usageError(['allowlist'], /missing REPORT\.json/);
+  });
 });

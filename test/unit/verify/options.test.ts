@@ -38,3 +38,22 @@ describe('settle', () => {
     assert.equal(settled.now, now);
   });
 });
+
+describe('settle, with a site allowlist', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+
+  it('turns each entry into a known file of source site, its digest in lower case', () => {
+    const settled = settle({ allow: [{ module: 'core', path: 'a.php', sha256: 'AB'.repeat(32) }] }, now);
+    assert.deepEqual(settled.known, [{ module: 'core', path: 'a.php', sha256: 'ab'.repeat(32), source: 'site' }]);
+  });
+
+  it('refuses an entry that could never match, rather than ignore it', () => {
+    for (const entry of [
+      { module: 'core', path: 'a.php', sha256: 'abc' },
+      { module: 'core', path: '../a.php', sha256: 'ab'.repeat(32) },
+      { module: '', path: 'a.php', sha256: 'ab'.repeat(32) },
+    ]) {
+      assert.throws(() => settle({ allow: [entry] }, now), { code: 'USAGE', message: /^allow\[0\]: expected/ });
+    }
+  });
+});
