@@ -1,13 +1,42 @@
-// pbxsig's library API. The CLI is a thin layer over these.
+// pbxsig's library API: what the CLI's commands do, as functions. The CLI is a thin layer over these.
+// Every type exported here is pbxsig's own: no openpgp.js type crosses this boundary, so a consumer
+// compiles against these declarations with skipLibCheck off (test/e2e/library-consumer.test.ts).
 
-export { verifyModules } from './verify/verify-modules.js';
-export type { CommonOptions, VerifyOptions } from './verify/verify-modules.js';
-export { verifyInstallation } from './verify/verify-installation.js';
-export type { InstallationOptions } from './verify/verify-installation.js';
+// Verifying (verify, audit) and comparing reports (diff).
+export { auditInstallations, verifyInstallation, verifyModules } from './library/verify.js';
+export type { AuditOptions, CommonOptions, InstallationOptions, VerifyOptions } from './library/verify.js';
+export type { AnchorSpec } from './library/anchors.js';
+export { diffReports } from './library/diff.js';
+export { DIFF_SCHEMA, DIFF_VERSION } from './audit/diff.js';
+export type { AuditDiff, ModuleChange, UnlistedChange } from './audit/diff.js';
+export { AUDIT_SCHEMA, AUDIT_VERSION } from './audit/types.js';
+export type { AuditReport, AuditedInstallation, FleetRunInfo, InstallationStatus } from './audit/types.js';
+export type { NamedRoot } from './audit/names.js';
 export { FREEPBX_DEFAULTS } from './install/settings.js';
 export type { InstallSettings } from './install/settings.js';
+export type { EngineChoice } from './hash/types.js';
+
+// Signing and keys (sign, keys generate|certify|revoke|list|export).
+export { signModule } from './library/sign.js';
+export type { SignOptions, SignResult } from './library/sign.js';
+export type { SignModuleResult } from './sign/types.js';
+export { certifyKey, describeKeys, exportKeys, generateKeys, revokeCertification } from './library/keys.js';
+export type {
+  CertifiedKey,
+  CertifyOptions,
+  DescribeKeysOptions,
+  ExportKeysOptions,
+  GeneratedKeys,
+  KeysListing,
+  RevokeOptions,
+} from './library/keys.js';
+export type { GenerateOptions, KeyDescription, KeyType } from './keys/types.js';
+export type { Passphrase } from './library/passphrase.js';
+
+// Reports.
 export { REPORT_SCHEMA, REPORT_VERSION, VERDICTS } from './report/types.js';
 export type {
+  CertificationReport,
   FileFinding,
   FilesReport,
   InstallationReport,
@@ -22,7 +51,10 @@ export type {
   Verdict,
   VerifyReport,
 } from './report/types.js';
+export type { CertificationFact, GnupgView, KeyOrigin, TrustState } from './pgp/types.js';
 export { renderHuman } from './report/human.js';
+
+// FreePBX's status, and the pure parts.
 export { STATE, freepbxStatus } from './freepbx/status.js';
 export type { FreepbxStatus } from './freepbx/status.js';
 export { splitClearsigned } from './manifest/cleartext.js';

@@ -66,8 +66,12 @@ async function run(args: ParsedArgs): Promise<number> {
 }
 
 // Messages quote paths and names from the audited tree: escaped, so that they cannot forge lines.
+// Under systemd (JOURNAL_STREAM set) the message is an error in the journal, as alerts are: the boot
+// check lets the web server start when pbxsig cannot run, and `journalctl -p err` must say why.
 function reportError(error: unknown, argv: readonly string[]): number {
-  const say = (message: string, hint = ''): void => stderr().write(`pbxsig: ${escapeMessage(message)}\n${hint}`);
+  const priority = (process.env['JOURNAL_STREAM'] ?? '') !== '' ? '<3>' : '';
+  const say = (message: string, hint = ''): void =>
+    stderr().write(`${priority}pbxsig: ${escapeMessage(message)}\n${hint}`);
   // The last safety net for a file the user named that the system refused (permissions, a full or
   // read-only disk): a clear message and exit status 2, never an "internal error".
   const path = (error as { path?: unknown } | undefined)?.path;

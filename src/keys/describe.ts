@@ -5,28 +5,9 @@ import type { PublicKey } from 'openpgp';
 import { verifyConfig } from '../pgp/config.js';
 import type { Keyring } from '../pgp/keyring.js';
 import { assessSigner } from '../pgp/trust.js';
-import type { GnupgView, TrustState } from '../pgp/trust.js';
+import type { KeyDescription } from './types.js';
 
-export interface KeyDescription {
-  readonly fingerprint: string;
-  readonly keyId: string;
-  readonly userIds: readonly string[];
-  readonly algorithm: string;
-  readonly created: string;
-  /** ISO time, or null for never. */
-  readonly expires: string | null;
-  readonly anchor: boolean;
-  readonly certifiedBy: ReadonlyArray<{
-    readonly keyId: string;
-    readonly name: string | null;
-    readonly anchor: boolean;
-    readonly created: string | null;
-    readonly state?: string;
-  }>;
-  readonly trust: { readonly state: TrustState; readonly reason: string; readonly gnupg: GnupgView };
-  /** Files the key (or parts of it) came from. */
-  readonly files: readonly string[];
-}
+export type { KeyDescription } from './types.js';
 
 export async function describeKeys(keyring: Keyring, anchors: readonly string[], now: Date): Promise<KeyDescription[]> {
   const descriptions: KeyDescription[] = [];

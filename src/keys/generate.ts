@@ -4,20 +4,9 @@
 import { generateKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { InputError } from '../errors.js';
+import type { GenerateOptions } from './types.js';
 
-export type KeyType = 'ed25519' | 'rsa';
-
-export interface GenerateOptions {
-  readonly name: string;
-  readonly email: string;
-  readonly type?: KeyType;
-  /** Seconds after creation at which the key expires; undefined for never. */
-  readonly expiresIn?: number;
-  /** Creation time (default now): for reproducible sample material. */
-  readonly created?: Date;
-  /** Protects the secret key; undefined leaves it unprotected. */
-  readonly passphrase?: string;
-}
+export type { GenerateOptions, KeyType } from './types.js';
 
 // What openpgp.js accepts in a user ID's email (it rejects the key otherwise): a@b.c.
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;

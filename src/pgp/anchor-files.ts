@@ -10,7 +10,6 @@
 // pins the one meant by fingerprint and gives the file as key material (`--anchor FPR --keys FILE`).
 
 import { existsSync } from 'node:fs';
-import type { Key } from 'openpgp';
 import { InputError } from '../errors.js';
 import { parseAnchors } from './anchors.js';
 
@@ -54,9 +53,18 @@ function isKeyFileSpec(spec: string): boolean {
   return !FINGERPRINT.test(spec) && existsSync(spec);
 }
 
+/**
+ * What anchorOfFile needs of a key: openpgp.js's keys have it. Named here so that this module's
+ * declarations (the library exports resolveAnchorSpecs) do not reach openpgp.js's types.
+ */
+export interface AnchorKeyLike {
+  getFingerprint(): string;
+  readonly users: ReadonlyArray<{ readonly userID: { readonly userID: string } | null }>;
+}
+
 /** The one primary key of an anchor file (copies of one key count as one); refuses anything else. */
-export function anchorOfFile(path: string, keys: readonly Key[]): string {
-  const distinct = new Map<string, Key>();
+export function anchorOfFile(path: string, keys: readonly AnchorKeyLike[]): string {
+  const distinct = new Map<string, AnchorKeyLike>();
   for (const key of keys) distinct.set(key.getFingerprint().toUpperCase(), key);
   const [only, ...others] = distinct.keys();
   if (only !== undefined && others.length === 0) return only;
@@ -71,7 +79,7 @@ export function anchorOfFile(path: string, keys: readonly Key[]): string {
   );
 }
 
-function userIdOf(key: Key): string {
+function userIdOf(key: AnchorKeyLike): string {
   const userId = key.users.find((u) => u.userID)?.userID?.userID;
   return userId ? ` ${JSON.stringify(userId)}` : '';
 }

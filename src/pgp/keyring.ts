@@ -33,15 +33,12 @@ import {
   signatureId,
 } from './key-merge.js';
 import type { KeyParts, SignatureFilter } from './key-merge.js';
+import type { KeyOrigin } from './types.js';
 
 /** Extensions read from a key directory (FreePBX ships `<LONGID>.key` in admin/libraries/BMO). */
 export const KEY_FILE_EXTENSIONS: ReadonlySet<string> = new Set(['.asc', '.key', '.gpg', '.pub', '.pgp']);
 
-/**
- * Where key material came from: keys shipped inside pbxsig (FreePBX's, see bundled-keys.ts), the
- * installation being verified (admin/libraries/BMO), or files the user named (`--keys`, `--anchor`).
- */
-export type KeyOrigin = 'bundled' | 'installation' | 'keys';
+export type { KeyOrigin } from './types.js';
 
 /** One file that supplied key material. */
 export interface KeyFileRef {

@@ -16,33 +16,13 @@ import { describeError } from '../errors.js';
 import { hashName, verifyConfig } from './config.js';
 import { signatureId } from './key-merge.js';
 import type { Keyring } from './keyring.js';
+import type { CertificationFact, GnupgView, TrustState } from './types.js';
+
+export type { CertificationFact, GnupgView, TrustState } from './types.js';
 
 // GnuPG 2.2 rejects third-party SHA-1 certifications made on or after this date ("third-party key
 // signatures using the SHA1 algorithm are rejected"); see docs/freepbx-keys.md.
 const GNUPG_SHA1_CERTIFICATION_CUTOFF = Date.UTC(2019, 0, 19);
-
-export type TrustState = 'trusted' | 'untrusted' | 'revoked' | 'expired';
-
-/** What GnuPG's web of trust (FreePBX's judge) makes of the signer. */
-export type GnupgView = 'trusted' | 'untrusted' | 'expired' | 'revoked-key' | 'revoked-certification';
-
-export interface CertificationFact {
-  readonly anchor: string;
-  readonly userId: string;
-  readonly created: Date | undefined;
-  readonly hash: string;
-  readonly state: 'valid' | 'revoked' | 'invalid';
-  readonly reason?: string;
-  /** signatureId() of the certification: the keyring says which file supplied it. */
-  readonly signatureId: string;
-  /** False for SHA-1 certifications made since 2019-01-19, which GnuPG 2.2 ignores. */
-  readonly gnupgAccepts: boolean;
-  /**
-   * FreePBX spots a master's revocation with the pattern `rev:!::1:<master>` in gpg's colon output:
-   * public-key algorithm 1, RSA. FreePBX's masters are RSA; a revocation by any other key goes unseen.
-   */
-  readonly freepbxSeesRevocation: boolean;
-}
 
 export interface TrustWarning {
   readonly code: 'KEY_RESIGNED_AFTER_SIGNATURE' | 'GNUPG_REJECTS_CERTIFICATION';

@@ -5,8 +5,7 @@
 import type { FreepbxStatus } from '../freepbx/status.js';
 import type { Envelope } from './envelope.js';
 import type { ManifestIssue } from '../manifest/types.js';
-import type { KeyOrigin } from '../pgp/keyring.js';
-import type { CertificationFact, GnupgView, TrustState } from '../pgp/trust.js';
+import type { CertificationFact, GnupgView, KeyOrigin, TrustState } from '../pgp/types.js';
 
 export const REPORT_SCHEMA = 'pbxsig/report';
 export const REPORT_VERSION = 1;

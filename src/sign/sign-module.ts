@@ -17,6 +17,9 @@ import type { BodyConfig, BodyEntry } from './body.js';
 import { clearsign } from './clearsign.js';
 import { listModuleFiles } from './list-files.js';
 import { parseManifest } from '../manifest/parse.js';
+import type { SignModuleResult } from './types.js';
+
+export type { SignModuleResult } from './types.js';
 
 export interface SignModuleOptions {
   /** The module directory. */
@@ -33,18 +36,6 @@ export interface SignModuleOptions {
   readonly date?: Date;
   readonly engine?: EngineChoice;
   readonly threads?: number | 'auto';
-}
-
-export interface SignModuleResult {
-  /** The module.sig written. */
-  readonly path: string;
-  readonly files: number;
-  readonly bytes: number;
-  /** Key ID of the key that made the signature (written as `signedwith`). */
-  readonly signedWith: string;
-  readonly fingerprint: string;
-  /** Message digest of the signature ("SHA256", "SHA512", ...). */
-  readonly digest: string;
 }
 
 const MINIMUM_DIGEST_BYTES = 32;

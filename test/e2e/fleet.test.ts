@@ -14,6 +14,7 @@ import type { Proc } from '../helpers/fleet.js';
 import { makeTempDir } from '../helpers/modules.js';
 import { CLI } from '../helpers/paths.js';
 import { NO_REDIS, startRedis } from '../helpers/redis.js';
+import { describeErrors, loadSchemas } from '../helpers/schemas.js';
 import type { RedisServer } from '../helpers/redis.js';
 
 describe('fleet audits', { skip: NO_REDIS }, () => {
@@ -73,6 +74,8 @@ describe('fleet audits', { skip: NO_REDIS }, () => {
         const { status, report, out } = await queued(db);
         assert.equal(status, 1, out);
         assert.equal(canonicalAudit(report), canonicalAudit(local));
+        const { audit } = loadSchemas({ strict: true });
+        assert.ok(audit(report), `the queued report does not match its schema:\n${describeErrors(audit.errors)}`);
         assert.equal(report.run?.queue, `unix://${redis?.socket ?? ''}?db=${db}`);
         assert.ok((report.run?.workers.length ?? 0) >= 1 && (report.run?.workers.length ?? 0) <= count);
         assert.deepEqual(report.summary.signatures, local.summary.signatures);
