@@ -14,6 +14,10 @@ export function checkRunSpec(value: unknown): RunSpec {
     !spec.anchors.every((a) => typeof a === 'string') ||
     !['ignore', 'report', 'fail'].includes(String(spec.unlisted)) ||
     !['auto', 'node', 'wasm'].includes(String(spec.engine)) ||
+    !Array.isArray(spec.allow) ||
+    !spec.allow.every(
+      (a) => typeof a?.module === 'string' && typeof a.path === 'string' && typeof a.sha256 === 'string',
+    ) ||
     typeof spec.retentionSeconds !== 'number' ||
     !(spec.retentionSeconds > 0)
   )

@@ -38,7 +38,7 @@ export async function runInstallationJob(
   } as const;
   let collected;
   try {
-    collected = await collectInstallation({ root, unlisted: spec.unlisted }, context.lanes);
+    collected = await collectInstallation({ root, unlisted: spec.unlisted, allow: spec.allow }, context.lanes);
   } catch (error) {
     // As a local audit: only input problems make an installation unreadable; anything else is a bug
     // (the job fails, and is tried again).

@@ -20,6 +20,7 @@ import { BaseError, describeError } from '../errors.js';
 import { resolveEngine } from '../hash/engine.js';
 import type { EngineChoice } from '../hash/types.js';
 import type { UnlistedPolicy } from '../report/types.js';
+import type { SiteFile } from '../unlisted/known-files.js';
 import { assembleAuditReport } from './assemble.js';
 import type { Outcome } from './assemble.js';
 import type { QueueConnection } from './connection.js';
@@ -42,6 +43,8 @@ export interface FleetAuditOptions {
   readonly keys: readonly string[];
   readonly anchors: readonly string[];
   readonly unlisted: UnlistedPolicy;
+  /** The site's allowlist (as the library's `allow`): it travels to the workers, whose walk applies it. */
+  readonly allow?: readonly SiteFile[];
   readonly engine: EngineChoice;
   /** Stop waiting after this long: what is not done is reported as not audited. Default: wait. */
   readonly timeoutMs?: number | undefined;
@@ -110,9 +113,11 @@ export async function runFleetAudit(options: FleetAuditOptions): Promise<AuditRe
 
 function makeSpec(options: FleetAuditOptions, runId: string, keysDigest: string): RunSpec {
   const retentionSeconds = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+  const allow = options.allow ?? [];
   const settings = {
     anchors: options.anchors,
     unlisted: options.unlisted,
+    allow,
     engine: options.engine,
     keys: keysDigest,
     targets: options.targets,
@@ -123,6 +128,7 @@ function makeSpec(options: FleetAuditOptions, runId: string, keysDigest: string)
     now: new Date().toISOString(),
     anchors: options.anchors,
     unlisted: options.unlisted,
+    allow,
     engine: options.engine,
     installations: options.targets.length,
     retentionSeconds,

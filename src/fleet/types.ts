@@ -9,6 +9,7 @@
 import type { InstallationTarget } from '../audit/names.js';
 import type { EngineChoice } from '../hash/types.js';
 import type { Notice, UnlistedPolicy } from '../report/types.js';
+import type { SiteFile } from '../unlisted/known-files.js';
 import type { InstallationEvidence } from '../verify/evidence-run.js';
 
 export const FLEET_VERSION = 2;
@@ -21,6 +22,8 @@ export interface RunSpec {
   readonly now: string;
   readonly anchors: readonly string[];
   readonly unlisted: UnlistedPolicy;
+  /** The site's allowlist: unlisted files accepted by module, path and SHA-256 (the workers' walk needs it). */
+  readonly allow: readonly SiteFile[];
   readonly engine: EngineChoice;
   readonly installations: number;
   /** How long Redis keeps the run's jobs after they finish (and the set of signed texts sent). */

@@ -13,6 +13,7 @@ import { renderAuditHtml } from '../../../src/audit/html.js';
 import type { InstallationTarget } from '../../../src/audit/names.js';
 import type { AuditReport } from '../../../src/audit/types.js';
 import { assembleAuditReport } from '../../../src/fleet/assemble.js';
+import { runInstallationJob } from '../../../src/fleet/installation-job.js';
 import type { Outcome } from '../../../src/fleet/assemble.js';
 import { canonicalAudit } from '../../../src/fleet/canonical.js';
 import { decodeResult, encodeResult } from '../../../src/fleet/result-codec.js';
@@ -43,6 +44,7 @@ const spec = (): RunSpec => ({
   now: now.toISOString(),
   anchors: [anchor.fingerprint],
   unlisted: 'fail',
+  allow: [],
   engine: 'node',
   installations: targets.length,
   retentionSeconds: 3600,
@@ -66,9 +68,9 @@ function outcome(name: string, texts?: Readonly<Record<string, string>>): Outcom
   return { kind: 'result', result: decodeResult(encodeResult(result), name) };
 }
 
-function assemble(outcomes: readonly Outcome[], chosen = targets): Promise<AuditReport> {
+function assemble(outcomes: readonly Outcome[], chosen = targets, run = spec()): Promise<AuditReport> {
   return assembleAuditReport({
-    spec: spec(),
+    spec: run,
     engine: 'node',
     keys: [],
     targets: chosen,
@@ -220,6 +222,28 @@ describe('when a fleet report is assembled from evidence', () => {
     assert.match(html, /<section id="grid"/);
     // A module failing for unlisted code only is not shown as a green "verified".
     assert.match(html, /<span class="verdict unlisted-code">unlisted code<\/span>/);
+  });
+
+  it("takes the run's allowlist to the worker's walk: an allowed file does not fail its module", async () => {
+    const allowed = { ...spec(), allow: [{ module: 'dashboard', path: 'shell.php', sha256: sha256(SHELL) }] };
+    const lanes = await Lanes.start({ workers: 0, engine: 'node' });
+    let result: JobResult;
+    try {
+      result = await runInstallationJob(
+        allowed,
+        { version: 2, runId: 'r1', index: 0, target: targets[2] as InstallationTarget },
+        { agentRoot: '/', lanes, worker: 'w', unsent: (digests) => Promise.resolve(digests) },
+      );
+    } finally {
+      await lanes.close();
+    }
+    const report = await assemble([{ kind: 'result', result }], [targets[2] as InstallationTarget], allowed);
+    const dashboard = report.installations[0]?.report?.modules.find((m) => m.name === 'dashboard');
+    assert.equal(report.installations[0]?.status, 'clean');
+    assert.deepEqual(
+      dashboard?.unlisted?.allowed.map((a) => [a.path, a.source]),
+      [['shell.php', 'site']],
+    );
   });
 
   it('lets pbxsig diff match installations by name, not by the root as typed', async () => {
