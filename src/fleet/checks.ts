@@ -15,9 +15,7 @@ export function checkRunSpec(value: unknown): RunSpec {
     !['ignore', 'report', 'fail'].includes(String(spec.unlisted)) ||
     !['auto', 'node', 'wasm'].includes(String(spec.engine)) ||
     !Array.isArray(spec.allow) ||
-    !spec.allow.every(
-      (a) => typeof a?.module === 'string' && typeof a.path === 'string' && typeof a.sha256 === 'string',
-    ) ||
+    !(spec.allow as unknown[]).every(isSiteFile) ||
     typeof spec.retentionSeconds !== 'number' ||
     !(spec.retentionSeconds > 0)
   )
@@ -37,4 +35,9 @@ export function checkJobData(value: unknown): InstallationJobData {
   )
     throw new Error(`not a pbxsig fleet installation job of version ${FLEET_VERSION}`);
   return data as InstallationJobData;
+}
+
+function isSiteFile(value: unknown): boolean {
+  const entry = value as Partial<Record<'module' | 'path' | 'sha256', unknown>> | null;
+  return typeof entry?.module === 'string' && typeof entry.path === 'string' && typeof entry.sha256 === 'string';
 }
