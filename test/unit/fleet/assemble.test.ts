@@ -36,7 +36,8 @@ let anchor: TestKey;
 let targets: InstallationTarget[] = [];
 const evidence = new Map<string, InstallationEvidence>();
 let local: AuditReport;
-const now = new Date();
+// The audit's clock: after the keys and signatures were made (they are not valid before their time).
+let now = new Date();
 
 const spec = (): RunSpec => ({
   version: 2,
@@ -99,6 +100,7 @@ before(async () => {
   await writeFile(join(root('pbx4'), MODULES, 'dashboard/shell.php'), `${SHELL}// another\n`);
   await appendFile(join(root('pbx4'), MODULES, 'core/Core.class.php'), '// injected\n');
   targets = NAMES.map((name) => ({ kind: 'root', name, root: root(name) }));
+  now = new Date();
 
   const lanes = await Lanes.start({ workers: 0, engine: 'node' });
   try {
