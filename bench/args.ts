@@ -13,6 +13,7 @@ export const SUITES = [
   'large',
   'engines',
   'hostile',
+  'fleet',
 ] as const;
 export type Suite = (typeof SUITES)[number];
 

@@ -13,6 +13,8 @@
 //        large         a few big files against the machine's hashing limit, and one 2 GiB file (large.ts);
 //        engines       node:crypto against hash-wasm, in process (engines.ts);
 //        hostile       inputs an attacker controls, under a time limit (hostile.ts);
+//        fleet         `pbxsig audit --queue` with 1, 2 and 4 workers on a private Redis against the
+//                      single-process audit, per-job overhead, Redis memory per job (fleet.ts);
 //   3. the Markdown summary (summary.ts: the targets first) to stdout; the JSON, the same Markdown and
 //      the charts to bench/results/local/, or with --save to bench/results/ (results-files.ts); the
 //      temporary directory removed, also on Ctrl-C.
@@ -25,6 +27,7 @@ import { BenchUsageError, HELP, parseBenchArgs } from './args.js';
 import type { BenchArgs, ShapeName } from './args.js';
 import { runAuditSuite } from './audit.js';
 import { compareEngines, enginePlan } from './engines.js';
+import { fleetPlan, runFleetSuite } from './fleet.js';
 import { hostilePlan, runHostileSuite } from './hostile.js';
 import { runInstallationSuite } from './installation-suite.js';
 import type { InstallationPlanOptions } from './installation-suite.js';
@@ -157,6 +160,16 @@ async function runBenchmark(args: BenchArgs, root: string, argv: readonly string
     : undefined;
   const hostile = runs('hostile') ? await runHostileSuite(root, signer, hostilePlan(args.quick), progress) : undefined;
 
+  const fleet = runs('fleet')
+    ? await runFleetSuite(
+        root,
+        signer,
+        INSTALLATION_SEED,
+        fleetPlan(args.quick ? QUICK_SHAPES.freepbx17 : FREEPBX17, args.quick),
+        progress,
+      )
+    : undefined;
+
   return {
     date,
     command: commandLine(argv),
@@ -173,6 +186,7 @@ async function runBenchmark(args: BenchArgs, root: string, argv: readonly string
     ...(large ? { large } : {}),
     ...(engines ? { engines } : {}),
     ...(hostile ? { hostile } : {}),
+    ...(fleet ? { fleet } : {}),
   };
 }
 

@@ -5,6 +5,8 @@
 import { renderAudit } from './audit.js';
 import type { AuditSuite } from './audit.js';
 import { renderEngines } from './engines.js';
+import { renderFleet } from './fleet.js';
+import type { FleetSuite } from './fleet.js';
 import type { EngineComparison } from './engines.js';
 import { renderHostile } from './hostile.js';
 import type { HostileSuite } from './hostile.js';
@@ -32,6 +34,7 @@ export interface FullReport extends Report {
   readonly large?: LargeSuite;
   readonly engines?: EngineComparison;
   readonly hostile?: HostileSuite;
+  readonly fleet?: FleetSuite;
 }
 
 /** The Markdown printed to stdout and saved as the run's .md: the targets first, then each suite. */
@@ -46,6 +49,7 @@ export function renderSummary(report: FullReport): string {
     (report.signing ? renderSigning(report.signing) : '') +
     (report.large ? renderLarge(report.large) : '') +
     (report.engines ? renderEngines(report.engines) : '') +
-    (report.hostile ? renderHostile(report.hostile) : '')
+    (report.hostile ? renderHostile(report.hostile) : '') +
+    (report.fleet ? renderFleet(report.fleet) : '')
   );
 }

@@ -14,24 +14,30 @@ import { chooseWorkers, settle } from '../verify/options.js';
 import type { CommonOptions } from '../verify/options.js';
 import { measureTargets } from '../verify/order.js';
 import { planInstallation } from '../verify/verify-installation.js';
+import { nameRoots } from './names.js';
+import type { NamedRoot } from './names.js';
 import { AUDIT_SCHEMA, AUDIT_VERSION } from './types.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
 
 const IN_FLIGHT = 2;
 
 export interface AuditOptions extends CommonOptions {
-  /** Installation roots. */
-  readonly roots: readonly string[];
+  /**
+   * Installation roots, each with its name or named by its last path component (names.ts); two
+   * installations of one name are refused (UsageError).
+   */
+  readonly roots: ReadonlyArray<string | NamedRoot>;
   /** Directory settings applied to every installation (each otherwise reads its own). */
   readonly settings?: Partial<InstallSettings>;
   /** Each installation as soon as it is done (completion order). */
   readonly onInstallation?: (installation: AuditedInstallation) => void;
-  /** Each module as soon as it is done. */
-  readonly onModuleOf?: (root: string, report: ModuleReport) => void;
+  /** Each module as soon as it is done, with its installation. */
+  readonly onModuleOf?: (installation: NamedRoot, report: ModuleReport) => void;
 }
 
 export async function auditInstallations(options: AuditOptions): Promise<AuditReport> {
   const startedAt = new Date();
+  const named = nameRoots(options.roots);
   const anchors = parseAnchors(options.anchors ?? FREEPBX_ANCHORS);
   const settled = settle(options, startedAt);
   // An audit is large by nature: a lane per core, started now, booting while the first root is read.
@@ -43,10 +49,11 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
     lanes,
   );
   const threads = verifier.threads;
-  const results: Array<AuditedInstallation | undefined> = options.roots.map(() => undefined);
+  const results: Array<AuditedInstallation | undefined> = named.map(() => undefined);
 
   const auditOne = async (index: number): Promise<void> => {
-    const root = options.roots[index] as string;
+    const installation = named[index] as NamedRoot;
+    const { name, root } = installation;
     let audited: AuditedInstallation;
     try {
       const planned = await planInstallation({
@@ -58,15 +65,15 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
         ...planned,
         targets: measureTargets(planned.targets),
         startedAt: new Date(),
-        onModule: (m) => options.onModuleOf?.(root, m),
+        onModule: (m) => options.onModuleOf?.(installation, m),
       });
-      audited = { root, status: report.summary.failed === 0 ? 'clean' : 'findings', error: null, report };
+      audited = { name, root, status: report.summary.failed === 0 ? 'clean' : 'findings', error: null, report };
     } catch (error) {
       // Only input problems (no installation there, unreadable settings) make an installation
       // unreadable; anything else is a bug and stops the audit.
       if (!(error instanceof BaseError) || error.code === 'INTERNAL') throw error;
       const code: string = (error as BaseError<string>).code;
-      audited = { root, status: 'unreadable', error: { code, message: describeError(error) }, report: null };
+      audited = { name, root, status: 'unreadable', error: { code, message: describeError(error) }, report: null };
     }
     results[index] = audited;
     options.onInstallation?.(audited);
@@ -75,9 +82,9 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
   try {
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < options.roots.length) await auditOne(next++);
+      while (next < named.length) await auditOne(next++);
     };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, options.roots.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, named.length) }, lane));
   } finally {
     await lanes.close();
   }

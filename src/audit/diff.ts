@@ -1,9 +1,12 @@
 // What changed between two audits (or verify reports): installations and modules newly failing or
-// fixed, and unlisted code files that appeared or went away. Pure.
+// fixed, and unlisted code files that appeared or went away. Installations are matched by name (see
+// names.ts), not by the root as typed: the same hosts given once by relative and once by absolute
+// path, or moved to another snapshot directory, are the same installations. Pure.
 
 import { InputError } from '../errors.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import type { ModuleReport, Verdict, VerifyReport } from '../report/types.js';
+import { defaultName } from './names.js';
 import { AUDIT_SCHEMA, AUDIT_VERSION } from './types.js';
 import type { AuditReport, AuditedInstallation, InstallationStatus } from './types.js';
 
@@ -11,6 +14,7 @@ export const DIFF_SCHEMA = 'pbxsig/diff';
 export const DIFF_VERSION = 1;
 
 export interface ModuleChange {
+  /** The installation's name. */
   readonly installation: string;
   readonly module: string;
   /** null: the module (or its installation) was not in that report. */
@@ -19,6 +23,7 @@ export interface ModuleChange {
 }
 
 export interface UnlistedChange {
+  /** The installation's name. */
   readonly installation: string;
   readonly module: string;
   readonly path: string;
@@ -30,14 +35,17 @@ export interface AuditDiff {
   readonly old: { readonly startedAt: string };
   readonly new: { readonly startedAt: string };
   readonly installations: {
+    /** Names. */
     readonly added: readonly string[];
     readonly removed: readonly string[];
+    /** `root`: the installation's root in the newer report. */
     readonly newlyFailing: ReadonlyArray<{
+      readonly name: string;
       readonly root: string;
       readonly was: InstallationStatus;
       readonly now: InstallationStatus;
     }>;
-    readonly fixed: ReadonlyArray<{ readonly root: string; readonly was: InstallationStatus }>;
+    readonly fixed: ReadonlyArray<{ readonly name: string; readonly root: string; readonly was: InstallationStatus }>;
   };
   readonly modules: {
     readonly newlyFailing: readonly ModuleChange[];
@@ -63,11 +71,16 @@ export function asAudit(value: unknown, file: string): AuditReport {
     fields.list(value, 'installations').forEach((installation, i) => {
       const at = `installations[${i}]`;
       fields.string(installation, 'root', at);
+      if ((installation as Record<string, unknown>)['name'] !== undefined) fields.string(installation, 'name', at);
       fields.oneOf(installation, 'status', ['clean', 'findings', 'unreadable'], at);
       const report = (installation as Record<string, unknown>)['report'];
       if (report !== null && report !== undefined) checkModules(fields, report, `${at}.report`);
     });
-    return value as AuditReport;
+    // A report made before installations had names: each is named as it would be today.
+    const audit = value as Omit<AuditReport, 'installations'> & {
+      installations: ReadonlyArray<Omit<AuditedInstallation, 'name'> & { name?: string }>;
+    };
+    return { ...audit, installations: audit.installations.map((i) => ({ ...i, name: nameOf(i) })) };
   }
   if (doc?.schema === REPORT_SCHEMA && doc.version === 1) {
     const fields = new Fields(file);
@@ -76,6 +89,7 @@ export function asAudit(value: unknown, file: string): AuditReport {
     const report = value as VerifyReport;
     const failed = report.modules.some((m) => !m.passed);
     const root = typeof report.installation?.root === 'string' ? report.installation.root : '(module directories)';
+    const name = nameOf({ root });
     return {
       schema: AUDIT_SCHEMA,
       version: AUDIT_VERSION,
@@ -100,7 +114,7 @@ export function asAudit(value: unknown, file: string): AuditReport {
         bytes: report.summary?.bytes,
         signatures: { verified: 0, shared: 0 },
       },
-      installations: [{ root, status: failed ? 'findings' : 'clean', error: null, report }],
+      installations: [{ name, root, status: failed ? 'findings' : 'clean', error: null, report }],
     };
   }
   throw new InputError(
@@ -168,36 +182,37 @@ class Fields {
 }
 
 export function diffAudits(before: AuditReport, after: AuditReport): AuditDiff {
-  const oldByRoot = new Map(before.installations.map((i) => [i.root, i]));
-  const newByRoot = new Map(after.installations.map((i) => [i.root, i]));
-  const added = [...newByRoot.keys()].filter((root) => !oldByRoot.has(root));
-  const removed = [...oldByRoot.keys()].filter((root) => !newByRoot.has(root));
+  const oldByName = new Map(before.installations.map((i) => [i.name, i]));
+  const newByName = new Map(after.installations.map((i) => [i.name, i]));
+  const added = [...newByName.keys()].filter((name) => !oldByName.has(name));
+  const removed = [...oldByName.keys()].filter((name) => !newByName.has(name));
 
-  const newlyFailing: Array<{ root: string; was: InstallationStatus; now: InstallationStatus }> = [];
-  const fixed: Array<{ root: string; was: InstallationStatus }> = [];
+  const newlyFailing: Array<{ name: string; root: string; was: InstallationStatus; now: InstallationStatus }> = [];
+  const fixed: Array<{ name: string; root: string; was: InstallationStatus }> = [];
   const moduleFailing: ModuleChange[] = [];
   const moduleFixed: ModuleChange[] = [];
   const moduleChanged: ModuleChange[] = [];
   const unlistedAdded: UnlistedChange[] = [];
   const unlistedRemoved: UnlistedChange[] = [];
 
-  for (const [root, now] of newByRoot) {
-    const was = oldByRoot.get(root);
+  for (const [name, now] of newByName) {
+    const was = oldByName.get(name);
+    const root = now.root;
     if (was && was.status === 'clean' && now.status !== 'clean')
-      newlyFailing.push({ root, was: was.status, now: now.status });
-    if (was && was.status !== 'clean' && now.status === 'clean') fixed.push({ root, was: was.status });
+      newlyFailing.push({ name, root, was: was.status, now: now.status });
+    if (was && was.status !== 'clean' && now.status === 'clean') fixed.push({ name, root, was: was.status });
     const oldModules = modulesOf(was);
     const newModules = modulesOf(now);
-    for (const [name, module] of newModules) {
-      const previous = oldModules.get(name);
-      const change = { installation: root, module: name, was: previous?.verdict ?? null, now: module.verdict };
-      if (!module.passed && (previous === undefined || previous.passed)) moduleFailing.push(change);
-      else if (module.passed && previous !== undefined && !previous.passed) moduleFixed.push(change);
-      else if (!module.passed && previous && previous.verdict !== module.verdict) moduleChanged.push(change);
+    for (const [module, report] of newModules) {
+      const previous = oldModules.get(module);
+      const change = { installation: name, module, was: previous?.verdict ?? null, now: report.verdict };
+      if (!report.passed && (previous === undefined || previous.passed)) moduleFailing.push(change);
+      else if (report.passed && previous !== undefined && !previous.passed) moduleFixed.push(change);
+      else if (!report.passed && previous && previous.verdict !== report.verdict) moduleChanged.push(change);
       const before = new Set((previous?.unlisted?.code ?? []).map((f) => f.path));
-      const after = new Set((module.unlisted?.code ?? []).map((f) => f.path));
-      for (const path of after) if (!before.has(path)) unlistedAdded.push({ installation: root, module: name, path });
-      for (const path of before) if (!after.has(path)) unlistedRemoved.push({ installation: root, module: name, path });
+      const after = new Set((report.unlisted?.code ?? []).map((f) => f.path));
+      for (const path of after) if (!before.has(path)) unlistedAdded.push({ installation: name, module, path });
+      for (const path of before) if (!after.has(path)) unlistedRemoved.push({ installation: name, module, path });
     }
   }
   return {
@@ -210,6 +225,11 @@ export function diffAudits(before: AuditReport, after: AuditReport): AuditDiff {
     unlisted: { added: unlistedAdded, removed: unlistedRemoved },
     noRegression: newlyFailing.length === 0 && moduleFailing.length === 0 && unlistedAdded.length === 0,
   };
+}
+
+/** An installation's name; a report made before names existed: its root's last path component. */
+export function nameOf(installation: { readonly name?: string | undefined; readonly root: string }): string {
+  return installation.name ?? defaultName(installation.root);
 }
 
 function modulesOf(installation: AuditedInstallation | undefined): Map<string, ModuleReport> {

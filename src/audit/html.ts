@@ -7,6 +7,7 @@ import { formatBytes } from '../report/bytes.js';
 import { escapeControls } from '../report/escape.js';
 import { findingGroups } from '../report/findings.js';
 import type { ModuleReport } from '../report/types.js';
+import { FLEET_STYLE, installationName, renderFleetSections, verdictLabel } from './html-fleet.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
 
 /** Findings of one kind shown per module before "... and N more". */
@@ -21,7 +22,7 @@ export function renderAuditHtml(report: AuditReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${FLEET_STYLE}</style>
 </head>
 <body>
 <header>
@@ -42,6 +43,7 @@ ${card('unlisted', summary.unlistedCode, 'unlisted code files')}
 <label><input id="only-problems" type="checkbox" checked> only installations needing attention</label>
 <span id="shown" aria-live="polite"></span>
 </section>
+${renderFleetSections(report, esc)}
 <main id="installations">
 ${report.installations.map(renderInstallation).join('\n')}
 </main>
@@ -59,8 +61,12 @@ function card(id: string, n: number, label: string): string {
 function renderInstallation(installation: AuditedInstallation): string {
   const report = installation.report;
   const problems = report ? report.modules.filter((m) => !m.passed) : [];
-  const search = [installation.root, installation.status, ...problems.map((m) => `${m.name} ${m.verdict}`)].join(' ');
-  const head = `<h2><span class="badge ${installation.status}">${installation.status}</span> <span class="root">${esc(installation.root)}</span></h2>`;
+  const name = installationName(installation);
+  const search = [name, installation.root, installation.status, ...problems.map((m) => `${m.name} ${m.verdict}`)].join(
+    ' ',
+  );
+  const root = name === installation.root ? '' : ` <span class="why">${esc(installation.root)}</span>`;
+  const head = `<h2><span class="badge ${installation.status}">${installation.status}</span> <span class="root">${esc(name)}</span>${root}</h2>`;
   if (!report) {
     return `<article class="installation ${installation.status}" data-status="${installation.status}" data-text="${esc(search.toLowerCase())}">${head}<p class="error">${esc(installation.error?.message ?? 'unreadable')}</p></article>`;
   }
@@ -100,7 +106,9 @@ function renderModule(module: ModuleReport): string {
   const text = [module.name, module.verdict, ...groups.flatMap(([, list]) => list.map((f) => f.location))]
     .join(' ')
     .toLowerCase();
-  return `<tr class="module" data-text="${esc(text)}"><td class="name">${esc(module.name)}${module.identity?.version ? ` <span class="version">${esc(module.identity.version)}</span>` : ''}</td><td><span class="verdict ${module.verdict}">${module.verdict}</span></td><td class="status">${module.freepbx.status}</td><td><p class="summary">${esc(module.summary)}</p>${findings.length ? `<ul>${findings.join('')}</ul>` : ''}</td></tr>`;
+  const label = verdictLabel(module);
+  const version = module.identity?.version ? ` <span class="version">${esc(module.identity.version)}</span>` : '';
+  return `<tr class="module" data-text="${esc(text)}"><td class="name">${esc(module.name)}${version}</td><td><span class="verdict ${label.cls}">${label.text}</span></td><td class="status">${module.freepbx.status}</td><td><p class="summary">${esc(module.summary)}</p>${findings.length ? `<ul>${findings.join('')}</ul>` : ''}</td></tr>`;
 }
 
 function esc(text: string): string {

@@ -10,7 +10,13 @@ export const AUDIT_VERSION = 1;
 export type InstallationStatus = 'clean' | 'findings' | 'unreadable';
 
 export interface AuditedInstallation {
-  /** The root as given. */
+  /**
+   * Stable name: `NAME=ROOT`, a fleet's `host:NAME`, or the root's last path component (see names.ts).
+   * `pbxsig diff` matches installations by it (a report made before names existed is read with the
+   * root's last path component).
+   */
+  readonly name: string;
+  /** The root as given (`host:NAME` for a PBX that a fleet's agent worker audited and could not). */
   readonly root: string;
   /** clean: every module passed; findings: some did not; unreadable: no installation could be read there. */
   readonly status: InstallationStatus;
@@ -40,4 +46,12 @@ export interface AuditReport extends Envelope<typeof AUDIT_SCHEMA, typeof AUDIT_
     readonly signatures: { readonly verified: number; readonly shared: number };
   };
   readonly installations: readonly AuditedInstallation[];
+  /** A fleet audit (`pbxsig audit --queue`): its run id, the queue (no credentials) and the workers that delivered results. */
+  readonly run?: FleetRunInfo;
+}
+
+export interface FleetRunInfo {
+  readonly id: string;
+  readonly queue: string;
+  readonly workers: readonly string[];
 }

@@ -14,6 +14,7 @@ import type { InstallSettings } from '../install/settings.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import { MAX_THREADS } from '../verify/options.js';
 import { VERSION } from '../version.js';
+import { parseDuration } from './duration.js';
 import { commandHelp, groupHelp, topHelp } from './help.js';
 import { GROUPS, SETTING_OPTIONS, STDOUT, commandNamed, subcommandsOf, topLevelNames } from './spec.js';
 import type { CommandSpec, OptionSpec } from './spec.js';
@@ -120,6 +121,31 @@ export interface AuditArgs {
   readonly ndjson: string | undefined;
   readonly quiet: boolean;
   readonly status: boolean;
+  readonly fleet: FleetAuditArgs;
+}
+
+/** `audit --queue URL` and the options that go with it (src/fleet/). */
+export interface FleetAuditArgs {
+  /** Redis URL: the audit runs on the fleet's workers; undefined: a local audit. */
+  readonly queue: string | undefined;
+  readonly redisAuth: string | undefined;
+  readonly runId: string | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly schedule: string | undefined;
+  readonly scheduleId: string;
+  readonly unschedule: string | undefined;
+}
+
+export interface WorkerArgs {
+  readonly command: 'worker';
+  readonly queue: string;
+  readonly redisAuth: string | undefined;
+  readonly host: string | undefined;
+  readonly root: string;
+  readonly threads: Threads;
+  readonly concurrency: number;
+  readonly lockDurationMs: number;
+  readonly reports: string | undefined;
 }
 
 export interface AllowlistArgs {
@@ -148,6 +174,7 @@ export type ParsedArgs =
   | AuditArgs
   | DiffArgs
   | AllowlistArgs
+  | WorkerArgs
   | CompletionArgs
   | { readonly command: 'output'; readonly text: string };
 
@@ -422,6 +449,8 @@ function toArgs({ spec, values, positionals }: Raw): ParsedArgs {
       return { command: 'diff', old: first('old'), new: first('new'), json: output(values, 'json') };
     case 'allowlist':
       return { command: 'allowlist', report: first('report'), modules: list(values, 'module') };
+    case 'worker':
+      return workerArgs(values);
     case 'sign':
       return signArgs(values, first('module'));
     case 'completion': {
@@ -509,6 +538,55 @@ function auditArgs(values: Values, roots: string[]): AuditArgs {
     ...outputs,
     quiet: flag(values, 'quiet'),
     status,
+    fleet: fleetAuditArgs(values),
+  };
+}
+
+const FLEET_ONLY = ['redis-auth', 'run-id', 'timeout', 'schedule', 'schedule-id', 'unschedule'] as const;
+
+function fleetAuditArgs(values: Values): FleetAuditArgs {
+  const queue = string(values, 'queue');
+  if (queue === undefined) {
+    // schedule-id has a default: it counts only when typed (the parser leaves out defaults it did not see).
+    const given = FLEET_ONLY.filter(
+      (name) => values.has(name) && !(name === 'schedule-id' && values.get(name) === 'audit'),
+    );
+    if (given.length > 0) throw new UsageError(`${given.map((n) => `--${n}`).join(', ')} need --queue`);
+  }
+  const timeout = string(values, 'timeout');
+  const fleet: FleetAuditArgs = {
+    queue,
+    redisAuth: string(values, 'redis-auth'),
+    runId: string(values, 'run-id'),
+    timeoutMs: timeout === undefined ? undefined : parseDuration('--timeout', timeout),
+    schedule: string(values, 'schedule'),
+    scheduleId: string(values, 'schedule-id') ?? 'audit',
+    unschedule: string(values, 'unschedule'),
+  };
+  if (fleet.schedule !== undefined && fleet.runId !== undefined)
+    throw new UsageError('--run-id and --schedule do not go together: each scheduled run gets its own id');
+  if (fleet.schedule !== undefined && fleet.unschedule !== undefined)
+    throw new UsageError('--schedule and --unschedule do not go together: give one');
+  return fleet;
+}
+
+function workerArgs(values: Values): WorkerArgs {
+  const concurrencyText = string(values, 'concurrency') ?? '1';
+  const concurrency = /^\d+$/.test(concurrencyText) ? Number.parseInt(concurrencyText, 10) : Number.NaN;
+  if (!(concurrency >= 1 && concurrency <= 64))
+    throw new UsageError(`--concurrency: expected 1 to 64, got ${JSON.stringify(concurrencyText)}`);
+  const lockDurationMs = parseDuration('--lock-duration', string(values, 'lock-duration') ?? '30s');
+  if (lockDurationMs < 100) throw new UsageError('--lock-duration: at least 100ms');
+  return {
+    command: 'worker',
+    queue: string(values, 'queue') ?? '',
+    redisAuth: string(values, 'redis-auth'),
+    host: string(values, 'host'),
+    root: string(values, 'root') ?? '/',
+    threads: threadsOf(values),
+    concurrency,
+    lockDurationMs,
+    reports: string(values, 'reports'),
   };
 }
 

@@ -50,6 +50,10 @@ async function run(args: ParsedArgs): Promise<number> {
       const { runAllowlist } = await import('./commands/allowlist.js');
       return runAllowlist(args);
     }
+    case 'worker': {
+      const { runWorker } = await import('./commands/worker.js');
+      return runWorker(args);
+    }
     case 'sign': {
       const { runSign } = await import('./commands/sign.js');
       return runSign(args);

@@ -457,18 +457,38 @@ const KEYS_EXPORT: CommandSpec = {
   epilogue: EXIT_KEYS,
 };
 
+const FLEET_GROUP = 'Fleet (BullMQ on Redis):';
+const QUEUE: OptionSpec = {
+  name: 'queue',
+  kind: 'value',
+  value: 'URL',
+  describe: 'run the audit on fleet workers through this Redis: redis://HOST:PORT/DB, rediss://..., unix:///PATH',
+  completes: 'none',
+};
+const REDIS_AUTH: OptionSpec = {
+  name: 'redis-auth',
+  kind: 'value',
+  value: 'FILE',
+  describe:
+    'file with the Redis password (or user name, then password); else PBXSIG_REDIS_USERNAME and PBXSIG_REDIS_PASSWORD',
+  completes: 'file',
+};
+
 const AUDIT: CommandSpec = {
   name: 'audit',
   summary: 'verify many installations (snapshots, backups, mounts) in one run, with one report',
   usage:
     '$0 audit ROOT... [options]\n\nVerifies every installation as `pbxsig verify --root ROOT` would, all in one schedule: ' +
     'identical module.sig files are verified once for the whole audit. An unreadable installation is reported and ' +
-    'skipped. At most one of --json, --html and --ndjson goes to stdout; give the others a file (--html=FILE).',
+    'skipped. At most one of --json, --html and --ndjson goes to stdout; give the others a file (--html=FILE).\n\n' +
+    'Every installation has a name (`pbxsig diff` matches installations by it): NAME=ROOT names one, else its last ' +
+    'path component. With --queue URL, fleet workers (`pbxsig worker`) verify the installations where they are; ' +
+    'host:NAME is the PBX whose agent worker runs with --host NAME. The report is the same.',
   positionals: [
     {
       name: 'roots',
       label: 'ROOT',
-      describe: 'installation roots',
+      describe: 'installation roots; NAME=ROOT names one; with --queue, host:NAME too',
       required: false,
       variadic: true,
       completes: 'directory',
@@ -512,9 +532,57 @@ const AUDIT: CommandSpec = {
     STATUS,
     ENGINE,
     THREADS,
+    { ...QUEUE, group: FLEET_GROUP },
+    { ...REDIS_AUTH, group: FLEET_GROUP },
+    {
+      name: 'run-id',
+      kind: 'value',
+      value: 'ID',
+      describe: 'name the run; submitting a run id again attaches to that run (nothing is queued twice)',
+      group: FLEET_GROUP,
+      completes: 'none',
+    },
+    {
+      name: 'timeout',
+      kind: 'value',
+      value: 'DURATION',
+      describe: 'stop waiting after this long (90s, 30m, 2h): what is not done is reported as not audited',
+      group: FLEET_GROUP,
+      completes: 'none',
+    },
+    {
+      name: 'schedule',
+      kind: 'value',
+      value: 'WHEN',
+      describe: 'repeat this audit (6h, 1d, or a UTC cron pattern); workers started with --reports run it',
+      group: FLEET_GROUP,
+      completes: 'none',
+    },
+    {
+      name: 'schedule-id',
+      kind: 'value',
+      value: 'ID',
+      default: 'audit',
+      describe: 'the schedule to create or replace (its report files are named after it)',
+      group: FLEET_GROUP,
+      completes: 'none',
+    },
+    {
+      name: 'unschedule',
+      kind: 'value',
+      value: 'ID',
+      describe: 'remove this schedule',
+      group: FLEET_GROUP,
+      completes: 'none',
+    },
   ],
   examples: [
     ['$0 audit --each /srv/snapshots --html=audit.html --json=audit.json', 'every snapshot under a directory'],
+    ['$0 audit pbx1=/mnt/a pbx2=/mnt/b --json=audit.json', 'installations named for the report and for diff'],
+    [
+      '$0 audit --queue redis://queue.example:6379/1 --redis-auth auth /srv/snap/* host:pbx1 --json=audit.json',
+      'on fleet workers',
+    ],
   ],
   epilogue:
     'Exit status: 0 every installation clean, 1 some installation has findings or could not be read, ' +
@@ -549,6 +617,68 @@ const DIFF: CommandSpec = {
     '(a file that is not a pbxsig report), 3 internal error.',
 };
 
+const WORKER: CommandSpec = {
+  name: 'worker',
+  summary: 'take installation jobs of fleet audits (pbxsig audit --queue) and verify them here',
+  usage:
+    '$0 worker --queue URL [options]\n\nTakes installation jobs of fleet audits (`pbxsig audit --queue`) and verifies ' +
+    'them here: it hashes every listed file and walks for unlisted ones, and the producer judges the signatures, ' +
+    'each distinct module.sig once for the whole audit. Run any number, on any host that reaches the installations. ' +
+    'With --host NAME, an agent on a PBX: it takes only the jobs of host:NAME and verifies its own installation ' +
+    '(--root), so no file leaves the PBX. Needs no key at all. Options may come in any order.',
+  positionals: [],
+  options: [
+    { ...QUEUE, describe: 'Redis URL (as for audit --queue)', required: true },
+    REDIS_AUTH,
+    {
+      name: 'host',
+      kind: 'value',
+      value: 'NAME',
+      describe: "agent mode: serve only this host's installation (host:NAME in the audit)",
+      completes: 'none',
+    },
+    {
+      name: 'root',
+      kind: 'value',
+      value: 'DIR',
+      default: '/',
+      describe: "agent mode: the installation's root",
+      completes: 'directory',
+    },
+    THREADS,
+    {
+      name: 'concurrency',
+      kind: 'value',
+      value: 'N',
+      default: '1',
+      describe: 'installations at once (1 to 64)',
+      completes: 'none',
+    },
+    {
+      name: 'lock-duration',
+      kind: 'value',
+      value: 'DURATION',
+      default: '30s',
+      describe: "how long a job's lock lasts unrenewed: a dead worker's job goes to another after about this",
+      completes: 'none',
+    },
+    {
+      name: 'reports',
+      kind: 'value',
+      value: 'DIR',
+      describe: 'also run scheduled audits, writing their dated reports and diffs into this directory',
+      completes: 'directory',
+    },
+  ],
+  examples: [
+    ['$0 worker --queue redis://queue.example:6379/1 --redis-auth /etc/pbxsig/redis.auth', 'a shared worker'],
+    ['$0 worker --queue rediss://queue.example:6380/1 --host pbx1', 'an agent on the PBX pbx1'],
+  ],
+  epilogue:
+    'Stops on SIGTERM or SIGINT after its running jobs (a second signal stops it at once). ' +
+    'Exit status: 0 stopped, 2 usage or input error (Redis unreachable, a refused login), 3 internal error.',
+};
+
 const COMPLETION: CommandSpec = {
   name: 'completion',
   summary: 'print the bash completion script (source it, or save it in /etc/bash_completion.d/)',
@@ -565,6 +695,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   AUDIT,
   DIFF,
   ALLOWLIST,
+  WORKER,
   SIGN,
   KEYS_GENERATE,
   KEYS_CERTIFY,

@@ -2,6 +2,7 @@
 // here (anchors as fingerprints or key files), the work done by the coordinator.
 
 import { auditInstallations as runAudit } from '../audit/audit.js';
+import type { NamedRoot } from '../audit/names.js';
 import type { AuditReport, AuditedInstallation } from '../audit/types.js';
 import type { InstallSettings } from '../install/settings.js';
 import type { ModuleReport, VerifyReport } from '../report/types.js';
@@ -38,14 +39,17 @@ export interface InstallationOptions extends CommonOptions {
 
 /** `pbxsig audit ROOT...` */
 export interface AuditOptions extends CommonOptions {
-  /** Installation roots. */
-  readonly roots: readonly string[];
+  /**
+   * Installation roots, each with its name (`{name, root}`) or named by its last path component (the
+   * host name for "/"); two installations of one name are refused. `pbxsig diff` matches by name.
+   */
+  readonly roots: ReadonlyArray<string | NamedRoot>;
   /** Directory settings applied to every installation (each otherwise reads its own). */
   readonly settings?: Partial<InstallSettings>;
   /** Each installation as soon as it is done (completion order). */
   readonly onInstallation?: (installation: AuditedInstallation) => void;
-  /** Each module as soon as it is done. */
-  readonly onModuleOf?: (root: string, report: ModuleReport) => void;
+  /** Each module as soon as it is done, with its installation. */
+  readonly onModuleOf?: (installation: NamedRoot, report: ModuleReport) => void;
 }
 
 /** Verifies module directories, each on its own (schema pbxsig/report). */

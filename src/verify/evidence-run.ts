@@ -3,6 +3,7 @@
 // and judged in one place for a whole audit (the producer), where each distinct module.sig is judged
 // once for the fleet. Everything between the two is plain data.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CollectedModule } from './collect.js';
 import { collect } from './collect.js';
 import type { Judge } from './coordinator.js';
@@ -56,7 +57,9 @@ export async function collectInstallation(options: InstallationOptions, lanes: L
       text: (_index, text) => {
         texts[text.digest] = text.raw;
       },
-      between: () => Promise.resolve(),
+      // This thread takes its share of the file work a module at a time; between two, it lets the event
+      // loop run (a fleet worker renews its job locks there), or a whole installation would hold it.
+      between: () => nextTurn(),
       checkRest: () => Promise.resolve(false),
       collected: (module) => void modules.push(module),
     },

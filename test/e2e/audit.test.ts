@@ -126,8 +126,8 @@ describe('auditInstallations', () => {
     const result = await auditInstallations({
       roots: [join(snapshots, 'a-clean'), join(snapshots, 'b-copy'), doomed],
       anchors: [anchor.fingerprint],
-      onModuleOf: (root) => {
-        if (!removed && root.endsWith('a-clean')) {
+      onModuleOf: (installation) => {
+        if (!removed && installation.root.endsWith('a-clean')) {
           removed = true;
           rmSync(doomed, { recursive: true, force: true });
         }

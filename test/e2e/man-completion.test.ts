@@ -68,6 +68,7 @@ describe('when bash completes pbxsig', { skip: have('bash') ? false : 'bash is n
       'audit',
       'diff',
       'allowlist',
+      'worker',
       'sign',
       'keys',
       'completion',

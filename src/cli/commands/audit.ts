@@ -1,11 +1,16 @@
 // `pbxsig audit`: many installations, one run, one report. Progress on stderr (a terminal only); the
 // summary on stdout, or one report format there (--json, --html or --ndjson); reports to files
-// (--json=FILE, ...) written atomically.
+// (--json=FILE, ...) written atomically. With --queue the installations are verified by fleet workers
+// (audit-queue.ts); the report and its outputs are the same.
 
+import { basename } from 'node:path';
 import { auditInstallations } from '../../audit/audit.js';
 import { renderAuditHtml } from '../../audit/html.js';
+import { parseInstallations } from '../../audit/names.js';
+import type { NamedRoot } from '../../audit/names.js';
 import { collectRoots } from '../../audit/roots.js';
 import type { AuditReport, AuditedInstallation } from '../../audit/types.js';
+import { UsageError } from '../../errors.js';
 import { formatBytes, formatRate } from '../../report/bytes.js';
 import { escapeControls as esc } from '../../report/escape.js';
 import type { ModuleReport } from '../../report/types.js';
@@ -19,14 +24,20 @@ import { STDOUT } from '../spec.js';
 import { stdout } from '../stdout.js';
 
 export async function runAudit(args: AuditArgs): Promise<number> {
-  const roots = await collectRoots({ roots: args.roots, from: args.from, each: args.each });
-  const files = (['json', 'html', 'ndjson'] as const).flatMap((name) => {
-    const target = args[name];
-    return target !== undefined && target !== STDOUT ? [{ option: `--${name}=`, path: target }] : [];
-  });
-  for (const file of files) await assertOutsideTrees(file.path, roots, file.option);
+  if (args.fleet.queue !== undefined) {
+    const { runQueuedAudit } = await import('./audit-queue.js');
+    return runQueuedAudit(args, args.fleet.queue);
+  }
+  const targets = parseInstallations(await collectRoots({ roots: args.roots, from: args.from, each: args.each }));
+  const hosts = targets.flatMap((t) => (t.kind === 'host' ? [`host:${t.name}`] : []));
+  if (hosts.length > 0)
+    throw new UsageError(`${hosts.join(', ')}: a host's installation is audited by its agent worker: give --queue`);
+  const roots = targets.flatMap((t): NamedRoot[] => (t.kind === 'root' ? [{ name: t.name, root: t.root }] : []));
+  const files = await checkOutputFiles(
+    args,
+    roots.map((r) => r.root),
+  );
   const trust = await trustFrom(args);
-  const out = stdout();
   const progress =
     !args.quiet && !args.status && process.stderr.isTTY === true ? await startProgress(roots.length) : undefined;
   const ndjson = await ndjsonSink(args.ndjson);
@@ -41,20 +52,14 @@ export async function runAudit(args: AuditArgs): Promise<number> {
       engine: args.engine,
       threads: args.threads,
       unlisted: args.unlisted,
-      onModuleOf: (root: string, module: ModuleReport) => {
+      onModuleOf: (installation: NamedRoot, module: ModuleReport) => {
         bytes += module.files.bytes;
         progress?.update(bytes);
-        ndjson?.emit({ type: 'module', installation: root, module });
+        ndjson?.emit(moduleLine(installation, module));
       },
       onInstallation: (installation: AuditedInstallation) => {
         progress?.increment(bytes);
-        ndjson?.emit({
-          type: 'installation',
-          installation: installation.root,
-          status: installation.status,
-          error: installation.error,
-          summary: installation.report?.summary ?? null,
-        });
+        ndjson?.emit(installationLine(installation));
       },
     });
     ndjson?.emit({ type: 'audit', summary: report.summary });
@@ -65,21 +70,69 @@ export async function runAudit(args: AuditArgs): Promise<number> {
   } finally {
     progress?.stop();
   }
+  return writeAuditOutputs(report, args, files);
+}
 
+/** The report files the command line names (not stdout), checked to lie outside every root. */
+export async function checkOutputFiles(args: AuditArgs, roots: readonly string[]): Promise<string[]> {
+  const files = (['json', 'html', 'ndjson'] as const).flatMap((name) => {
+    const target = args[name];
+    return target !== undefined && target !== STDOUT ? [{ option: `--${name}=`, path: target }] : [];
+  });
+  for (const file of files) await assertOutsideTrees(file.path, roots, file.option);
+  return files.map((f) => f.path);
+}
+
+// NDJSON lines: the installation by its root as given (as before names existed) and by its name.
+function moduleLine(installation: NamedRoot, module: ModuleReport): object {
+  return { type: 'module', installation: installation.root, name: installation.name, module };
+}
+
+function installationLine(installation: AuditedInstallation): object {
+  return {
+    type: 'installation',
+    installation: installation.root,
+    name: installation.name,
+    status: installation.status,
+    error: installation.error,
+    summary: installation.report?.summary ?? null,
+  };
+}
+
+/**
+ * A fleet audit's NDJSON: a fleet has each installation's modules only from its result, so its lines
+ * come when the report is assembled, in the order the installations were given.
+ */
+export async function writeNdjsonReplay(report: AuditReport, target: string | undefined): Promise<void> {
+  const ndjson = await ndjsonSink(target);
+  if (!ndjson) return;
+  try {
+    for (const installation of report.installations) {
+      for (const module of installation.report?.modules ?? []) ndjson.emit(moduleLine(installation, module));
+      ndjson.emit(installationLine(installation));
+    }
+    ndjson.emit({ type: 'audit', summary: report.summary });
+    await ndjson.close();
+  } catch (error) {
+    await ndjson.abort();
+    throw error;
+  }
+}
+
+/** The JSON and HTML reports, then the summary unless stdout holds a report; the exit status. */
+export async function writeAuditOutputs(
+  report: AuditReport,
+  args: AuditArgs,
+  files: readonly string[],
+): Promise<number> {
+  const out = stdout();
   const json = (): string => `${JSON.stringify(report, null, 2)}\n`;
   if (args.json === STDOUT) out.write(json());
   else if (args.json !== undefined) await writeFileAtomic(args.json, json());
   if (args.html === STDOUT) out.write(renderAuditHtml(report));
   else if (args.html !== undefined) await writeFileAtomic(args.html, renderAuditHtml(report));
   const stdoutTaken = [args.json, args.html, args.ndjson].includes(STDOUT);
-  if (!stdoutTaken && !args.status)
-    out.write(
-      renderAuditSummary(
-        report,
-        files.map((f) => f.path),
-        args.quiet,
-      ),
-    );
+  if (!stdoutTaken && !args.status) out.write(renderAuditSummary(report, files, args.quiet));
   return report.summary.clean === report.summary.installations ? 0 : 1;
 }
 
@@ -127,14 +180,20 @@ async function ndjsonSink(target: string | undefined): Promise<NdjsonSink | unde
   };
 }
 
+// The root as given, with the installation's name when the root does not already end in it.
+function labelOf(installation: AuditedInstallation): string {
+  const { name, root } = installation;
+  return basename(root) === name ? esc(root) : `${esc(name)}=${esc(root)}`;
+}
+
 export function renderAuditSummary(report: AuditReport, written: readonly string[], quiet = false): string {
   const shown = quiet ? report.installations.filter((i) => i.status !== 'clean') : report.installations;
-  const roots = new Map(shown.map((i) => [i, esc(i.root)]));
-  const width = Math.max(...[...roots.values()].map((root) => root.length), 10);
+  const labels = new Map(shown.map((i) => [i, labelOf(i)]));
+  const width = Math.max(...[...labels.values()].map((label) => label.length), 10);
   const lines = shown.map((i) => {
     const status = i.status.padEnd(10);
-    const root = (roots.get(i) ?? '').padEnd(width);
-    if (!i.report) return `${status}  ${root}  ${esc(i.error?.message ?? '')}`;
+    const label = (labels.get(i) ?? '').padEnd(width);
+    if (!i.report) return `${status}  ${label}  ${esc(i.error?.message ?? '')}`;
     const failing = i.report.modules.filter((m) => !m.passed);
     const detail =
       failing.length === 0
@@ -143,7 +202,7 @@ export function renderAuditSummary(report: AuditReport, written: readonly string
             .slice(0, 6)
             .map((m) => `${esc(m.name)} (${m.verdict !== 'verified' ? m.verdict : 'unlisted code'})`)
             .join(', ')}${failing.length > 6 ? ', ...' : ''}`;
-    return `${status}  ${root}  ${detail}`;
+    return `${status}  ${label}  ${detail}`;
   });
   const s = report.summary;
   const seconds = report.durationMs / 1000;

@@ -56,7 +56,7 @@ export function renderDiff(diff: AuditDiff): string {
   };
   section(
     'Installations newly failing',
-    diff.installations.newlyFailing.map((i) => `${esc(i.root)}: ${i.was} -> ${i.now}`),
+    diff.installations.newlyFailing.map((i) => `${esc(i.name)}: ${i.was} -> ${i.now}`),
   );
   section(
     'Modules newly failing',
@@ -76,7 +76,7 @@ export function renderDiff(diff: AuditDiff): string {
   );
   section(
     'Installations fixed',
-    diff.installations.fixed.map((i) => `${esc(i.root)} (was ${i.was})`),
+    diff.installations.fixed.map((i) => `${esc(i.name)} (was ${i.was})`),
   );
   section(
     'Modules fixed',

@@ -350,6 +350,72 @@ describe('help and version', () => {
   }
 });
 
+describe('the fleet options', () => {
+  it('read audit --queue and its options in any order, one value each', () => {
+    const args = parseArgs([
+      'audit',
+      '--timeout',
+      '2h',
+      'pbx1=/srv/a',
+      '--queue',
+      'redis://q.example:6379/1',
+      'host:pbx2',
+      '--run-id=nightly-1',
+      '--redis-auth',
+      'auth',
+      '--json=out.json',
+    ]);
+    assert.equal(args.command, 'audit');
+    if (args.command !== 'audit') return;
+    assert.deepEqual(args.roots, ['pbx1=/srv/a', 'host:pbx2']);
+    assert.deepEqual(args.fleet, {
+      queue: 'redis://q.example:6379/1',
+      redisAuth: 'auth',
+      runId: 'nightly-1',
+      timeoutMs: 7_200_000,
+      schedule: undefined,
+      scheduleId: 'audit',
+      unschedule: undefined,
+    });
+    assert.equal(args.json, 'out.json');
+  });
+
+  it('refuse fleet options without --queue, and --run-id with --schedule', () => {
+    usageError(['audit', '/srv/a', '--timeout', '1h'], /--timeout need --queue/);
+    usageError(['audit', '/srv/a', '--run-id', 'r', '--redis-auth', 'f'], /--redis-auth, --run-id need --queue/);
+    usageError(['audit', '--queue', 'redis://q', '--schedule', '1d', '--run-id', 'r', '/a'], /do not go together/);
+    usageError(['audit', '--queue', 'redis://q', '--timeout', 'soon', '/a'], /--timeout: expected a duration/);
+    usageError(['audit', '--queue', 'redis://q', '--queue', 'redis://r', '/a'], /--queue was given 2 times/);
+  });
+
+  it('read worker options in any order, with their defaults', () => {
+    const args = parseArgs(['worker', '--concurrency', '2', '--queue', 'unix:///run/redis.sock', '--host', 'pbx1']);
+    assert.deepEqual(args, {
+      command: 'worker',
+      queue: 'unix:///run/redis.sock',
+      redisAuth: undefined,
+      host: 'pbx1',
+      root: '/',
+      threads: 'auto',
+      concurrency: 2,
+      lockDurationMs: 30_000,
+      reports: undefined,
+    });
+  });
+
+  it('refuse a worker without --queue, or with a bad concurrency or lock duration', () => {
+    usageError(['worker'], /missing --queue/);
+    usageError(['worker', '--queue', 'redis://q', '--concurrency', '0'], /--concurrency: expected 1 to 64/);
+    usageError(['worker', '--queue', 'redis://q', '--lock-duration', '10ms'], /at least 100ms/);
+    usageError(['worker', '--queue', 'redis://q', '--hots', 'pbx1'], /did you mean --host\?/);
+  });
+
+  it('name worker among the commands, and suggest it when mistyped', () => {
+    usageError([], /name a command: .*worker/);
+    usageError(['wroker'], /did you mean "worker"\?/);
+  });
+});
+
 describe('the parser and the table', () => {
   // One declaration: every option of the table parses, with its alias, in both value forms.
   for (const spec of COMMANDS) {
