@@ -182,12 +182,31 @@ function table(chars: string): Uint8Array {
   return t;
 }
 // LABEL [^=\n\r\t;&|^$~(){}!"\[]+ (PHP 8.2; the NUL that re2c reads after the text is a label character).
-const NOT_LABEL = table('=\n\r\t;&|^$~(){}!"[');
+const NOT_LABEL_CHARS = '=\n\r\t;&|^$~(){}!"[';
+const NOT_LABEL = table(NOT_LABEL_CHARS);
 // TOKENS: returned as themselves in INITIAL (the label characters among them never get there).
 const TOKENS = table(':,.[]"\'()&|^+-/*=%$!~<>?@{}');
 const OPERATORS = table('&|^~()!');
 // VALUE_CHARS [^$= \t\n\r;&|^~()!"'\000], plus "$" not followed by "{".
-const NOT_VALUE = table('$= \t\n\r;&|^~()!"\'\0');
+const NOT_VALUE_CHARS = '$= \t\n\r;&|^~()!"\'\0';
+const NOT_VALUE = table(NOT_VALUE_CHARS);
+// The line simpleEntry() reads, as one sticky regular expression built from the same character sets:
+// a key (label characters, not starting with a space), "=", spaces or tabs, a value (value characters
+// but "$"), spaces or tabs, a NEWLINE. A regular expression runs as native code from its first uses,
+// where a character loop starts in the interpreter: most of a manifest's parse is this one line shape.
+const SIMPLE_LINE = new RegExp(
+  `([^ ${classEscape(NOT_LABEL_CHARS)}][^${classEscape(NOT_LABEL_CHARS)}]*)=([ \\t]*)([^${classEscape(NOT_VALUE_CHARS)}]+)[ \\t]*(?:\\r\\n|\\r|\\n)`,
+  'y',
+);
+
+function classEscape(chars: string): string {
+  return chars
+    .replace(/[\\\]\[^-]/g, '\\$&')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/\0/g, '\\0');
+}
 // SECTION_VALUE_CHARS [^$\n\r;"'\]\\], plus "\" with any character and "$" not followed by "{".
 const NOT_SECTION_VALUE = table('$\n\r;"\']\\');
 
@@ -414,33 +433,21 @@ class Scanner {
     if (this.#state !== INITIAL) return false;
     const text = this.#text;
     const p = this.#pos;
-    const c = text.charCodeAt(p);
-    if (!(c >= 128 || NOT_LABEL[c] === 0) || c === SPACE) return false;
-    let q = p + 1;
-    for (; q < this.#len; q++) {
-      const k = text.charCodeAt(q);
-      if (k < 128 && NOT_LABEL[k] === 1) break;
-    }
-    if (q >= this.#len || text.charCodeAt(q) !== EQUALS) return false;
-    let keyEnd = q;
+    SIMPLE_LINE.lastIndex = p;
+    const match = SIMPLE_LINE.exec(text);
+    if (match === null) return false;
+    const key = match[1] as string;
+    const v = p + key.length + 1 + (match[2] as string).length;
+    const r = v + (match[3] as string).length;
+    let keyEnd = p + key.length;
     while (keyEnd > p && text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
-    const v = this.#spaces(q + 1);
-    let r = v;
-    for (; r < this.#len; r++) {
-      const k = text.charCodeAt(r);
-      if (k < 128 && (NOT_VALUE[k] === 1 || k === DOLLAR)) break;
-    }
-    if (r === v) return false;
-    const w = this.#spaces(r);
-    const nl = this.#newline(w);
-    if (nl < 0) return false;
     // A key or a value that is a bool word (5 letters at most) reads otherwise (a refused key, "1" or "").
     if ((keyEnd - p <= 5 && this.#boolWord(p) >= keyEnd) || (r - v <= 5 && this.#boolWord(v) >= r)) return false;
-    this.value = text.slice(p, keyEnd);
-    this.rawValue = text.slice(v, r);
+    this.value = keyEnd === p + key.length ? key : text.slice(p, keyEnd);
+    this.rawValue = match[3] as string;
     this.start = p;
     this.end = r;
-    this.#pos = nl;
+    this.#pos = SIMPLE_LINE.lastIndex;
     return true;
   }
 
