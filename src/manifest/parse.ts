@@ -36,15 +36,11 @@ export interface ParseOptions {
   readonly crlfLines?: readonly number[];
 }
 
-// A character loop, not /^[0-9a-f]{64}$/: that regex was the largest single cost of parsing an
-// installation's 26,000 entries.
+// A regular expression: it runs as native code from its first uses in a short run, where a character
+// loop starts in the interpreter (a cold parse of framework's 8,108 entries: about 62 to 55 ms).
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 function isSha256Hex(s: string): boolean {
-  if (s.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+  return s.length === 64 && SHA256_HEX.test(s);
 }
 
 export function parseManifest(text: string, options: ParseOptions = {}): Manifest {
