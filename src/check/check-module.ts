@@ -276,14 +276,14 @@ function checkFiles(
     checked++;
     bytes += hashed.size;
     if (hashed.viaLink) viaSymlink++;
-    if (digestEquals(hashed.digest, entry.digest)) {
+    if (hashed.digest === entry.digest) {
       matched++;
       if (outcomes) outcomes.set(entry.path, { status: 'found', actual: entry.digest });
       if (entry.path === 'module.xml' && hashed.size <= tools.buffer.length)
         identity = readIdentity(tools.buffer.subarray(0, hashed.size));
       continue;
     }
-    const actual = Buffer.from(hashed.digest).toString('hex');
+    const actual = hashed.digest;
     altered.push({ path: entry.path, location: place.location, expected: entry.digest, actual });
     if (outcomes) outcomes.set(entry.path, { status: 'found', actual });
     else if (phpLooseEquals(actual, entry.digest)) looseMatches.push(entry.path);
@@ -344,18 +344,6 @@ function phpDetails(
   }
   return details;
 }
-
-// A digest against its lower-case hex, without making a string per file (the common case is a match).
-function digestEquals(digest: Uint8Array, hex: string): boolean {
-  if (hex.length !== digest.length * 2) return false;
-  for (let i = 0; i < digest.length; i++) {
-    const byte = digest[i] as number;
-    if (hex.charCodeAt(2 * i) !== HEX[byte >> 4] || hex.charCodeAt(2 * i + 1) !== HEX[byte & 15]) return false;
-  }
-  return true;
-}
-
-const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 // module.xml names the module and its version: <module><rawname>core</rawname>...<version>17.0.1</version>.
 // The first <version> is the module's own; later ones belong to <depends>.

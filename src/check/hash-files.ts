@@ -27,7 +27,7 @@ export function hashFiles(unit: FilesUnit, tools: LaneTools): HashedFiles {
   unit.paths.forEach((path, index) => {
     const hashed = hashFile(opener, path, tools.hasher, tools.buffer);
     if (hashed.ok) {
-      digests.push(Buffer.from(hashed.digest).toString('hex'));
+      digests.push(hashed.digest);
       bytes += hashed.size;
     } else {
       digests.push(null);

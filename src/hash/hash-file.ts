@@ -8,7 +8,7 @@ import type { ConfinedOpener } from '../fs/confined-open.js';
 import type { Hasher } from './engine.js';
 
 export type HashedFile =
-  | { readonly ok: true; readonly digest: Uint8Array; readonly size: number; readonly viaLink: boolean }
+  | { readonly ok: true; readonly digest: string; readonly size: number; readonly viaLink: boolean }
   | {
       readonly ok: false;
       readonly status: 'missing' | 'unsafe' | 'unreadable' | 'over-limit';
