@@ -1,6 +1,6 @@
 // The "engines" suite: raw hashing speed of node:crypto against hash-wasm, per algorithm and per input
-// size, without the pool, files or signatures. It is the number behind engine "auto" (design.md
-// measured node:crypto about 4x hash-wasm for SHA-256 on SHA-NI hardware), and it shows where wasm
+// size, without the pool, files or signatures. It is the number behind engine "auto" (src/hash/engine.ts:
+// node:crypto about 4x hash-wasm for SHA-256 on SHA-NI hardware), and it shows where wasm
 // is the only choice (BLAKE3: Node has none).
 //
 // Inputs are fed the way pbxsig's hasher feeds them: a buffer up to one read (512 KiB, the size the
