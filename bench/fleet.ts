@@ -6,8 +6,8 @@
 //      its quick size) and hard-linked copies of it (`cp -al`) up to N (20; --quick: 3);
 //   2. before anything is timed, every queued audit's report must equal the local audit's (canonical
 //      JSON: timings and the run aside), or the suite stops;
-//   3. per-job overhead of the queue: M tiny installations (a module and framework, a few files; 40,
-//      --quick 10),
+//   3. per-job overhead of the queue: M tiny installations (FreePBX 14's shape at its smallest, about 100 files,
+//      copies; 40, --quick 10),
 //      queued with one worker against the local audit of the same; and the queue's own share, the
 //      producer's wall time less the time the worker spent in its jobs (from the worker's log);
 //   4. throughput: the local audit and the queued audit with 1, 2 and 4 warm workers (started once,
@@ -24,15 +24,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditReport } from '../src/audit/types.js';
 import { canonicalAudit } from '../src/fleet/canonical.js';
-import { buildInstallation } from '../test/helpers/installation.js';
 import { bytes, fixed } from './format.js';
 import { planInstallation, writeInstallation } from './installation.js';
 import type { Signer } from './keys.js';
 import { runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
 import { REPO } from './repo.js';
+import { FREEPBX14, scaleShape } from './shapes.js';
 import type { InstallationShape } from './shapes.js';
 import { median } from './stats.js';
+/** Listed files asked of each tiny installation (per-job overhead); scaleShape keeps at least a few per module. */
+const TINY_FILES = 30;
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
 
 export interface FleetPlan {
@@ -107,15 +109,15 @@ export async function runFleetSuite(
     if (cp.status !== 0) throw new Error(`fleet: cp -al failed: ${cp.stderr.toString()}`);
     roots.push(target);
   }
-  const tiny: string[] = [];
-  for (let i = 0; i < plan.tiny; i++) {
-    const root = join(base, 'tiny', `t${i}`);
-    await buildInstallation(root, {
-      anchor: signer.anchor,
-      developer: signer.developer,
-      modules: { core: { 'module.xml': `<module>core ${i}</module>\n` } },
-    });
-    tiny.push(root);
+  // The tiny installations: FreePBX 14's shape scaled down to a few files, written once and hard-linked.
+  const tinyOriginal = join(base, 'tiny', 't0');
+  await writeInstallation(tinyOriginal, planInstallation(scaleShape(FREEPBX14, TINY_FILES), seed), signer);
+  const tiny = [tinyOriginal];
+  for (let i = 1; i < plan.tiny; i++) {
+    const target = join(base, 'tiny', `t${i}`);
+    const cp = spawnSync('cp', ['-al', tinyOriginal, target]);
+    if (cp.status !== 0) throw new Error(`fleet: cp -al failed: ${cp.stderr.toString()}`);
+    tiny.push(target);
   }
   spawnSync('sync');
 
