@@ -7,7 +7,7 @@
 //   2. before anything is timed, every queued audit's report must equal the local audit's (canonical
 //      JSON: timings and the run aside), or the suite stops;
 //   3. per-job overhead of the queue: M tiny installations (FreePBX 14's shape at its smallest, about 100 files,
-//      copies; 40, --quick 10),
+//      hard-linked copies; 40, --quick 10),
 //      queued with one worker against the local audit of the same; and the queue's own share, the
 //      producer's wall time less the time the worker spent in its jobs (from the worker's log);
 //   4. throughput: the local audit and the queued audit with 1, 2 and 4 warm workers (started once,
