@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
 import { asAudit, diffAudits } from '../audit/diff.js';
+import { renderDiff } from '../audit/diff-text.js';
 import { renderAuditHtml } from '../audit/html.js';
 import type { InstallationTarget } from '../audit/names.js';
 import type { AuditReport } from '../audit/types.js';
@@ -141,7 +142,6 @@ export async function runScheduledAudit(job: Job, options: ScheduledRunOptions):
   if (previous !== undefined) {
     const before = asAudit(JSON.parse(await readFile(join(options.reports, previous), 'utf8')), previous);
     const changes = diffAudits(before, report);
-    const { renderDiff } = await import('../cli/commands/diff.js');
     diff = `${base}.diff.json`;
     noRegression = changes.noRegression;
     await writeFileAtomic(diff, `${JSON.stringify(changes, null, 2)}\n`);

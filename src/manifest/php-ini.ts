@@ -201,7 +201,7 @@ const SIMPLE_LINE = new RegExp(
 
 function classEscape(chars: string): string {
   return chars
-    .replace(/[\\\]\[^-]/g, '\\$&')
+    .replace(/[\\\][^-]/g, '\\$&')
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t')

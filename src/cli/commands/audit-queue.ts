@@ -14,9 +14,9 @@ import { assertRunId } from '../../fleet/queues.js';
 import { FLEET_VERSION } from '../../fleet/types.js';
 import { trustFrom } from '../anchors.js';
 import type { AuditArgs } from '../args.js';
+import { checkOutputFiles, writeAuditOutputs, writeNdjsonReplay } from '../audit-outputs.js';
 import { startProgress } from '../progress.js';
 import { stdout } from '../stdout.js';
-import { checkOutputFiles, writeAuditOutputs, writeNdjsonReplay } from './audit.js';
 
 export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<number> {
   const { fleet } = args;
