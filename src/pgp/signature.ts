@@ -101,13 +101,17 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
     enums.literal.binary,
   );
 
+  // GnuPG (and so FreePBX) calls a signature made after this host's clock good: a signer's clock ahead,
+  // or a PBX at boot before its clock is set. openpgp.js refuses one made after the date it is given,
+  // so such a signature is checked at its own creation time (judge-signature.ts warns about the clock).
+  const at = facts.created !== undefined && facts.created > now ? facts.created : now;
   let failure = '';
   for (const { key, signingKey } of candidates) {
     try {
       if (isEddsaWithShortDigest(packet)) {
-        await verifyEddsaWithShortDigest(packet, signingKey.keyPacket, literal, now, verifyConfig);
+        await verifyEddsaWithShortDigest(packet, signingKey.keyPacket, literal, at, verifyConfig);
       } else {
-        await packet.verify(signingKey.keyPacket, enums.signature.text, literal, now, true, verifyConfig);
+        await packet.verify(signingKey.keyPacket, enums.signature.text, literal, at, true, verifyConfig);
       }
       return { outcome: 'good', facts, key, signingKey, packet };
     } catch (error) {

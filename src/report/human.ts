@@ -77,7 +77,7 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
   const threads = `${report.settings.threads} ${plural(report.settings.threads, 'thread')}`;
   const lines = [
     '',
-    `${head}: ${groupThousands(summary.files)} files, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
+    `${head}: ${groupThousands(summary.files)} ${plural(summary.files, 'file')}, ${formatBytes(summary.bytes)} checked in ${seconds} s${speed} (${threads}, ${report.settings.engine}).`,
   ];
   const sha1 = report.modules.filter((m) => m.warnings.some((w) => w.code === 'SIGNATURE_SHA1')).length;
   if (sha1 > 0)

@@ -73,6 +73,13 @@ export async function judgeSignature(clear: Clearsigned, context: JudgeContext):
         'signed with a SHA-1 digest (as every official FreePBX module is); accepted, but SHA-1 is collision-prone',
     });
   }
+  const created = check.facts.created;
+  if (check.outcome === 'good' && created !== undefined && created > context.now) {
+    warnings.push({
+      code: 'SIGNATURE_IN_FUTURE',
+      message: `signed at ${created.toISOString()}, after this host's clock (${context.now.toISOString()}): GnuPG and FreePBX accept it; check the clock`,
+    });
+  }
   for (const w of trust?.warnings ?? []) warnings.push(w);
 
   const fingerprint = key ? key.getFingerprint().toUpperCase() : null;

@@ -143,6 +143,17 @@ describe('verifyModules', () => {
     });
   });
 
+  describe("when the signature was made after this host's clock", () => {
+    it('is verified as GnuPG and FreePBX verify it, with a warning about the clock', async () => {
+      // A signer's clock an hour ahead, or a PBX at boot before its clock is set.
+      const inAnHour = new Date(Date.now() + 3_600_000);
+      const m = await verifyOne(await module((dir) => signModule(dir, world.developer, { date: inAnHour })));
+      assert.equal(m.verdict, 'verified', m.summary);
+      assert.equal(m.freepbx.status, 129);
+      assert.ok(m.warnings.some((w) => w.code === 'SIGNATURE_IN_FUTURE'));
+    });
+  });
+
   describe('when a listed file was changed', () => {
     it('is tampered, names the altered file with both digests, and FreePBX says 130', async () => {
       const dir = await module(signedByDeveloper, (d) => appendFile(join(d, 'Demo.class.php'), '// backdoor\n'));
