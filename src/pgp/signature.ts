@@ -106,7 +106,17 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
   // so such a signature is checked at its own creation time (judge-signature.ts warns about the clock).
   const at = facts.created !== undefined && facts.created > now ? facts.created : now;
   let failure = '';
+  let errsig: string | undefined;
   for (const { key, signingKey } of candidates) {
+    // GnuPG refuses a key created after this host's clock ("time warp or clock problem") and checks
+    // nothing: ERRSIG with code 6 (bad public key), as gpgv 2.2.40 prints it.
+    const keyCreated = signingKey.keyPacket.created;
+    if (keyCreated > now) {
+      const seconds = Math.round((keyCreated.getTime() - now.getTime()) / 1000);
+      failure = `the signing key was created ${seconds} s after this host's clock (${now.toISOString()}); GnuPG cannot check the signature then ("time warp or clock problem")`;
+      errsig = `[GNUPG:] ERRSIG ${facts.issuerKeyId} ${packet.publicKeyAlgorithm ?? 0} ${packet.hashAlgorithm ?? 0} 01 ${packet.created ? Math.floor(packet.created.getTime() / 1000) : 0} 6 ${signingKey.getFingerprint().toUpperCase()}`;
+      continue;
+    }
     try {
       if (isEddsaWithShortDigest(packet)) {
         await verifyEddsaWithShortDigest(packet, signingKey.keyPacket, literal, at, verifyConfig);
@@ -116,13 +126,20 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
       return { outcome: 'good', facts, key, signingKey, packet };
     } catch (error) {
       failure = describeError(error);
+      errsig = undefined;
     }
   }
-  return bad(facts, failure, onlyKey);
+  return bad(facts, failure, onlyKey, errsig);
 }
 
-function bad(facts: SignatureFacts, reason: string, key: PublicKey | undefined): SignatureCheck {
-  return key ? { outcome: 'bad', facts, reason, key } : { outcome: 'bad', facts, reason };
+function bad(facts: SignatureFacts, reason: string, key: PublicKey | undefined, errsig?: string): SignatureCheck {
+  return {
+    outcome: 'bad',
+    facts,
+    reason,
+    ...(key ? { key } : {}),
+    ...(errsig !== undefined ? { errsig } : {}),
+  };
 }
 
 async function readSignaturePacket(clear: Clearsigned): Promise<SignaturePacket> {

@@ -152,6 +152,19 @@ describe('verifyModules', () => {
       assert.equal(m.freepbx.status, 129);
       assert.ok(m.warnings.some((w) => w.code === 'SIGNATURE_IN_FUTURE'));
     });
+
+    it('fails when the signing key itself was made after the clock, as GnuPG checks nothing then', async () => {
+      const inAnHour = new Date(Date.now() + 3_600_000);
+      const early = await certified(world.anchor, await makeKey('Early Developer', { date: inAnHour }));
+      const keys = join(world.dir, 'early-keys');
+      await writeKeys(keys, { anchor: world.anchor.publicKey, early: early.publicKey });
+      const dir = await module((d) => signModule(d, early, { date: new Date(inAnHour.getTime() + 60_000) }));
+      const m = await verifyOne(dir, { keys: [keys] });
+      assert.equal(m.verdict, 'bad-signature', m.summary);
+      assert.match(m.summary, /created \d+ s after this host's clock/);
+      // GnuPG's ERRSIG: FreePBX's status for a signature it could not check, not "good".
+      assert.notEqual(m.freepbx.status & 1, 1);
+    });
   });
 
   describe('when a listed file was changed', () => {
