@@ -15,6 +15,7 @@ import type { CommonOptions } from '../verify/options.js';
 import { measureTargets } from '../verify/order.js';
 import { planInstallation } from '../verify/verify-installation.js';
 import { nameRoots } from './names.js';
+import { summarizeAudit } from './summary.js';
 import type { NamedRoot } from './names.js';
 import { AUDIT_SCHEMA, AUDIT_VERSION } from './types.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
@@ -90,26 +91,10 @@ export async function auditInstallations(options: AuditOptions): Promise<AuditRe
   }
 
   const installations = results.filter((r): r is AuditedInstallation => r !== undefined);
-  const reports = installations.flatMap((i) => (i.report ? [i.report] : []));
   return {
     ...envelope(AUDIT_SCHEMA, AUDIT_VERSION, startedAt),
     settings: { engine, threads, anchors, unlisted },
-    summary: {
-      installations: installations.length,
-      clean: installations.filter((i) => i.status === 'clean').length,
-      withFindings: installations.filter((i) => i.status === 'findings').length,
-      unreadable: installations.filter((i) => i.status === 'unreadable').length,
-      modules: sum(reports, (r) => r.summary.modules),
-      failedModules: sum(reports, (r) => r.summary.failed),
-      unlistedCode: sum(reports, (r) => r.summary.unlistedCode),
-      files: sum(reports, (r) => r.summary.files),
-      bytes: sum(reports, (r) => r.summary.bytes),
-      signatures: verifier.signatures,
-    },
+    summary: summarizeAudit(installations, verifier.signatures),
     installations,
   };
-}
-
-function sum<T>(items: readonly T[], of: (item: T) => number): number {
-  return items.reduce((total, item) => total + of(item), 0);
 }

@@ -8,6 +8,7 @@
 // against its digest here, where it arrives (the judge checks it again).
 
 import type { InstallationTarget } from '../audit/names.js';
+import { summarizeAudit } from '../audit/summary.js';
 import { AUDIT_SCHEMA, AUDIT_VERSION } from '../audit/types.js';
 import type { AuditReport, AuditedInstallation } from '../audit/types.js';
 import { UNTRUSTED_LOOK } from '../check/limits.js';
@@ -74,18 +75,7 @@ export async function assembleAuditReport(input: AssembleInput): Promise<AuditRe
       anchors: parseAnchors(spec.anchors),
       unlisted: spec.unlisted,
     },
-    summary: {
-      installations: installations.length,
-      clean: installations.filter((i) => i.status === 'clean').length,
-      withFindings: installations.filter((i) => i.status === 'findings').length,
-      unreadable: installations.filter((i) => i.status === 'unreadable').length,
-      modules: sum(reports, (r) => r.summary.modules),
-      failedModules: sum(reports, (r) => r.summary.failed),
-      unlistedCode: sum(reports, (r) => r.summary.unlistedCode),
-      files: sum(reports, (r) => r.summary.files),
-      bytes: sum(reports, (r) => r.summary.bytes),
-      signatures: judge.signatures.stats,
-    },
+    summary: summarizeAudit(installations, judge.signatures.stats),
     installations,
     run: { id: spec.runId, queue: input.queue, workers: [...new Set(results.map((r) => r.worker))].sort() },
   };
@@ -150,8 +140,4 @@ function neededTexts(evidence: InstallationEvidence): string[] {
     ...(module.sig.state === 'read' ? [module.sig.digest] : []),
     ...(module.local?.state === 'read' ? [module.local.digest] : []),
   ]);
-}
-
-function sum<T>(items: readonly T[], of: (item: T) => number): number {
-  return items.reduce((total, item) => total + of(item), 0);
 }

@@ -341,15 +341,10 @@ class Scanner {
     for (;;) {
       const c = this.#at(k);
       if (c === DOLLAR) {
-        const n = this.#at(k + 1);
-        if (n === BACKSLASH) {
-          // "$\" with any character, even the NUL after the text (and then the scanner reads on).
-          if (k + 2 >= this.#len) return PAST_END;
-          k += 3;
-          continue;
-        }
-        if (n === BRACE_OPEN || n === 0) break;
-        k += 2;
+        const next = this.#afterDollar(k);
+        if (next === PAST_END) return PAST_END;
+        if (next < 0) break;
+        k = next;
         continue;
       }
       if (c >= 128 || NOT_VALUE[c] === 0) {
@@ -359,6 +354,17 @@ class Scanner {
       break;
     }
     return k > i ? k : -1;
+  }
+
+  // A "$" inside a run of value characters, as both value rules read it: "$\" with any character after
+  // it (even the NUL after the text, and then the scanner reads on) and "$" before anything but "{" or
+  // the end belong to the run. Where the run goes on after it; -1 where the run stops at the "$";
+  // PAST_END when "$\" runs off the text.
+  #afterDollar(k: number): number {
+    const n = this.#at(k + 1);
+    if (n === BACKSLASH) return k + 2 >= this.#len ? PAST_END : k + 3;
+    if (n === BRACE_OPEN || n === 0) return -1;
+    return k + 2;
   }
 
   /** End of {SECTION_VALUE_CHARS}+ at i (-1 when none, PAST_END when it runs off the text). */
@@ -373,14 +379,10 @@ class Scanner {
         continue;
       }
       if (c === DOLLAR) {
-        const n = this.#at(k + 1);
-        if (n === BACKSLASH) {
-          if (k + 2 >= this.#len) return PAST_END;
-          k += 3;
-          continue;
-        }
-        if (n === BRACE_OPEN || n === 0) break;
-        k += 2;
+        const next = this.#afterDollar(k);
+        if (next === PAST_END) return PAST_END;
+        if (next < 0) break;
+        k = next;
         continue;
       }
       if (c >= 128 || NOT_SECTION_VALUE[c] === 0) {

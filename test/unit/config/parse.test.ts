@@ -36,7 +36,7 @@ describe('parseConfig', () => {
         [
           '# pbxsig settings',
           'root = "/mnt/pbx"',
-          'keys = ["/etc/pbxsig/keys", "/root/dev.asc"]',
+          'keys = ["/etc/pbxsig/keys", "/etc/pbxsig/dev.asc"]',
           `anchors = ["${FPR}", "/etc/pbxsig/master.asc"]`,
           'unlisted = "report"',
           'report = "/var/lib/pbxsig/report.json"',
@@ -56,7 +56,7 @@ describe('parseConfig', () => {
       );
       assert.deepEqual(settings, {
         root: '/mnt/pbx',
-        keys: ['/etc/pbxsig/keys', '/root/dev.asc'],
+        keys: ['/etc/pbxsig/keys', '/etc/pbxsig/dev.asc'],
         anchors: [FPR, '/etc/pbxsig/master.asc'],
         unlisted: 'report',
         report: '/var/lib/pbxsig/report.json',
