@@ -20,5 +20,10 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
+const args = process.argv.slice(2);
+// Worker lanes boot on another core while the rest of pbxsig loads (src/cli/warm-start.ts).
+const { warmStart, releaseWarmLanes } = await import('../dist/cli/warm.js');
+warmStart(args);
 const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(args);
+await releaseWarmLanes();

@@ -171,7 +171,14 @@ function control(pkg: PackageJson, installedSize: number): string {
 
 export function buildDeb(outDir: string): string {
   const pkg = readJson<PackageJson>(join(ROOT, 'package.json'));
-  for (const required of ['dist/cli/main.js', 'dist/src/index.js', 'dist/man/pbxsig.1', 'dist/completion/pbxsig.bash'])
+  for (const required of [
+    'dist/cli/main.js',
+    'dist/cli/warm.js',
+    'dist/cli/worker.cjs',
+    'dist/src/index.js',
+    'dist/man/pbxsig.1',
+    'dist/completion/pbxsig.bash',
+  ])
     if (!existsSync(join(ROOT, required))) throw new Error(`${required} is missing: run \`npm run build\` first`);
   const scratch = mkdtempSync(join(tmpdir(), 'pbxsig-deb-'));
   try {

@@ -13,7 +13,9 @@ import type { FromLane, PublishedUnit, ToLane, UnitResult, WorkUnit } from './pr
 import type { SignedText } from '../check/evidence.js';
 import { createLaneTools, runUnit } from './run-unit.js';
 import type { GroupedTools } from './run-unit.js';
-import type { LaneTask } from './worker.js';
+import { startLanePool } from './pool.js';
+import type { LanePool } from './pool.js';
+import { takeWarmLanes } from './warm.js';
 
 /** Told about each unit of a publish: its signed text (modules only), then its result, or a failure. */
 export interface UnitListener {
@@ -28,17 +30,12 @@ export interface LanesOptions {
   readonly engine: EngineName;
 }
 
-interface Piscina {
-  run(task: LaneTask, options: { transferList: MessagePort[] }): Promise<number>;
-  destroy(): Promise<void>;
-}
-
 export class Lanes {
   readonly workers: number;
   readonly #control = new Int32Array(new SharedArrayBuffer(CONTROL.SIZE * Int32Array.BYTES_PER_ELEMENT));
   readonly #ports: MessagePort[] = [];
   readonly #tasks: Array<Promise<number>> = [];
-  readonly #pool: Piscina | undefined;
+  readonly #pool: LanePool | undefined;
   readonly #units = new Map<number, PublishedUnit>();
   readonly #listeners = new Map<number, UnitListener>();
   readonly #mainTools: Promise<GroupedTools>;
@@ -46,7 +43,7 @@ export class Lanes {
   #groups = 0;
   #closed = false;
 
-  private constructor(options: LanesOptions, pool: Piscina | undefined) {
+  private constructor(options: LanesOptions, pool: LanePool | undefined) {
     this.workers = pool ? options.workers : 0;
     this.#pool = pool;
     this.#mainTools = createLaneTools(options.engine);
@@ -65,20 +62,12 @@ export class Lanes {
     }
   }
 
-  /** Starts the worker threads (they boot while the caller goes on). */
-  static async start(options: LanesOptions): Promise<Lanes> {
-    if (options.workers <= 0) return new Lanes(options, undefined);
-    const { Piscina } = await import('piscina');
-    const pool = new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: options.workers,
-      maxThreads: options.workers,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      // A lane's garbage is short-lived (one module's findings at a time): a smaller young generation
-      // than V8's default keeps each worker's RSS about 10 MB lower.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    }) as unknown as Piscina;
-    return new Lanes(options, pool);
+  /** Starts the worker threads (they boot while the caller goes on), or takes warm ones (warm.ts). */
+  static start(options: LanesOptions): Promise<Lanes> {
+    return new Promise((resolve) => {
+      const warm = takeWarmLanes(options.workers);
+      resolve(new Lanes(options, options.workers > 0 ? (warm ?? startLanePool(options.workers)) : undefined));
+    });
   }
 
   /** A new group: units of one group share directory resolutions, so a group is one tree as it is now. */

@@ -5,6 +5,7 @@ import type { ModuleEvidence, SignedText } from '../check/evidence.js';
 import type { UntrustedLook } from '../check/limits.js';
 import { InternalError } from '../errors.js';
 import { Lanes } from '../lanes/lanes.js';
+import { warmLaneCount } from '../lanes/warm.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { KeySource } from '../pgp/key-sources.js';
 import { envelope } from '../report/envelope.js';
@@ -211,7 +212,11 @@ function goodAndTrusted(judgement: Judgement | undefined): boolean {
 
 /** Verifies one group on lanes of its own, sized to its work: what `pbxsig verify` does. */
 export async function verifyGroup(group: Group, settled: Settled, anchors: readonly string[]): Promise<VerifyReport> {
-  const workers = chooseWorkers(settled.threads, { units: group.targets.length, files: estimatedFiles(group.targets) });
+  const workers = chooseWorkers(settled.threads, {
+    units: group.targets.length,
+    files: estimatedFiles(group.targets),
+    warm: warmLaneCount(),
+  });
   const lanes = await Lanes.start({ workers, engine: settled.engine });
   try {
     const verifier = new Verifier(

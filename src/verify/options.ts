@@ -93,18 +93,21 @@ export const MAX_THREADS = 4 * availableParallelism();
 
 // Below this many files, starting a worker costs more than it saves (a file costs about 15
 // microseconds of system calls and hashing; a worker about 60 ms to start and stop on two cores).
+// Warm lanes (lanes/warm.ts) are already paid for: a run with two units or more takes them.
 const WORKER_PAYS_FROM_FILES = 4_000;
 
 /**
  * Worker lanes beside the main thread. `threads` as the user gave it; `units` is how many pieces of
- * work the run has (a lane without a unit is idle); `files` an estimate of the files to hash.
+ * work the run has (a lane without a unit is idle); `files` an estimate of the files to hash; `warm`
+ * how many lanes are already started (lanes/warm.ts).
  */
 export function chooseWorkers(
   threads: number | 'auto',
-  work: { readonly units: number; readonly files: number },
+  work: { readonly units: number; readonly files: number; readonly warm?: number },
 ): number {
   const useful = Math.max(0, work.units - 1);
   if (threads !== 'auto') return Math.min(Math.max(0, Math.min(threads, MAX_THREADS) - 1), useful);
-  if (work.files < WORKER_PAYS_FROM_FILES) return 0;
-  return Math.min(availableParallelism() - 1, useful);
+  const perCore = Math.min(availableParallelism() - 1, useful);
+  if (work.files < WORKER_PAYS_FROM_FILES) return Math.min(work.warm ?? 0, perCore);
+  return perCore;
 }

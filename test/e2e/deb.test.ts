@@ -91,7 +91,8 @@ describe('when npm run deb builds the package', { skip: HAVE_DPKG_DEB ? false : 
     for (const path of [
       '/usr/lib/pbxsig/package.json',
       '/usr/lib/pbxsig/dist/cli/main.js',
-      '/usr/lib/pbxsig/dist/cli/worker.js',
+      '/usr/lib/pbxsig/dist/cli/warm.js',
+      '/usr/lib/pbxsig/dist/cli/worker.cjs',
       '/usr/lib/pbxsig/dist/src/index.js',
       '/usr/lib/pbxsig/schema/report.schema.json',
       '/usr/lib/pbxsig/node_modules/openpgp/package.json',

@@ -23,6 +23,14 @@ describe('chooseWorkers', () => {
     assert.equal(chooseWorkers(3, { units: 10, files: 10 }), 2);
   });
 
+  it('takes warm lanes for a small job, since their start is already paid, but never more than a lane per core', () => {
+    const perCore = availableParallelism() - 1;
+    assert.equal(chooseWorkers('auto', { units: 15, files: 450, warm: 1 }), Math.min(1, perCore));
+    assert.equal(chooseWorkers('auto', { units: 15, files: 450, warm: 64 }), perCore);
+    assert.equal(chooseWorkers('auto', { units: 1, files: 450, warm: 1 }), 0, 'one unit: the main thread alone');
+    assert.equal(chooseWorkers(1, { units: 15, files: 450, warm: 1 }), 0, 'an explicit --threads wins');
+  });
+
   it('never goes past MAX_THREADS', () => {
     assert.equal(chooseWorkers(100_000, { units: 1_000_000, files: 10 }), MAX_THREADS - 1);
   });
