@@ -70,12 +70,7 @@ export class ConfinedOpener {
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
     if (name === '' || name === '.' || name === '..') return this.#openSlow(path);
-    const parent = slash < 0 ? '' : path.slice(0, slash);
-    let dir = this.#dirs.get(parent);
-    if (!dir) {
-      dir = this.#resolveDir(parent);
-      this.#dirs.set(parent, dir);
-    }
+    const dir = this.#dir(slash < 0 ? '' : path.slice(0, slash));
     if (dir.kind !== 'dir') return dir;
     const full = `${dir.real}/${name}`;
     if (!dir.inside) return { kind: 'unsafe', reason: `resolves to ${full}, outside ${display(this.#confine)}` };
@@ -97,7 +92,7 @@ export class ConfinedOpener {
 
   /** Resolves a directory path (relative to the root) to its real path inside the root. */
   resolveDirectory(path: string): { kind: 'dir'; real: string } | Failure {
-    const dir = this.#resolveDir(path);
+    const dir = this.#dir(path);
     return dir.kind === 'dir' ? { kind: 'dir', real: display(dir.real) } : dir;
   }
 
@@ -118,6 +113,41 @@ export class ConfinedOpener {
       return { kind: 'entry', type, real: display(walked.real), inside: isInside(walked.real, this.#confine) };
     }
     return walked;
+  }
+
+  // A directory, resolved once. From the nearest resolved ancestor down, each plain directory costs
+  // the lookup of its own name: the careful walk from the root would reach that ancestor's state
+  // first and then take the same single step. Below an ancestor that failed, that walk fails at the
+  // same component, for the same reason. Anything else (a link, ".", "..", an empty name, a missing
+  // component) takes the careful walk from the root. Iterative and linear: a hostile path may be deep.
+  #dir(path: string): ResolvedDir {
+    const cached = this.#dirs.get(path);
+    if (cached) return cached;
+    const below = [path];
+    let from: ResolvedDir | undefined;
+    for (let at = path, slash = at.lastIndexOf('/'); slash > 0 && !from; slash = at.lastIndexOf('/')) {
+      at = at.slice(0, slash);
+      from = this.#dirs.get(at);
+      if (!from) below.push(at);
+    }
+    let current = from;
+    for (let i = below.length - 1; i >= 0; i--) {
+      const at = below[i] as string;
+      if (current === undefined || current.kind === 'dir') {
+        const name = at.slice(at.lastIndexOf('/') + 1);
+        current = (current && this.#step(current, name)) ?? this.#resolveDir(at);
+      }
+      this.#dirs.set(at, current);
+    }
+    return current as ResolvedDir;
+  }
+
+  // `dir`'s child `name` when both are plain directories; undefined when the careful walk must decide.
+  #step(dir: ResolvedDir, name: string): ResolvedDir | undefined {
+    if (dir.kind !== 'dir' || name === '' || name === '.' || name === '..') return undefined;
+    const real = `${dir.real}/${name}`;
+    if (this.#lookup(real).type !== 'dir') return undefined;
+    return { kind: 'dir', real, viaLink: dir.viaLink, inside: isInside(real, this.#confine) };
   }
 
   #resolveDir(path: string): ResolvedDir {

@@ -20,6 +20,11 @@ before(async () => {
   await symlink('../../../../../..', join(core, 'above'));
   await symlink('loop-b', join(core, 'loop-a'));
   await symlink('loop-a', join(core, 'loop-b'));
+  await mkdir(join(core, 'x/y/z'), { recursive: true });
+  await writeFile(join(core, 'x/y/z/file.php'), '<?php');
+  await writeFile(join(core, 'x/top.php'), '<?php');
+  await symlink('x/y', join(core, 'via'));
+  await symlink('/srv', join(core, 'x/out'));
 });
 
 after(async () => {
@@ -75,5 +80,68 @@ describe('ConfinedOpener.resolveEntry', () => {
       assert.equal(entry.kind, 'unsafe');
       assert.match(entry.kind === 'unsafe' ? entry.reason : '', /more than 40 symbolic links/);
     });
+  });
+});
+
+describe('ConfinedOpener, directories resolved once', () => {
+  const confine = (): string => join(root, 'web/modules/core');
+  const paths = [
+    'web/modules/core/x/y/z/file.php',
+    'web/modules/core/x/top.php',
+    'web/modules/core/via/z/file.php',
+    'web/modules/core/x/out/uploads/shell.php',
+    'web/modules/core/abs-dir/shell.php',
+    'web/modules/core/dangling/file.php',
+    'web/modules/core/above/etc/passwd',
+    'web/modules/core/loop-a/file.php',
+    'web/modules/core/x/./y/z/file.php',
+    'web/modules/core/x/y/../top.php',
+    'web/modules/core//x/top.php',
+    'web/modules/core/x/y/z/absent/file.php',
+  ];
+
+  // What each path leads to, whatever was resolved before it.
+  const outcomes = (order: readonly string[]): Map<string, string> => {
+    const opener = new ConfinedOpener(root, confine());
+    const seen = new Map<string, string>();
+    for (const path of order) {
+      const opened = opener.open(path);
+      if (opened.kind === 'open') opener.close(opened.fd);
+      const { kind } = opened;
+      seen.set(
+        path,
+        kind === 'open' ? `open ${opened.real} viaLink=${String(opened.viaLink)}` : `${kind} ${opened.reason}`,
+      );
+    }
+    return seen;
+  };
+
+  it('gives each path the same outcome in any order, through links and failures alike', () => {
+    const forward = outcomes(paths);
+    assert.deepEqual(outcomes([...paths].reverse()), forward);
+    for (const path of paths) assert.deepEqual(outcomes([path]).get(path), forward.get(path), path);
+    assert.equal(forward.get('web/modules/core/via/z/file.php'), `open ${confine()}/x/y/z/file.php viaLink=true`);
+    assert.equal(forward.get('web/modules/core/x/y/z/file.php'), `open ${confine()}/x/y/z/file.php viaLink=false`);
+    assert.match(forward.get('web/modules/core/x/out/uploads/shell.php') ?? '', /^unsafe .*outside/);
+    assert.match(forward.get('web/modules/core/loop-a/file.php') ?? '', /^unsafe .*more than 40 symbolic links/);
+  });
+
+  it('resolves a directory under a known one as the careful walk from the root does', () => {
+    const warmed = new ConfinedOpener(root, confine());
+    warmed.resolveDirectory('web/modules/core/x');
+    for (const dir of ['web/modules/core/x/y/z', 'web/modules/core/via/z', 'web/modules/core/x/out']) {
+      assert.deepEqual(warmed.resolveDirectory(dir), new ConfinedOpener(root, confine()).resolveDirectory(dir), dir);
+    }
+  });
+
+  it('answers for the deepest path a manifest may list, below a missing directory and below a real one', () => {
+    const deep = 'd/'.repeat(2_000); // 4,000 bytes: MAX_PATH_LENGTH is 4,096
+    const opener = new ConfinedOpener(root, confine());
+    const missing = opener.open(`web/modules/core/${deep}file.php`);
+    assert.equal(missing.kind, 'missing');
+    assert.match(missing.kind === 'missing' ? missing.reason : '', /core\/d does not exist/);
+    const real = opener.open(`web/modules/core/x/${'./'.repeat(2_000)}top.php`);
+    assert.equal(real.kind, 'open');
+    if (real.kind === 'open') opener.close(real.fd);
   });
 });
