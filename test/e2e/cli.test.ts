@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { AuditReport } from '../../src/audit/types.js';
 import type { VerifyReport } from '../../src/index.js';
@@ -94,6 +95,19 @@ describe('pbxsig verify', () => {
     assert.match(r.stdout, /^FAIL tampered +tampered +FreePBX 130/m);
     assert.match(r.stdout, /altered +Good\.class\.php/);
     assert.match(r.stdout, /1 of 2 modules failed/);
+  });
+
+  it('hashes on the worker lane it started before parsing the command line, even for a small job', () => {
+    // Two modules of a few files: a library caller's run would keep to the main thread; the CLI's lane
+    // is already booted (src/cli/warm-start.ts), so the second module goes to it.
+    const r = pbxsig('verify', good, tampered, '--keys', keys, '--anchor', anchorFile, '--json');
+    assert.equal(r.status, 1);
+    const report = JSON.parse(r.stdout) as VerifyReport;
+    assert.equal(report.settings.threads, Math.min(2, availableParallelism()));
+    assert.deepEqual(
+      report.modules.map((m) => m.verdict),
+      ['verified', 'tampered'],
+    );
   });
 
   it('prints the documented JSON report with --json', () => {

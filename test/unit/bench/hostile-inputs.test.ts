@@ -24,7 +24,7 @@ let signer: Signer;
 
 before(async () => {
   dir = await makeTempDir('pbxsig-hostile-test-');
-  signer = await makeSigner(dir.path);
+  signer = await makeSigner(dir.path, 'ed25519');
 });
 
 after(async () => {

@@ -143,7 +143,7 @@ describe('when a small installation is written', () => {
 
   before(async () => {
     dir = await makeTempDir('pbxsig-bench-test-');
-    const signer = await makeSigner(dir.path);
+    const signer = await makeSigner(dir.path, 'ed25519');
     plan = planInstallation(scaleShape(FREEPBX17, 800), SEED);
     tree = await writeInstallation(join(dir.path, 'root'), plan, signer);
     report = await verifyInstallation({ root: tree.root, anchors: [signer.anchor.fingerprint], threads: 0 });
