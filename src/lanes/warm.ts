@@ -1,8 +1,8 @@
-// Worker lanes started before a run knows its work. A worker thread takes 60-110 ms to boot and load
-// the lane code, time in which the main thread is still loading its own code and finding the modules;
-// started first, a lane is ready when the first units are published, instead of starting on them
-// 100 ms late. The CLI warms lanes as its first step when the command will hash files (see
-// cli/warm-start.ts); the run that follows takes them (Lanes.start) or they are let go unused.
+// Worker lanes started before a run knows its work. A worker thread takes 65-85 ms to boot and load the
+// lane code on an idle core, and up to 180 ms beside a main thread that is loading its own code; started
+// first, a lane is ready about when the first units are published, instead of that much later. The CLI
+// warms lanes as its first step when the command will hash files (see cli/warm-start.ts); the run that
+// follows takes them (Lanes.start) or they are let go unused.
 //
 // Process-wide on purpose: a warm pool is for the one run that follows, in this process.
 
