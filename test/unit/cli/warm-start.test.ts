@@ -40,4 +40,19 @@ describe('lanesToWarm', () => {
   it('reads no option past "--", where only directories are', () => {
     assert.equal(warm('verify', '--', '--threads', '4'), 1);
   });
+
+  it('warms nothing when verify names a single module directory: there is one unit', () => {
+    assert.equal(warm('verify', 'core'), 0);
+    assert.equal(
+      warm('verify', '--keys', 'keys.asc', 'core', '--anchor', 'FPR'),
+      0,
+      'option values are not directories',
+    );
+    assert.equal(warm('verify', '--json', 'core'), 0, 'a report option never takes the next word');
+    assert.equal(warm('verify', '-q', '--threads=4', 'core'), 0);
+    assert.equal(warm('verify', '--', '--odd-name'), 0);
+    assert.equal(warm('verify', 'core', 'framework'), 1);
+    assert.equal(warm('verify', '--root', '/srv/pbx'), 1, 'a root is an installation, not a directory to count');
+    assert.equal(warm('audit', '/srv/a'), 1, 'an audit takes a lane per core whatever it is given');
+  });
 });
