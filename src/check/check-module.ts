@@ -57,7 +57,7 @@ export interface ModuleUnit {
 export interface LaneTools {
   readonly hasher: Hasher;
   readonly buffer: Buffer;
-  /** A confined opener for a root and confinement (cached per lane and group). */
+  /** A confined opener for a root and confinement, for this unit. */
   opener(root: string, confine: string): ConfinedOpener;
 }
 

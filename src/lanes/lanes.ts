@@ -12,7 +12,7 @@ import { CONTROL, claimNext } from './protocol.js';
 import type { FromLane, PublishedUnit, ToLane, UnitResult, WorkUnit } from './protocol.js';
 import type { SignedText } from '../check/evidence.js';
 import { createLaneTools, runUnit } from './run-unit.js';
-import type { GroupedTools } from './run-unit.js';
+import type { LaneTools } from '../check/check-module.js';
 import { startLanePool } from './pool.js';
 import type { LanePool } from './pool.js';
 import { takeWarmLanes } from './warm.js';
@@ -38,9 +38,8 @@ export class Lanes {
   readonly #pool: LanePool | undefined;
   readonly #units = new Map<number, PublishedUnit>();
   readonly #listeners = new Map<number, UnitListener>();
-  readonly #mainTools: Promise<GroupedTools>;
+  readonly #mainTools: Promise<LaneTools>;
   #published = 0;
-  #groups = 0;
   #closed = false;
 
   private constructor(options: LanesOptions, pool: LanePool | undefined) {
@@ -70,16 +69,11 @@ export class Lanes {
     });
   }
 
-  /** A new group: units of one group share directory resolutions, so a group is one tree as it is now. */
-  newGroup(): number {
-    return this.#groups++;
-  }
-
   /** Publishes units for any lane to claim, in this order; returns their ids. */
-  publish(group: number, units: readonly WorkUnit[], listener: UnitListener): number[] {
+  publish(units: readonly WorkUnit[], listener: UnitListener): number[] {
     if (this.#closed) throw new InternalError('units published after the lanes were closed');
     const first = this.#published;
-    const published: PublishedUnit[] = units.map((unit, i) => ({ id: first + i, group, unit }));
+    const published: PublishedUnit[] = units.map((unit, i) => ({ id: first + i, unit }));
     for (const p of published) {
       this.#units.set(p.id, p);
       this.#listeners.set(p.id, listener);
@@ -92,13 +86,13 @@ export class Lanes {
     return published.map((p) => p.id);
   }
 
-  /** Publishes units as one group and resolves with their results in order, this thread taking part. */
+  /** Publishes units and resolves with their results in order, this thread taking part. */
   async runAll(units: readonly WorkUnit[]): Promise<UnitResult[]> {
     const results: UnitResult[] = [];
     let left = units.length;
     const all = new Promise<UnitResult[]>((resolve, reject) => {
       if (left === 0) resolve(results);
-      const ids = this.publish(this.newGroup(), units, {
+      const ids = this.publish(units, {
         signed: () => undefined,
         result: (id, result) => {
           results[id - (ids[0] ?? 0)] = result;
@@ -129,7 +123,10 @@ export class Lanes {
     this.#listeners.delete(id);
     let result: UnitResult;
     try {
-      result = runUnit(published, tools, (text) => listener.signed(id, text));
+      // Copied as a worker lane's result is when it crosses threads: strings cut from a module.sig's
+      // text (a path, the signedwith header) would otherwise keep the whole text alive for the rest of
+      // the run (V8 keeps a substring as a slice of its parent), about 100 bytes per listed file.
+      result = structuredClone(runUnit(published, tools, (text) => listener.signed(id, text)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       listener.failed(new InternalError(`the main lane failed: ${message}`, { cause: error }));

@@ -13,10 +13,9 @@ export type UnitResult =
   | { readonly kind: 'module'; readonly evidence: ModuleEvidence }
   | { readonly kind: 'files'; readonly hashed: HashedFiles };
 
-/** A unit as published: its number, and the group whose openers it may share (a group is one tree as it is now). */
+/** A unit as published: its number, and what to do. */
 export interface PublishedUnit {
   readonly id: number;
-  readonly group: number;
   readonly unit: WorkUnit;
 }
 

@@ -66,7 +66,6 @@ class Collection {
   readonly #lanes: Lanes;
   readonly #options: CollectOptions;
   readonly #handlers: CollectHandlers;
-  readonly #group: number;
   readonly #byUnit = new Map<number, Pending>();
   #unfinished = 0;
   #resolve: () => void = () => undefined;
@@ -76,7 +75,6 @@ class Collection {
     this.#lanes = lanes;
     this.#options = options;
     this.#handlers = handlers;
-    this.#group = lanes.newGroup();
   }
 
   async run(targets: readonly MeasuredTarget[]): Promise<void> {
@@ -90,7 +88,6 @@ class Collection {
     this.#unfinished = ordered.length;
     if (ordered.length === 0) this.#resolve();
     const ids = this.#lanes.publish(
-      this.#group,
       ordered.map(({ target }) => this.#unit(target)),
       this.#listener(),
     );
@@ -158,7 +155,7 @@ class Collection {
         digest: merged.sig.digest,
         ...(local ? { localDigest: local.digest } : {}),
       };
-      const [id] = this.#lanes.publish(this.#group, [this.#unit(module.target, continueFrom)], this.#listener());
+      const [id] = this.#lanes.publish([this.#unit(module.target, continueFrom)], this.#listener());
       this.#byUnit.set(id as number, module);
       // This thread may have finished its share already: take part in the continuation too.
       await this.#takePart();

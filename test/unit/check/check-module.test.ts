@@ -10,7 +10,7 @@ import type { ModuleUnit } from '../../../src/check/check-module.js';
 import type { SignedText } from '../../../src/check/evidence.js';
 import type { ModuleTarget } from '../../../src/check/target.js';
 import { createLaneTools } from '../../../src/lanes/run-unit.js';
-import type { GroupedTools } from '../../../src/lanes/run-unit.js';
+import type { LaneTools } from '../../../src/check/check-module.js';
 import { DEFAULT_LIMITS } from '../../../src/manifest/types.js';
 import { makeKey } from '../../helpers/keys.js';
 import type { TestKey } from '../../helpers/keys.js';
@@ -18,7 +18,7 @@ import { makeTempDir, signModule, writeFiles } from '../../helpers/modules.js';
 
 let dir = '';
 let key: TestKey;
-let tools: GroupedTools;
+let tools: LaneTools;
 let cleanup: () => Promise<void> = () => Promise.resolve();
 
 before(async () => {
