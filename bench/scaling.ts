@@ -86,6 +86,9 @@ export interface ScalingResult extends ProcessResult {
 }
 
 export interface ScalingPoint {
+  /** The listed files asked for: the size this point stands for (500,000 for the memory target). */
+  readonly listed: number;
+  /** How many of them are checked where FreePBX installed them (framework's astetc/moh/upgrades are not). */
   readonly files: number;
   /** The cap on file sizes at this point (null: the real size distribution). */
   readonly maxFileBytes: number | null;
@@ -186,6 +189,7 @@ export async function runScalingSuite(
       const results = timed.map((t) => summarize(t, tree));
       const ours = results[0] as ScalingResult;
       sizes.push({
+        listed: size.files,
         files: tree.checked,
         maxFileBytes: size.maxFileBytes ?? null,
         maxModuleFiles: Math.max(...shape.modules.map((m) => m.listed)),
@@ -212,7 +216,7 @@ export async function runScalingSuite(
   if (!sweep) throw new Error(`scaling: the threads sweep size ${plan.sweep.files} is not one of the sizes`);
 
   const largest = sizes[sizes.length - 1];
-  const atTarget = sizes.find((s) => s.files >= RSS_TARGET.files);
+  const atTarget = sizes.find((s) => s.listed >= RSS_TARGET.files);
   const peakAt = (point: ScalingPoint | undefined): number | null => point?.results[0]?.peakRssMiB ?? null;
   const targetPeak = peakAt(atTarget);
   return {
