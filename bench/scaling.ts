@@ -377,7 +377,7 @@ export function renderScaling(suite: ScalingSuite): string {
   const verdict =
     target.verdict === 'not measured'
       ? `**not measured** in this run (its largest installation has ${target.largest.files.toLocaleString('en-US')} files; pbxsig's peak there ${rss(target.largest.peakRssMiB)} MiB). The full run checks it at 500k files.`
-      : `**${target.verdict.toUpperCase()}**: pbxsig's peak RSS at ${suite.sizes.find((s) => s.files >= target.files)?.files.toLocaleString('en-US')} files was ${rss(target.peakRssMiB)} MiB` +
+      : `**${target.verdict.toUpperCase()}**: pbxsig's peak RSS at ${suite.sizes.find((s) => s.listed >= target.files)?.listed.toLocaleString('en-US')} listed files was ${rss(target.peakRssMiB)} MiB` +
         (target.verdict === 'miss' && target.peakRssMiB !== null
           ? `, ${fixed(target.peakRssMiB - target.limitMiB)} MiB (${((target.peakRssMiB / target.limitMiB - 1) * 100).toFixed(0)}%) over.`
           : '.');
