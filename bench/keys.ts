@@ -50,7 +50,7 @@ export async function certified(anchor: BenchKey, key: BenchKey): Promise<BenchK
 
 /**
  * A fresh anchor and developer, their public keys written to `<root>/keys`. RSA 4096 by default, as
- * FreePBX's master and signing keys are (../shared/realworld/keys/KEYS.md): the signatures of a generated
+ * FreePBX's master and signing keys are (both master keys and every mirror key): the signatures of a generated
  * tree then cost what real ones cost to check (an RSA check is synchronous in node:crypto; an Ed25519
  * one goes through Web Crypto's thread pool). Making the two keys takes a few seconds; tests that time
  * nothing ask for Ed25519.
