@@ -483,7 +483,7 @@ function verifyArgs(values: Values, modules: string[]): VerifyArgs {
   if (list(values, 'module').length > 0) installationOptions.push('--module');
   if (modules.length > 0 && installationOptions.length > 0) {
     throw new UsageError(
-      `${installationOptions.join(', ')} apply to an installation; with module directories, give neither (or drop the directories)`,
+      `${installationOptions.join(', ')} ${installationOptions.length === 1 ? 'applies' : 'apply'} to an installation, not to module directories: drop ${installationOptions.length === 1 ? 'it' : 'them'} or the directories`,
     );
   }
   const json = output(values, 'json');

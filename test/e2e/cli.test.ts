@@ -168,7 +168,7 @@ describe('pbxsig verify', () => {
       [
         'module directories with installation options',
         ['verify', '.', '--root', '/'],
-        /--root apply to an installation/,
+        /--root applies to an installation, not to module directories/,
       ],
       ['an unknown option', ['verify', '.', '--frobnicate'], /unknown option --frobnicate/],
       ['a bad --threads', ['verify', '.', '--threads', 'many'], /--threads: expected a number or "auto"/],

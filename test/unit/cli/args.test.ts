@@ -147,7 +147,17 @@ describe('when a list option comes before the arguments', () => {
   }
 
   it('makes verify --root R --anchor M --keys K DIR a usage error (an installation or directories, not both)', () => {
-    usageError(['verify', '--root', 'R', '--anchor', 'M', '--keys', 'K', 'DIR'], /--root apply to an installation/);
+    usageError(
+      ['verify', '--root', 'R', '--anchor', 'M', '--keys', 'K', 'DIR'],
+      /--root applies to an installation, not to module directories/,
+    );
+  });
+
+  it('names every installation option given with module directories, in one sentence', () => {
+    usageError(
+      ['verify', '--webroot', 'W', '--root', 'R', 'DIR'],
+      /^--webroot, --root apply to an installation, not to module directories: drop them or the directories$/,
+    );
   });
 });
 
