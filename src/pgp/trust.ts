@@ -25,7 +25,7 @@ export type { CertificationFact, GnupgView, TrustState } from './types.js';
 const GNUPG_SHA1_CERTIFICATION_CUTOFF = Date.UTC(2019, 0, 19);
 
 export interface TrustWarning {
-  readonly code: 'KEY_RESIGNED_AFTER_SIGNATURE' | 'GNUPG_REJECTS_CERTIFICATION';
+  readonly code: 'KEY_RESIGNED_AFTER_SIGNATURE' | 'GNUPG_REJECTS_CERTIFICATION' | 'CERTIFICATION_IN_FUTURE';
   readonly message: string;
 }
 
@@ -107,6 +107,13 @@ export async function assessSigningKey(
     warnings.push({
       code: 'GNUPG_REJECTS_CERTIFICATION',
       message: `the certification by ${shortId(gnupgIgnored.anchor)} is SHA-1 and made after 2019-01-19: GnuPG 2.2 ignores it, so FreePBX sees the key as untrusted (status 7)`,
+    });
+  }
+  const future = [...certifications].reverse().find((c) => c.created !== undefined && c.created > now);
+  if (future?.created) {
+    warnings.push({
+      code: 'CERTIFICATION_IN_FUTURE',
+      message: `the ${future.state === 'revoked' ? 'revoked ' : ''}certification by ${shortId(future.anchor)} is dated ${future.created.toISOString()}, after this host's clock (${now.toISOString()}): counted, as GnuPG counts it; check the clock`,
     });
   }
   const selfSignature = await selfSignatureInEffect(key, now);
@@ -248,7 +255,7 @@ async function certificationProblem(
       anchorKey.keyPacket,
       cert.signatureType ?? enums.signature.certGeneric,
       { userID: user.userID, key: key.keyPacket },
-      options.now,
+      checkedAt(cert, options.now),
       false,
       verifyConfig,
     );
@@ -286,7 +293,7 @@ async function validAnchorRevocations(
         anchorKey.keyPacket,
         enums.signature.certRevocation,
         { userID: user.userID, key: key.keyPacket },
-        options.now,
+        checkedAt(revocation, options.now),
         false,
         verifyConfig,
       );
@@ -368,6 +375,15 @@ function resignedAfter(key: PublicKey, created: Date | undefined): Date | undefi
     }
   }
   return earliest && earliest > created ? earliest : undefined;
+}
+
+// When to check an anchor's certification or certification revocation. openpgp.js refuses a signature
+// made after the date it is given; GnuPG (and so FreePBX) counts one made after this host's clock (a
+// signer's clock ahead, or a PBX at boot before its clock is set: tested with GnuPG 2.2.40 in
+// test/e2e/gnupg.test.ts). Such a signature is checked at its own creation time: a certification then
+// makes trust, and a revocation revokes (ignoring it would turn a withdrawn key back into a trusted one).
+function checkedAt(signature: SignaturePacket, now: Date): Date {
+  return signature.created && signature.created > now ? signature.created : now;
 }
 
 function shortId(fingerprint: string): string {

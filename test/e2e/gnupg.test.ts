@@ -82,6 +82,8 @@ describe('agreement with GnuPG', { skip }, () => {
   const scenarios: Array<{
     name: string;
     verdict: string;
+    /** A warning code the module's report must carry. */
+    warning?: string;
     make: () => Promise<{
       signer: TestKey;
       known: boolean;
@@ -146,6 +148,30 @@ describe('agreement with GnuPG', { skip }, () => {
       },
     },
     {
+      // GnuPG counts a certification made after its clock (a signer's clock ahead, a PBX before its
+      // clock is set), and so does pbxsig, with a warning; a revocation so dated revokes.
+      name: 'a certification dated an hour after this host clock',
+      verdict: 'verified',
+      warning: 'CERTIFICATION_IN_FUTURE',
+      make: async () => ({
+        signer: await certified(anchor, await makeKey('Dev Future Cert'), new Date(Date.now() + 3_600_000)),
+        known: true,
+      }),
+    },
+    {
+      name: 'a certification revoked with a revocation dated an hour after this host clock',
+      verdict: 'revoked',
+      make: async () => ({
+        signer: await revoked(
+          anchor,
+          await certified(anchor, await makeKey('Dev Future Revocation'), new Date(Date.now() - 86_400_000)),
+          'key compromised',
+          new Date(Date.now() + 3_600_000),
+        ),
+        known: true,
+      }),
+    },
+    {
       name: 'a key revoked by its owner after signing',
       verdict: 'revoked',
       make: async () => {
@@ -176,6 +202,11 @@ describe('agreement with GnuPG', { skip }, () => {
       const report = await verifyModules({ modules: [dir], keys: [keys], anchors: [anchor.fingerprint] });
       const m = report.modules[0];
       assert.equal(m?.verdict, scenario.verdict, m?.summary);
+      if (scenario.warning)
+        assert.ok(
+          m?.warnings.some((w) => w.code === scenario.warning),
+          JSON.stringify(m?.warnings),
+        );
       assert.equal(m?.freepbx.status, freepbxBitsFromGnupg(join(dir, 'module.sig')));
     });
   }

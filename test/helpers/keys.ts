@@ -48,8 +48,16 @@ export async function selfRevoked(key: TestKey): Promise<TestKey> {
 }
 
 /** `key` with `anchor`'s certification revoked. */
-export async function revoked(anchor: TestKey, key: TestKey, reason = 'key compromised'): Promise<TestKey> {
-  return toTestKey(key.privateKey, await revokeCertification(anchor.privateKey, key.publicKey, { reason }));
+export async function revoked(
+  anchor: TestKey,
+  key: TestKey,
+  reason = 'key compromised',
+  date?: Date,
+): Promise<TestKey> {
+  return toTestKey(
+    key.privateKey,
+    await revokeCertification(anchor.privateKey, key.publicKey, { reason, ...(date ? { date } : {}) }),
+  );
 }
 
 function toTestKey(privateKey: PrivateKey, publicKey: PublicKey): TestKey {

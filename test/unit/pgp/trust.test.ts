@@ -27,6 +27,8 @@ let ownerRevoked: TestKey;
 let expired: TestKey;
 let stale: TestKey;
 let fresh: TestKey;
+let certifiedAhead: TestKey;
+let revokedAhead: TestKey;
 
 function keyringOf(...copies: Array<[PublicKey, KeyFileRef?]>): Keyring {
   const keyring = new Keyring({ anchors: [anchor.fingerprint] });
@@ -58,6 +60,15 @@ before(async () => {
   // The stale copy carries the anchor's certification, the fresh one only the new self-signatures.
   stale = await certified(anchor, await makeKey('Refreshed', { date: tenDaysAgo, expiresIn: 2 * 86_400 }));
   fresh = await refreshed(stale, new Date(Date.now() - 5 * DAY));
+  // Dated an hour after the clock the judgements use: a signer's clock ahead, or a host behind.
+  const hourAhead = new Date(Date.now() + 3_600_000);
+  certifiedAhead = await certified(anchor, await makeKey('Certified Ahead', { date: tenDaysAgo }), hourAhead);
+  revokedAhead = await revoked(
+    anchor,
+    await certified(anchor, await makeKey('Revoked Ahead', { date: tenDaysAgo }), new Date(Date.now() - 5 * DAY)),
+    'left the project',
+    hourAhead,
+  );
   now = new Date();
 });
 
@@ -118,6 +129,25 @@ describe('assessSigner', () => {
     it('stays revoked when the revocation and the certification come from different files', async () => {
       const t = await judge(withdrawn, keyringOf([good.publicKey], [withdrawn.publicKey, STALE]));
       assert.equal(t.state, 'revoked');
+    });
+  });
+
+  describe("when an anchor's statement is dated after this host's clock (as GnuPG 2.2 reads it)", () => {
+    it('counts a certification, with a CERTIFICATION_IN_FUTURE warning', async () => {
+      const t = await judge(certifiedAhead, keyringOf([certifiedAhead.publicKey]));
+      assert.equal(t.state, 'trusted', t.reason);
+      assert.equal(t.gnupg, 'trusted');
+      assert.deepEqual(
+        t.warnings.map((w) => w.code),
+        ['CERTIFICATION_IN_FUTURE'],
+      );
+      assert.match(t.warnings[0]?.message ?? '', /after this host's clock .*check the clock$/);
+    });
+
+    it('counts a certification revocation: the key is revoked, not trusted', async () => {
+      const t = await judge(revokedAhead, keyringOf([revokedAhead.publicKey]));
+      assert.equal(t.state, 'revoked', t.reason);
+      assert.match(t.reason, /left the project/);
     });
   });
 
