@@ -308,14 +308,15 @@ async function validAnchorRevocations(
 }
 
 async function selfRevoked(key: PublicKey, signingKey: PublicKey | Subkey, now: Date): Promise<string | undefined> {
-  if (await key.isRevoked(undefined, undefined, now, verifyConfig)) {
+  if (await key.isRevoked(undefined, undefined, latestOf(key.revocationSignatures, now), verifyConfig)) {
     const reason = key.revocationSignatures.find((s) => s.reasonForRevocationString)?.reasonForRevocationString;
     return `the signing key was revoked by its owner${reason ? ` (${reason})` : ''}`;
   }
   if (signingKey !== key) {
     const subkey = signingKey as Subkey;
+    const at = latestOf(subkey.revocationSignatures, now);
     for (const binding of subkey.bindingSignatures) {
-      if (await subkey.isRevoked(binding, key.keyPacket, now, verifyConfig))
+      if (await subkey.isRevoked(binding, key.keyPacket, at, verifyConfig))
         return 'the signing subkey was revoked by its owner';
     }
   }
@@ -384,6 +385,17 @@ function resignedAfter(key: PublicKey, created: Date | undefined): Date | undefi
 // makes trust, and a revocation revokes (ignoring it would turn a withdrawn key back into a trusted one).
 function checkedAt(signature: SignaturePacket, now: Date): Date {
   return signature.created && signature.created > now ? signature.created : now;
+}
+
+// When to check an owner's revocations: the newest one's date when it is after this host's clock.
+// openpgp.js counts a soft revocation ("key retired", "superseded") only once its date has come; GnuPG 2.2
+// counts one dated after the clock too (test/e2e/gnupg.test.ts), and a revocation must never be lost
+// to a clock that is behind.
+function latestOf(revocations: readonly SignaturePacket[], now: Date): Date {
+  let latest = now;
+  for (const revocation of revocations)
+    if (revocation.created && revocation.created > latest) latest = revocation.created;
+  return latest;
 }
 
 function shortId(fingerprint: string): string {

@@ -172,6 +172,15 @@ describe('agreement with GnuPG', { skip }, () => {
       }),
     },
     {
+      name: 'a key retired by its owner with a revocation dated an hour after this host clock',
+      verdict: 'revoked',
+      make: async () => {
+        const signer = await certified(anchor, await makeKey('Dev Retired Ahead'));
+        const published = await selfRevoked(signer, { retired: true, date: new Date(Date.now() + 3_600_000) });
+        return { signer, known: true, published };
+      },
+    },
+    {
       name: 'a key revoked by its owner after signing',
       verdict: 'revoked',
       make: async () => {

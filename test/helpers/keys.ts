@@ -2,7 +2,7 @@
 // it certifies (or not, or revokes), all made fresh in each test run. Ed25519 keys: fast to make and
 // understood by GnuPG 2.2.
 
-import { PacketList, PublicKey, SignaturePacket, generateKey, reformatKey, revokeKey } from 'openpgp';
+import { PacketList, PublicKey, SignaturePacket, enums, generateKey, reformatKey, revokeKey } from 'openpgp';
 import type { AnyPacket, PrivateKey } from 'openpgp';
 import { certifyKey, revokeCertification } from '../../src/keys/certify.js';
 
@@ -41,8 +41,17 @@ export async function certified(anchor: TestKey, key: TestKey, date?: Date): Pro
 }
 
 /** `key` revoked by its owner. */
-export async function selfRevoked(key: TestKey): Promise<TestKey> {
-  const { privateKey } = await revokeKey({ key: key.privateKey, format: 'object' });
+export async function selfRevoked(
+  key: TestKey,
+  options: { readonly date?: Date; readonly retired?: boolean } = {},
+): Promise<TestKey> {
+  const { privateKey } = await revokeKey({
+    key: key.privateKey,
+    format: 'object',
+    ...(options.date ? { date: options.date } : {}),
+    // "Key retired" is a soft reason: the key is revoked from the revocation's date on.
+    ...(options.retired ? { reasonForRevocation: { flag: enums.reasonForRevocation.keyRetired } } : {}),
+  });
   // Keep the certifications the public half carries: merge the revocation into it.
   return toTestKey(privateKey, await key.publicKey.update(privateKey.toPublic()));
 }

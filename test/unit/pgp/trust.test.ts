@@ -29,6 +29,7 @@ let stale: TestKey;
 let fresh: TestKey;
 let certifiedAhead: TestKey;
 let revokedAhead: TestKey;
+let retiredAhead: TestKey;
 
 function keyringOf(...copies: Array<[PublicKey, KeyFileRef?]>): Keyring {
   const keyring = new Keyring({ anchors: [anchor.fingerprint] });
@@ -69,6 +70,10 @@ before(async () => {
     'left the project',
     hourAhead,
   );
+  retiredAhead = await selfRevoked(await certified(anchor, await makeKey('Retired Ahead', { date: tenDaysAgo })), {
+    retired: true,
+    date: hourAhead,
+  });
   now = new Date();
 });
 
@@ -142,6 +147,12 @@ describe('assessSigner', () => {
         ['CERTIFICATION_IN_FUTURE'],
       );
       assert.match(t.warnings[0]?.message ?? '', /after this host's clock .*check the clock$/);
+    });
+
+    it("counts the owner's soft revocation (key retired): the key is revoked", async () => {
+      const t = await judge(retiredAhead, keyringOf([retiredAhead.publicKey]));
+      assert.equal(t.state, 'revoked', t.reason);
+      assert.equal(t.gnupg, 'revoked-key');
     });
 
     it('counts a certification revocation: the key is revoked, not trusted', async () => {
