@@ -10,6 +10,7 @@ import type { Clearsigned } from '../manifest/cleartext.js';
 import { hashName, toHex, verifyConfig } from './config.js';
 import { isEddsaWithShortDigest, verifyEddsaWithShortDigest } from './eddsa-short-digest.js';
 import type { Keyring } from './keyring.js';
+import { confirmRsaTextSignature } from './rsa-text-signature.js';
 
 export interface SignatureFacts {
   /** Issuer key ID from the signature packet (16 hex), the only trustworthy "who signed". */
@@ -94,10 +95,11 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
   }
 
   // The exact bytes signed: module.sig may hold bytes that are not UTF-8 (fs/byte-string.ts).
+  const text = encodeBytes(clear.text);
   const literal = new LiteralDataPacket();
   // setBytes is public in openpgp.js but typed private in its .d.ts.
   (literal as unknown as { setBytes(bytes: Uint8Array, format: enums.literal): void }).setBytes(
-    encodeBytes(clear.text),
+    text,
     enums.literal.binary,
   );
 
@@ -120,7 +122,8 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
     try {
       if (isEddsaWithShortDigest(packet)) {
         await verifyEddsaWithShortDigest(packet, signingKey.keyPacket, literal, at, verifyConfig);
-      } else {
+      } else if (!(await confirmRsaTextSignature(packet, signingKey.keyPacket, text, at, verifyConfig))) {
+        // Not confirmed by the quick check: openpgp.js decides, and says why when it fails.
         await packet.verify(signingKey.keyPacket, enums.signature.text, literal, at, true, verifyConfig);
       }
       return { outcome: 'good', facts, key, signingKey, packet };

@@ -1,0 +1,140 @@
+// The common module.sig check done with node:crypto: a v4 RSA signature over canonical text, as FreePBX's
+// keys make them. openpgp.js's SignaturePacket.verify() takes about 3 ms of main-thread time per
+// signature for it (text canonicalised through its stream helpers, the key imported into Web Crypto
+// again, an asynchronous RSA job each time); this takes a fraction of a millisecond, which matters on
+// the main thread of a boot-time check: docs/architecture.md.
+//
+// It can only confirm: it says "good" when every check verify() makes (openpgp.js 6, in the same order)
+// passes, and "not confirmed" for anything else: another algorithm or version, a critical subpacket or
+// notation, a digest openpgp.js would refuse, a bad signature. The caller then runs verify() itself, so
+// a failure is reported with openpgp.js's exact reason, and nothing is ever accepted that it refuses.
+// test/unit/pgp/rsa-text-signature.test.ts holds the two to the same answers.
+
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { enums } from 'openpgp';
+import type { Config, KeyID, SignaturePacket } from 'openpgp';
+
+/** The parts of openpgp.js's packets used here that its type declarations leave out. */
+interface SignatureInternals {
+  readonly version: number;
+  readonly signatureData: Uint8Array | null;
+  readonly params: Promise<Record<string, Uint8Array>> | Record<string, Uint8Array>;
+}
+interface KeyInternals {
+  readonly version: number;
+  readonly algorithm: enums.publicKey;
+  readonly publicParams: { readonly n?: Uint8Array; readonly e?: Uint8Array };
+  getKeyID(): KeyID;
+}
+
+/** Digests node:crypto computes the way openpgp.js names them; others are left to openpgp.js. */
+const DIGESTS: ReadonlyMap<number, string> = new Map([
+  [enums.hash.sha1, 'sha1'],
+  [enums.hash.sha224, 'sha224'],
+  [enums.hash.sha256, 'sha256'],
+  [enums.hash.sha384, 'sha384'],
+  [enums.hash.sha512, 'sha512'],
+]);
+
+const RSA_SIGNING: ReadonlySet<number> = new Set([enums.publicKey.rsaEncryptSign, enums.publicKey.rsaSign]);
+
+// One KeyObject per key packet: openpgp.js imports the key again for every signature.
+const keyObjects = new WeakMap<object, KeyObject>();
+
+/**
+ * Whether `packet` is a good text signature (type 0x01) over `text` by `keyPacket`, checked at `date`
+ * under `config`, as SignaturePacket.verify() would find it. False means only "not confirmed here".
+ */
+export async function confirmRsaTextSignature(
+  packet: SignaturePacket,
+  keyPacket: unknown,
+  text: Uint8Array,
+  date: Date,
+  config: Config,
+): Promise<boolean> {
+  const key = keyPacket as KeyInternals;
+  const internals = packet as unknown as SignatureInternals;
+  const digestName = DIGESTS.get(packet.hashAlgorithm ?? -1);
+  const hashAlgorithm = packet.hashAlgorithm as enums.hash;
+  const { n, e } = key.publicParams;
+  if (
+    internals.version !== 4 ||
+    key.version !== 4 ||
+    packet.signatureType !== enums.signature.text ||
+    !packet.issuerKeyID.equals(key.getKeyID()) ||
+    packet.publicKeyAlgorithm !== key.algorithm ||
+    !RSA_SIGNING.has(key.algorithm) ||
+    digestName === undefined ||
+    !n ||
+    !e ||
+    !internals.signatureData ||
+    !packet.signedHashValue ||
+    !packet.created ||
+    packet.created > date ||
+    date >= packet.getExpirationTime() ||
+    config.rejectHashAlgorithms.has(hashAlgorithm) ||
+    config.rejectMessageHashAlgorithms.has(hashAlgorithm) ||
+    packet.unknownSubpackets.some((s) => s.critical) ||
+    packet.rawNotations.some((s) => s.critical && !config.knownNotations.includes(s.name)) ||
+    packet.revocationKeyClass !== null
+  ) {
+    return false;
+  }
+  const signed = hashedData(text, internals.signatureData);
+  const digest = createHash(digestName).update(signed).digest();
+  if (packet.signedHashValue[0] !== digest[0] || packet.signedHashValue[1] !== digest[1]) return false;
+  const s = (await internals.params)['s'];
+  if (!s || s.length > n.length) return false;
+  try {
+    return verify(digestName, signed, publicKeyOf(keyPacket as object, n, e), leftPad(s, n.length));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a v4 text signature hashes (RFC 4880 5.2.4): the text with every line feed not already after a
+ * carriage return turned into CR LF (openpgp.js's canonicalizeEOL: a lone CR stays), the hashed part of
+ * the signature packet, then the v4 trailer: 0x04, 0xFF and that part's length in four bytes.
+ */
+export function hashedData(text: Uint8Array, signatureData: Uint8Array): Buffer {
+  const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  let bare = 0;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1))
+    if (at === 0 || bytes[at - 1] !== 13) bare++;
+  const out = Buffer.allocUnsafe(bytes.length + bare + signatureData.length + 6);
+  let from = 0;
+  let to = 0;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
+    if (at > 0 && bytes[at - 1] === 13) continue;
+    to += bytes.copy(out, to, from, at);
+    out[to++] = 13;
+    from = at;
+  }
+  to += bytes.copy(out, to, from);
+  out.set(signatureData, to);
+  to += signatureData.length;
+  out[to++] = 4;
+  out[to++] = 0xff;
+  out.writeUInt32BE(signatureData.length, to);
+  return out;
+}
+
+function publicKeyOf(keyPacket: object, n: Uint8Array, e: Uint8Array): KeyObject {
+  let key = keyObjects.get(keyPacket);
+  if (!key) {
+    key = createPublicKey({
+      key: { kty: 'RSA', n: Buffer.from(n).toString('base64url'), e: Buffer.from(e).toString('base64url') },
+      format: 'jwk',
+    });
+    keyObjects.set(keyPacket, key);
+  }
+  return key;
+}
+
+function leftPad(value: Uint8Array, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  out.set(value, length - value.length);
+  return out;
+}
