@@ -10,7 +10,7 @@
 // a failure is reported with openpgp.js's exact reason, and nothing is ever accepted that it refuses.
 // test/unit/pgp/rsa-text-signature.test.ts holds the two to the same answers.
 
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, createVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { enums } from 'openpgp';
 import type { Config, KeyID, SignaturePacket } from 'openpgp';
@@ -81,44 +81,37 @@ export async function confirmRsaTextSignature(
   ) {
     return false;
   }
-  const signed = hashedData(text, internals.signatureData);
-  const digest = createHash(digestName).update(signed).digest();
+  const parts = signedParts(text, internals.signatureData);
+  const hash = createHash(digestName);
+  for (const part of parts) hash.update(part);
+  const digest = hash.digest();
   if (packet.signedHashValue[0] !== digest[0] || packet.signedHashValue[1] !== digest[1]) return false;
   const s = (await internals.params)['s'];
   if (!s || s.length > n.length) return false;
   try {
-    return verify(digestName, signed, publicKeyOf(keyPacket as object, n, e), leftPad(s, n.length));
+    const verifier = createVerify(digestName);
+    for (const part of parts) verifier.update(part);
+    return verifier.verify(publicKeyOf(keyPacket as object, n, e), leftPad(s, n.length));
   } catch {
     return false;
   }
 }
 
+/** A line feed without a carriage return before it. */
+const BARE_LINE_FEED = /(?<!\r)\n/g;
+
 /**
- * What a v4 text signature hashes (RFC 4880 5.2.4): the text with every line feed not already after a
- * carriage return turned into CR LF (openpgp.js's canonicalizeEOL: a lone CR stays), the hashed part of
- * the signature packet, then the v4 trailer: 0x04, 0xFF and that part's length in four bytes.
+ * What a v4 text signature hashes (RFC 4880 5.2.4), in three parts: the text with every line feed not
+ * already after a carriage return turned into CR LF (openpgp.js's canonicalizeEOL: a lone CR stays), the
+ * hashed part of the signature packet, then the v4 trailer: 0x04, 0xFF and that part's length in four
+ * bytes. The text goes through latin1, which maps each byte to one character and back.
  */
-export function hashedData(text: Uint8Array, signatureData: Uint8Array): Buffer {
-  const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-  let bare = 0;
-  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1))
-    if (at === 0 || bytes[at - 1] !== 13) bare++;
-  const out = Buffer.allocUnsafe(bytes.length + bare + signatureData.length + 6);
-  let from = 0;
-  let to = 0;
-  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
-    if (at > 0 && bytes[at - 1] === 13) continue;
-    to += bytes.copy(out, to, from, at);
-    out[to++] = 13;
-    from = at;
-  }
-  to += bytes.copy(out, to, from);
-  out.set(signatureData, to);
-  to += signatureData.length;
-  out[to++] = 4;
-  out[to++] = 0xff;
-  out.writeUInt32BE(signatureData.length, to);
-  return out;
+export function signedParts(text: Uint8Array, signatureData: Uint8Array): readonly [Buffer, Uint8Array, Buffer] {
+  const latin1 = Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1');
+  const canonical = Buffer.from(latin1.replace(BARE_LINE_FEED, '\r\n'), 'latin1');
+  const trailer = Buffer.from([4, 0xff, 0, 0, 0, 0]);
+  trailer.writeUInt32BE(signatureData.length, 2);
+  return [canonical, signatureData, trailer];
 }
 
 function publicKeyOf(keyPacket: object, n: Uint8Array, e: Uint8Array): KeyObject {

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { LiteralDataPacket, createCleartextMessage, enums, readCleartextMessage, sign } from 'openpgp';
 import type { SignaturePacket } from 'openpgp';
 import { verifyConfig } from '../../../src/pgp/config.js';
-import { confirmRsaTextSignature, hashedData } from '../../../src/pgp/rsa-text-signature.js';
+import { confirmRsaTextSignature, signedParts } from '../../../src/pgp/rsa-text-signature.js';
 import { makeKey } from '../../helpers/keys.js';
 import type { TestKey } from '../../helpers/keys.js';
 
@@ -71,7 +71,7 @@ before(async () => {
   ed25519 = await makeKey('Ed25519 Signer');
 });
 
-describe('hashedData', () => {
+describe('signedParts', () => {
   it('gives the bytes openpgp.js hashes for a text signature, whatever the line ends', async () => {
     const { packet } = await clearsign(rsa, 'x');
     const texts = ['', 'a', 'a\nb', 'a\r\nb\n', '\n\n', '\r\n', 'a\rb\r', 'a\r\r\nb', 'end\n', '\u00e9\n\u00ff'];
@@ -81,7 +81,7 @@ describe('hashedData', () => {
         packet as unknown as { toHash(t: number, d: LiteralDataPacket, detached: boolean): Uint8Array }
       ).toHash(enums.signature.text, literalOf(bytes), true);
       const signatureData = (packet as unknown as { signatureData: Uint8Array }).signatureData;
-      assert.deepEqual(hashedData(bytes, signatureData), Buffer.from(theirs), JSON.stringify(text));
+      assert.deepEqual(Buffer.concat(signedParts(bytes, signatureData)), Buffer.from(theirs), JSON.stringify(text));
     }
   });
 });
