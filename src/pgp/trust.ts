@@ -117,12 +117,17 @@ export async function assessSigningKey(
     });
   }
   const selfSignature = await selfSignatureInEffect(key, now);
-  const selfRevocation = await selfRevoked(key, signingKey, now);
-  const expiredAt = selfRevocation ? undefined : await expiry(key, signingKey, now);
+  const revocation = await selfRevoked(key, signingKey, now);
+  const selfRevocation = revocation?.reason;
+  const expiredAt = revocation ? undefined : await expiry(key, signingKey, now);
   const gnupgCertified = isAnchor || certifications.some((c) => c.state === 'valid' && c.gnupgAccepts);
-  const gnupg: GnupgView = selfRevocation
+  // GnuPG reports a signature by a revoked signing subkey (REVKEYSIG) but still counts the key valid
+  // (TRUST_FULLY), and FreePBX ignores REVKEYSIG: to FreePBX such a signature is good and trusted
+  // (test/e2e/gnupg.test.ts). Only a revoked primary key changes GnuPG's view.
+  const gnupgExpired = revocation && !revocation.primary ? await expiry(key, signingKey, now) : expiredAt;
+  const gnupg: GnupgView = revocation?.primary
     ? 'revoked-key'
-    : expiredAt
+    : gnupgExpired
       ? 'expired'
       : gnupgCertified
         ? 'trusted'
@@ -307,17 +312,22 @@ async function validAnchorRevocations(
   return found;
 }
 
-async function selfRevoked(key: PublicKey, signingKey: PublicKey | Subkey, now: Date): Promise<string | undefined> {
+/** Why the key, or the subkey that signed, is revoked by its owner; `primary` says which. */
+async function selfRevoked(
+  key: PublicKey,
+  signingKey: PublicKey | Subkey,
+  now: Date,
+): Promise<{ readonly reason: string; readonly primary: boolean } | undefined> {
   if (await key.isRevoked(undefined, undefined, latestOf(key.revocationSignatures, now), verifyConfig)) {
-    const reason = key.revocationSignatures.find((s) => s.reasonForRevocationString)?.reasonForRevocationString;
-    return `the signing key was revoked by its owner${reason ? ` (${reason})` : ''}`;
+    const why = key.revocationSignatures.find((s) => s.reasonForRevocationString)?.reasonForRevocationString;
+    return { reason: `the signing key was revoked by its owner${why ? ` (${why})` : ''}`, primary: true };
   }
   if (signingKey !== key) {
     const subkey = signingKey as Subkey;
     const at = latestOf(subkey.revocationSignatures, now);
     for (const binding of subkey.bindingSignatures) {
       if (await subkey.isRevoked(binding, key.keyPacket, at, verifyConfig))
-        return 'the signing subkey was revoked by its owner';
+        return { reason: 'the signing subkey was revoked by its owner', primary: false };
     }
   }
   return undefined;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyModules } from '../../src/index.js';
 import { loadKeys } from '../../src/pgp/keyring.js';
-import { certified, makeKey, revoked, selfRevoked } from '../helpers/keys.js';
+import { certified, makeKey, revoked, selfRevoked, subkeyRevoked } from '../helpers/keys.js';
 import type { TestKey } from '../helpers/keys.js';
 import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
 
@@ -178,6 +178,31 @@ describe('agreement with GnuPG', { skip }, () => {
         const signer = await certified(anchor, await makeKey('Dev Retired Ahead'));
         const published = await selfRevoked(signer, { retired: true, date: new Date(Date.now() + 3_600_000) });
         return { signer, known: true, published };
+      },
+    },
+    {
+      name: 'a certified developer signing with a subkey',
+      verdict: 'verified',
+      make: async () => ({
+        signer: await certified(anchor, await makeKey('Dev Subkey', { signingSubkey: {} })),
+        known: true,
+      }),
+    },
+    {
+      name: 'a signing subkey that expired after it signed',
+      verdict: 'expired',
+      make: async () => {
+        const created = new Date(Date.now() - 2 * 86_400_000);
+        const key = await makeKey('Dev Subkey Expired', { date: created, signingSubkey: { expiresIn: 3600 } });
+        return { signer: await certified(anchor, key, created), known: true };
+      },
+    },
+    {
+      name: 'a signing subkey revoked by its owner after it signed',
+      verdict: 'revoked',
+      make: async () => {
+        const signer = await certified(anchor, await makeKey('Dev Subkey Revoked', { signingSubkey: {} }));
+        return { signer, known: true, published: await subkeyRevoked(signer) };
       },
     },
     {

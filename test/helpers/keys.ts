@@ -3,7 +3,7 @@
 // understood by GnuPG 2.2.
 
 import { PacketList, PublicKey, SignaturePacket, enums, generateKey, reformatKey, revokeKey } from 'openpgp';
-import type { AnyPacket, PrivateKey } from 'openpgp';
+import type { AnyPacket, PrivateKey, SecretKeyPacket } from 'openpgp';
 import { certifyKey, revokeCertification } from '../../src/keys/certify.js';
 
 export interface TestKey {
@@ -20,6 +20,8 @@ export interface MakeKeyOptions {
   readonly expiresIn?: number;
   /** RSA, as FreePBX's master keys are (its revocation check only matches RSA masters); default Ed25519. */
   readonly rsa?: boolean;
+  /** A signing subkey, which then makes the key's signatures; `expiresIn` seconds after creation. */
+  readonly signingSubkey?: { readonly expiresIn?: number };
 }
 
 export async function makeKey(name: string, options: MakeKeyOptions = {}): Promise<TestKey> {
@@ -30,6 +32,18 @@ export async function makeKey(name: string, options: MakeKeyOptions = {}): Promi
     userIDs: [{ name, email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.test` }],
     date: options.date ?? new Date(Date.now() - 3 * 86_400_000),
     ...(options.expiresIn !== undefined ? { keyExpirationTime: options.expiresIn } : {}),
+    ...(options.signingSubkey
+      ? {
+          subkeys: [
+            {
+              sign: true,
+              ...(options.signingSubkey.expiresIn !== undefined
+                ? { keyExpirationTime: options.signingSubkey.expiresIn }
+                : {}),
+            },
+          ],
+        }
+      : {}),
     format: 'object',
   });
   return toTestKey(privateKey, privateKey.toPublic());
@@ -54,6 +68,17 @@ export async function selfRevoked(
   });
   // Keep the certifications the public half carries: merge the revocation into it.
   return toTestKey(privateKey, await key.publicKey.update(privateKey.toPublic()));
+}
+
+/** `key` with its last subkey (its signing subkey, from makeKey's signingSubkey) revoked by its owner. */
+export async function subkeyRevoked(key: TestKey): Promise<TestKey> {
+  const subkey = key.privateKey.subkeys.at(-1);
+  if (!subkey) throw new Error(`key ${key.keyId} has no subkey`);
+  const revokedCopy = await subkey.revoke(key.privateKey.keyPacket as SecretKeyPacket);
+  // The subkey's revocation follows its binding: the last packets of the public key.
+  const packets = key.publicKey.toPacketList();
+  packets.push(...revokedCopy.revocationSignatures);
+  return toTestKey(key.privateKey, new PublicKey(packets));
 }
 
 /** `key` with `anchor`'s certification revoked. */

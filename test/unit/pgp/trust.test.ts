@@ -9,7 +9,7 @@ import { Keyring } from '../../../src/pgp/keyring.js';
 import type { KeyFileRef } from '../../../src/pgp/keyring.js';
 import { assessSigner, assessSigningKey, trustCacheKey } from '../../../src/pgp/trust.js';
 import type { AssessOptions, TrustAssessment } from '../../../src/pgp/trust.js';
-import { certified, makeKey, refreshed, revoked, selfRevoked } from '../../helpers/keys.js';
+import { certified, makeKey, refreshed, revoked, selfRevoked, subkeyRevoked } from '../../helpers/keys.js';
 import type { TestKey } from '../../helpers/keys.js';
 
 const DAY = 86_400_000;
@@ -30,6 +30,7 @@ let fresh: TestKey;
 let certifiedAhead: TestKey;
 let revokedAhead: TestKey;
 let retiredAhead: TestKey;
+let subkeyWithdrawn: TestKey;
 
 function keyringOf(...copies: Array<[PublicKey, KeyFileRef?]>): Keyring {
   const keyring = new Keyring({ anchors: [anchor.fingerprint] });
@@ -74,6 +75,9 @@ before(async () => {
     retired: true,
     date: hourAhead,
   });
+  subkeyWithdrawn = await subkeyRevoked(
+    await certified(anchor, await makeKey('Subkey Withdrawn', { date: tenDaysAgo, signingSubkey: {} })),
+  );
   now = new Date();
 });
 
@@ -168,6 +172,17 @@ describe('assessSigner', () => {
       assert.equal(t.state, 'revoked');
       assert.match(t.reason, /^the signing key was revoked by its owner/);
       assert.equal(t.gnupg, 'revoked-key');
+    });
+
+    it('is revoked when the subkey that signed is, while GnuPG (and so FreePBX) still trusts the key', async () => {
+      const keyring = keyringOf([subkeyWithdrawn.publicKey]);
+      const key = keyring.get(subkeyWithdrawn.fingerprint);
+      const subkey = key?.subkeys[0];
+      assert.ok(key && subkey);
+      const t = await assessSigner(key, subkey, new Date(now.getTime() - DAY), options(keyring));
+      assert.equal(t.state, 'revoked');
+      assert.equal(t.reason, 'the signing subkey was revoked by its owner');
+      assert.equal(t.gnupg, 'trusted');
     });
   });
 
