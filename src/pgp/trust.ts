@@ -109,7 +109,9 @@ export async function assessSigningKey(
       message: `the certification by ${shortId(gnupgIgnored.anchor)} is SHA-1 and made after 2019-01-19: GnuPG 2.2 ignores it, so FreePBX sees the key as untrusted (status 7)`,
     });
   }
-  const future = [...certifications].reverse().find((c) => c.created !== undefined && c.created > now);
+  const future = [...certifications]
+    .reverse()
+    .find((c) => c.state !== 'invalid' && c.created !== undefined && c.created > now);
   if (future?.created) {
     warnings.push({
       code: 'CERTIFICATION_IN_FUTURE',
