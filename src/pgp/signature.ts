@@ -119,6 +119,14 @@ export async function checkSignature(clear: Clearsigned, keyring: Keyring, now: 
       errsig = `[GNUPG:] ERRSIG ${facts.issuerKeyId} ${packet.publicKeyAlgorithm ?? 0} ${packet.hashAlgorithm ?? 0} 01 ${packet.created ? Math.floor(packet.created.getTime() / 1000) : 0} 6 ${signingKey.getFingerprint().toUpperCase()}`;
       continue;
     }
+    // Nor does it check a signature made before its key was ("public key ... is newer than the
+    // signature", "Time conflict"): ERRSIG with code 39, as gpg 2.2.40 prints it (test/e2e/gnupg.test.ts).
+    if (facts.created !== undefined && keyCreated > facts.created) {
+      const seconds = Math.round((keyCreated.getTime() - facts.created.getTime()) / 1000);
+      failure = `the signing key was made ${seconds} s after the signature (${facts.created.toISOString()}); GnuPG cannot check such a signature ("Time conflict")`;
+      errsig = `[GNUPG:] ERRSIG ${facts.issuerKeyId} ${packet.publicKeyAlgorithm ?? 0} ${packet.hashAlgorithm ?? 0} 01 ${Math.floor(facts.created.getTime() / 1000)} 39 ${signingKey.getFingerprint().toUpperCase()}`;
+      continue;
+    }
     try {
       if (isEddsaWithShortDigest(packet)) {
         await verifyEddsaWithShortDigest(packet, signingKey.keyPacket, literal, at, verifyConfig);

@@ -13,6 +13,7 @@ import { loadKeys } from '../../src/pgp/keyring.js';
 import { certified, makeKey, revoked, selfRevoked, subkeyRevoked } from '../helpers/keys.js';
 import type { TestKey } from '../helpers/keys.js';
 import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
+import type { SignOptions } from '../helpers/modules.js';
 
 const HAVE_GPG = spawnSync('gpg', ['--version']).status === 0;
 const skip = HAVE_GPG ? false : 'gpg is not installed: skipped';
@@ -84,6 +85,8 @@ describe('agreement with GnuPG', { skip }, () => {
     verdict: string;
     /** A warning code the module's report must carry. */
     warning?: string;
+    /** How module.sig is signed (default: now, with pbxsig's signer). */
+    sign?: SignOptions;
     make: () => Promise<{
       signer: TestKey;
       known: boolean;
@@ -181,6 +184,12 @@ describe('agreement with GnuPG', { skip }, () => {
       },
     },
     {
+      name: 'a signature dated before its key was made',
+      verdict: 'bad-signature',
+      sign: { date: new Date(Date.now() - 5 * 86_400_000), beforeKey: true },
+      make: async () => ({ signer: await certified(anchor, await makeKey('Dev Older Signature')), known: true }),
+    },
+    {
       name: 'a certified developer signing with a subkey',
       verdict: 'verified',
       make: async () => ({
@@ -219,9 +228,17 @@ describe('agreement with GnuPG', { skip }, () => {
     it(`gives FreePBX's status for ${scenario.name}, as GnuPG leads FreePBX to`, async () => {
       const { signer, known, edit, published = signer } = await scenario.make();
       const dir = join(root, 'modules', scenario.name.replace(/\W+/g, '-'));
+      // A keyring of its own, as on a host that holds only the master and the signer: FreePBX's
+      // `--check-sigs` looks at every key when GnuPG names no signer (ERRSIG).
+      gnupgHome = join(root, 'gnupg', scenario.name.replace(/\W+/g, '-'));
+      await mkdir(gnupgHome, { recursive: true, mode: 0o700 });
       await writeFiles(dir, FILES);
       const expired = scenario.verdict === 'expired';
-      await signModule(dir, signer, expired ? { date: new Date(Date.now() - 2 * 86_400_000 + 60_000) } : {});
+      await signModule(
+        dir,
+        signer,
+        scenario.sign ?? (expired ? { date: new Date(Date.now() - 2 * 86_400_000 + 60_000) } : {}),
+      );
       if (edit) await edit(dir);
 
       const keys = join(keysDir, scenario.name.replace(/\W+/g, '-'));

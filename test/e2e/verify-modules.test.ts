@@ -167,6 +167,18 @@ describe('verifyModules', () => {
     });
   });
 
+  describe('when the signature is dated before its key was made', () => {
+    it('fails, as GnuPG checks nothing then ("Time conflict"), and FreePBX says 4', async () => {
+      // A signer's clock behind: the key made three days ago, the signature dated five days ago.
+      const fiveDaysAgo = new Date(Date.now() - 5 * 86_400_000);
+      const dir = await module((d) => signModule(d, world.developer, { date: fiveDaysAgo, beforeKey: true }));
+      const m = await verifyOne(dir);
+      assert.equal(m.verdict, 'bad-signature', m.summary);
+      assert.match(m.summary, /made \d+ s after the signature/);
+      assert.equal(m.freepbx.status, 4);
+    });
+  });
+
   describe('when a listed file was changed', () => {
     it('is tampered, names the altered file with both digests, and FreePBX says 130', async () => {
       const dir = await module(signedByDeveloper, (d) => appendFile(join(d, 'Demo.class.php'), '// backdoor\n'));

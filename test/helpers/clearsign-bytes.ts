@@ -11,6 +11,8 @@ export interface ClearsignBytesOptions {
   /** Message digest (default SHA-256). SHA-1 needs an Ed25519 (legacy EdDSA) key. */
   readonly hash?: 'sha256' | 'sha1';
   readonly date?: Date;
+  /** When the signing key is chosen (default `date`): a signature may then be dated before the key. */
+  readonly keyAt?: Date;
 }
 
 interface PacketInternals {
@@ -36,7 +38,7 @@ export async function clearsignBytes(
   options: ClearsignBytesOptions = {},
 ): Promise<Buffer> {
   const date = options.date ?? new Date(Date.now() - 60_000);
-  const keyPacket = (await key.getSigningKey(undefined, date)).keyPacket as unknown as KeyInternals;
+  const keyPacket = (await key.getSigningKey(undefined, options.keyAt ?? date)).keyPacket as unknown as KeyInternals;
   const literal = new LiteralDataPacket();
   (literal as unknown as { setBytes(b: Uint8Array, f: enums.literal): void }).setBytes(text, enums.literal.binary);
 

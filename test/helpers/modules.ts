@@ -9,6 +9,7 @@ import type { PublicKey } from 'openpgp';
 import { formatBody } from '../../src/sign/body.js';
 import type { BodyConfig, BodyEntry } from '../../src/sign/body.js';
 import { clearsign } from '../../src/sign/clearsign.js';
+import { clearsignBytes } from './clearsign-bytes.js';
 import type { TestKey } from './keys.js';
 
 export async function makeTempDir(prefix = 'pbxsig-test-'): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -36,6 +37,11 @@ export interface SignOptions {
   readonly entries?: readonly BodyEntry[];
   /** Change the body before it is signed (e.g. add an unsafe path). */
   readonly editBody?: (body: string) => string;
+  /**
+   * Sign with openpgp.js's packet classes (clearsign-bytes.ts), which let `date` precede the key's
+   * creation (a signer's clock behind); pbxsig's signer refuses that.
+   */
+  readonly beforeKey?: boolean;
 }
 
 /** Hashes every regular file under dir (except module.sig) and writes a signed module.sig. */
@@ -43,7 +49,14 @@ export async function signModule(dir: string, key: TestKey, options: SignOptions
   const entries = options.entries ?? (await hashTree(dir));
   let body = formatBody({ signedWith: key.keyId, ...options.config }, entries);
   if (options.editBody) body = options.editBody(body);
-  const signed = await clearsign(body, key.privateKey, options.date ? { date: options.date } : {});
+  const signed = options.beforeKey
+    ? (
+        await clearsignBytes(Buffer.from(body), key.privateKey, {
+          keyAt: new Date(),
+          ...(options.date ? { date: options.date } : {}),
+        })
+      ).toString()
+    : await clearsign(body, key.privateKey, options.date ? { date: options.date } : {});
   await writeFile(join(dir, 'module.sig'), signed);
   return signed;
 }
