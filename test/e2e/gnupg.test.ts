@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyModules } from '../../src/index.js';
 import { loadKeys } from '../../src/pgp/keyring.js';
-import { certified, makeKey, revoked, selfRevoked, subkeyRevoked } from '../helpers/keys.js';
+import { certified, makeKey, refreshed, revoked, selfRevoked, subkeyRevoked } from '../helpers/keys.js';
 import type { TestKey } from '../helpers/keys.js';
 import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
 import type { SignOptions } from '../helpers/modules.js';
@@ -188,6 +188,26 @@ describe('agreement with GnuPG', { skip }, () => {
       verdict: 'bad-signature',
       sign: { date: new Date(Date.now() - 5 * 86_400_000), beforeKey: true },
       make: async () => ({ signer: await certified(anchor, await makeKey('Dev Older Signature')), known: true }),
+    },
+    {
+      name: 'the master key itself',
+      verdict: 'verified',
+      make: () => Promise.resolve({ signer: anchor, known: true }),
+    },
+    {
+      name: 'a key whose expiry its owner lifted after it had passed',
+      verdict: 'verified',
+      make: async () => {
+        const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+        const stale = await certified(
+          anchor,
+          await makeKey('Dev Extended', { date: tenDaysAgo, expiresIn: 2 * 86_400 }),
+        );
+        const fresh = await refreshed(stale, new Date(Date.now() - 5 * 86_400_000));
+        // Published with the certification and both self-signatures, as a keyserver merges them.
+        const published = { ...fresh, publicKey: await stale.publicKey.update(fresh.publicKey) };
+        return { signer: fresh, known: true, published };
+      },
     },
     {
       name: 'a certified developer signing with a subkey',
