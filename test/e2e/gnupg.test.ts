@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyModules } from '../../src/index.js';
 import { loadKeys } from '../../src/pgp/keyring.js';
-import { certified, makeKey, refreshed, revoked, selfRevoked, subkeyRevoked } from '../helpers/keys.js';
+import { certified, certifiedUntil, makeKey, refreshed, revoked, selfRevoked, subkeyRevoked } from '../helpers/keys.js';
 import type { TestKey } from '../helpers/keys.js';
 import { makeTempDir, sha256, signModule, writeFiles, writeKeys } from '../helpers/modules.js';
 import type { SignOptions } from '../helpers/modules.js';
@@ -208,6 +208,19 @@ describe('agreement with GnuPG', { skip }, () => {
         const published = { ...fresh, publicKey: await stale.publicKey.update(fresh.publicKey) };
         return { signer: fresh, known: true, published };
       },
+    },
+    {
+      name: 'a certification that expired before the module was checked',
+      verdict: 'untrusted-signer',
+      make: async () => ({
+        signer: await certifiedUntil(
+          anchor,
+          await makeKey('Dev Certification Expired'),
+          new Date(Date.now() - 2 * 86_400_000),
+          3600,
+        ),
+        known: true,
+      }),
     },
     {
       name: 'a certified developer signing with a subkey',

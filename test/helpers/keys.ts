@@ -2,7 +2,7 @@
 // it certifies (or not, or revokes), all made fresh in each test run. Ed25519 keys: fast to make and
 // understood by GnuPG 2.2.
 
-import { PacketList, PublicKey, SignaturePacket, enums, generateKey, reformatKey, revokeKey } from 'openpgp';
+import { PacketList, PublicKey, SignaturePacket, config, enums, generateKey, reformatKey, revokeKey } from 'openpgp';
 import type { AnyPacket, PrivateKey, SecretKeyPacket } from 'openpgp';
 import { certifyKey, revokeCertification } from '../../src/keys/certify.js';
 
@@ -68,6 +68,28 @@ export async function selfRevoked(
   });
   // Keep the certifications the public half carries: merge the revocation into it.
   return toTestKey(privateKey, await key.publicKey.update(privateKey.toPublic()));
+}
+
+/** `key` certified by `anchor` at `date` with a certification that expires `expiresIn` seconds later. */
+export async function certifiedUntil(anchor: TestKey, key: TestKey, date: Date, expiresIn: number): Promise<TestKey> {
+  // openpgp.js's signAllUsers() makes certifications that never expire: this one is built packet by packet.
+  const publicKey = new PublicKey(key.publicKey.toPacketList());
+  for (const user of publicKey.users) {
+    if (!user.userID) continue;
+    const certification = new SignaturePacket();
+    certification.signatureType = enums.signature.certGeneric;
+    certification.publicKeyAlgorithm = anchor.privateKey.keyPacket.algorithm;
+    certification.hashAlgorithm = enums.hash.sha256;
+    certification.signatureExpirationTime = expiresIn;
+    certification.signatureNeverExpires = false;
+    // sign() takes the data to sign as an object, though its .d.ts says Uint8Array.
+    const data = { userID: user.userID, key: publicKey.keyPacket } as unknown as Uint8Array;
+    await (
+      certification.sign as (k: unknown, d: Uint8Array, t: Date, detached: boolean, c: unknown) => Promise<void>
+    ).call(certification, anchor.privateKey.keyPacket, data, date, false, config);
+    user.otherCertifications.push(certification);
+  }
+  return toTestKey(key.privateKey, publicKey);
 }
 
 /** `key` with its last subkey (its signing subkey, from makeKey's signingSubkey) revoked by its owner. */
