@@ -62,6 +62,8 @@ export interface AssessOptions {
 export interface KeyTrust {
   readonly isAnchor: boolean;
   readonly certifications: readonly CertificationFact[];
+  /** The revoked certification that withdraws the key: none when the anchor certified it again later. */
+  readonly withdrawal: CertificationFact | undefined;
   /** Why the key (or the signing subkey) is revoked by its owner, when it is. */
   readonly selfRevocation: string | undefined;
   readonly expiredAt: Date | undefined;
@@ -99,7 +101,9 @@ export async function assessSigningKey(
   const fingerprint = key.getFingerprint().toUpperCase();
   const isAnchor = options.anchors.some((a) => a.toUpperCase() === fingerprint);
   const warnings: TrustWarning[] = [];
-  const certifications = isAnchor ? [] : await collectCertifications(key, options);
+  const { facts: certifications, withdrawal } = isAnchor
+    ? { facts: [], withdrawal: undefined }
+    : await collectCertifications(key, options);
 
   const valid = certifications.filter((c) => c.state === 'valid');
   const gnupgIgnored = valid.find((c) => !c.gnupgAccepts);
@@ -136,7 +140,7 @@ export async function assessSigningKey(
         : certifications.some((c) => c.state === 'revoked' && c.freepbxSeesRevocation)
           ? 'revoked-certification'
           : 'untrusted';
-  return { isAnchor, certifications, selfRevocation, expiredAt, gnupg, warnings, selfSignature };
+  return { isAnchor, certifications, withdrawal, selfRevocation, expiredAt, gnupg, warnings, selfSignature };
 }
 
 /**
@@ -166,8 +170,9 @@ export async function assessSigner(
     return { ...base, state: 'revoked', reason: trust.selfRevocation };
   }
   // A master revoking its certification is FreePBX's only way to withdraw a key; honour it even when
-  // another certification remains (GnuPG would still count that one; the report shows both views).
-  const revokedCert = certifications.find((c) => c.state === 'revoked');
+  // another certification remains (GnuPG would still count that one; the report shows both views),
+  // unless the same anchor certified the key again after revoking.
+  const revokedCert = trust.withdrawal;
   if (revokedCert) {
     return {
       ...base,
@@ -207,13 +212,19 @@ export async function assessSigner(
 // Every certification an anchor made on one of the key's user IDs, with what became of it. For each
 // anchor and user ID the newest valid statement wins: a certification revocation revokes the
 // certifications made before it (RFC 9580 5.2.1.12), a newer certification reinstates.
-async function collectCertifications(key: PublicKey, options: AssessOptions): Promise<CertificationFact[]> {
+async function collectCertifications(
+  key: PublicKey,
+  options: AssessOptions,
+): Promise<{ facts: CertificationFact[]; withdrawal: CertificationFact | undefined }> {
   const anchorByKeyId = new Map(options.anchors.map((fpr) => [fpr.slice(-16), fpr]));
   const facts: CertificationFact[] = [];
+  let withdrawal: CertificationFact | undefined;
   for (const user of key.users) {
     if (!user.userID) continue;
     const userId = user.userID.userID;
     const revocations = await validAnchorRevocations(key, user, anchorByKeyId, options);
+    const revokedHere: Array<{ fact: CertificationFact; revoked: Date | undefined }> = [];
+    const validHere: CertificationFact[] = [];
     for (const cert of user.otherCertifications) {
       const anchor = anchorByKeyId.get(cert.issuerKeyID.toHex().toUpperCase());
       if (!anchor) continue;
@@ -237,10 +248,21 @@ async function collectCertifications(key: PublicKey, options: AssessOptions): Pr
       const revocation = revocations.find(
         (r) => r.anchor === anchor && (r.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0),
       );
-      facts.push(revocation ? { ...base, state: 'revoked', reason: revocation.reason } : { ...base, state: 'valid' });
+      const fact: CertificationFact = revocation
+        ? { ...base, state: 'revoked', reason: revocation.reason }
+        : { ...base, state: 'valid' };
+      facts.push(fact);
+      if (revocation) revokedHere.push({ fact, revoked: revocation.created });
+      else validHere.push(fact);
     }
+    // A revocation withdraws the key unless the same anchor certified this user ID again after it: its
+    // newest statement wins, as in GnuPG (test/e2e/gnupg.test.ts).
+    withdrawal ??= revokedHere.find(
+      ({ fact, revoked }) =>
+        !validHere.some((v) => v.anchor === fact.anchor && (v.created?.getTime() ?? 0) > (revoked?.getTime() ?? 0)),
+    )?.fact;
   }
-  return facts;
+  return { facts, withdrawal };
 }
 
 async function certificationProblem(

@@ -223,6 +223,15 @@ describe('agreement with GnuPG', { skip }, () => {
       }),
     },
     {
+      name: 'a certification revoked, then made again',
+      verdict: 'verified',
+      make: async () => {
+        const first = await certified(anchor, await makeKey('Dev Reinstated'), new Date(Date.now() - 2 * 86_400_000));
+        const withdrawn = await revoked(anchor, first, 'under review', new Date(Date.now() - 86_400_000));
+        return { signer: await certified(anchor, withdrawn), known: true };
+      },
+    },
+    {
       name: 'a certified developer signing with a subkey',
       verdict: 'verified',
       make: async () => ({

@@ -31,6 +31,7 @@ let certifiedAhead: TestKey;
 let revokedAhead: TestKey;
 let retiredAhead: TestKey;
 let subkeyWithdrawn: TestKey;
+let reinstated: TestKey;
 
 function keyringOf(...copies: Array<[PublicKey, KeyFileRef?]>): Keyring {
   const keyring = new Keyring({ anchors: [anchor.fingerprint] });
@@ -77,6 +78,15 @@ before(async () => {
   });
   subkeyWithdrawn = await subkeyRevoked(
     await certified(anchor, await makeKey('Subkey Withdrawn', { date: tenDaysAgo, signingSubkey: {} })),
+  );
+  reinstated = await certified(
+    anchor,
+    await revoked(
+      anchor,
+      await certified(anchor, await makeKey('Reinstated', { date: tenDaysAgo }), new Date(Date.now() - 5 * DAY)),
+      'under review',
+      new Date(Date.now() - 2 * DAY),
+    ),
   );
   now = new Date();
 });
@@ -133,6 +143,13 @@ describe('assessSigner', () => {
           `^the certification by anchor ${anchor.keyId} is revoked \\(revoked on \\d{4}-\\d\\d-\\d\\d: left the project\\)$`,
         ),
       );
+    });
+
+    it('is trusted again when the anchor certified the key after revoking, and both facts are reported', async () => {
+      const t = await judge(reinstated, keyringOf([reinstated.publicKey]));
+      assert.equal(t.state, 'trusted', t.reason);
+      assert.equal(t.gnupg, 'trusted');
+      assert.deepEqual(t.certifications.map((c) => c.state).sort(), ['revoked', 'valid']);
     });
 
     it('stays revoked when the revocation and the certification come from different files', async () => {
