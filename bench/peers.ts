@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { BenchKey } from './keys.js';
+import { hostEnvironment } from './environment.js';
 import { runOnce } from './processes.js';
 import { REPO } from './repo.js';
 import type { ProcessCommand } from './processes.js';
@@ -38,7 +39,7 @@ export function preparePeerKeyring(dir: string, keys: readonly BenchKey[]): Peer
   // Its own GNUPGHOME, so neither gpg here nor gpgv in the peer reads or creates ~/.gnupg.
   const home = join(dir, 'gnupg');
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const env = { ...process.env, GNUPGHOME: home };
+  const env = { ...hostEnvironment(), GNUPGHOME: home };
   // A binary keyring is just transferable keys one after another, so the dearmored keys concatenate.
   const parts = keys.map((key) => {
     const child = spawnSync('gpg', ['--batch', '--dearmor'], { input: key.publicKey.armor(), env });

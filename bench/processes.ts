@@ -7,6 +7,7 @@
 // a fast failure is not a result.
 
 import { spawnSync } from 'node:child_process';
+import { hostEnvironment } from './environment.js';
 import { median } from './stats.js';
 
 export interface ProcessCommand {
@@ -49,7 +50,7 @@ export function runOnce(command: ProcessCommand, cwd: string, captureStdout = fa
   const started = performance.now();
   const child = spawnSync(command.file, command.args, {
     cwd,
-    env: command.env ?? process.env,
+    env: command.env ?? hostEnvironment(),
     stdio: ['ignore', captureStdout ? 'pipe' : 'ignore', 'pipe'],
     encoding: 'utf8',
     // pbxsig's --json report of 26k files is several MB.

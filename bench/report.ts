@@ -24,6 +24,8 @@ export interface Report {
   readonly machine: Machine;
   /** The suites that ran (all of them unless `--only`). */
   readonly suites: readonly string[];
+  /** Variables this machine set that the timed commands ran without (environment.ts); absent in older runs. */
+  readonly removedEnvironment?: readonly string[];
 }
 
 export function machineFacts(): Machine {
@@ -63,5 +65,10 @@ export function renderHeader(report: Report): string {
     `- Node ${machine.node} (OpenSSL ${machine.openssl}), ${machine.platform} ${machine.arch}, ${machine.totalMemoryGiB} GiB RAM`,
     `- Suites: ${report.suites.join(', ')}`,
   ];
+  const removed = report.removedEnvironment ?? [];
+  if (removed.length > 0)
+    lines.push(
+      `- Timed commands ran without ${removed.join(', ')}, set on this machine: it makes every Node process parse a CA bundle as it starts (about 80 ms each here), which a FreePBX host's boot never does (bench/environment.ts)`,
+    );
   return `${lines.join('\n')}\n`;
 }

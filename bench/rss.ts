@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hostEnvironment } from './environment.js';
 import { runOnce } from './processes.js';
 import type { ProcessCommand } from './processes.js';
 
@@ -66,7 +67,7 @@ export function rssProbe(dir: string): RssProbe {
     wrap: (command, file) => ({
       ...command,
       args: ['--import', pathToFileURL(hook).href, ...command.args],
-      env: { ...(command.env ?? process.env), PBXSIG_BENCH_RSS_FILE: file },
+      env: { ...(command.env ?? hostEnvironment()), PBXSIG_BENCH_RSS_FILE: file },
     }),
     read: readKiB,
   };

@@ -35,6 +35,7 @@ import { makeSigner } from './keys.js';
 import { largePlan, runLargeSuite } from './large.js';
 import { mulberry32 } from './prng.js';
 import { machineFacts } from './report.js';
+import { removedVariables } from './environment.js';
 import { LOCAL_DIR, SAVED_DIR, writeRunResults } from './results-files.js';
 import { FULL_PLAN, QUICK_PLAN, runScalingSuite } from './scaling.js';
 import { FREEPBX14, FREEPBX16, FREEPBX17, scaleShape } from './shapes.js';
@@ -178,6 +179,7 @@ async function runBenchmark(args: BenchArgs, root: string, argv: readonly string
     quick: args.quick,
     machine: machineFacts(),
     suites: args.suites,
+    removedEnvironment: removedVariables(),
     ...(installation ? { installation } : {}),
     ...(startup ? { startup } : {}),
     ...(scaling ? { scaling } : {}),
