@@ -34,7 +34,7 @@ function gpg(args: readonly string[], input?: string): { status: number; stdout:
 
 // A port of FreePBX's checkSig()/checkStatus(): status bits from GnuPG's status lines, then the
 // master-revocation check when the signer is not trusted.
-function freepbxBitsFromGnupg(sigFile: string): number {
+function freepbxBitsFromGnupg(sigFile: string, master: TestKey): number {
   const run = gpg(['--status-fd', '2', '--output', '-', sigFile]);
   const lines = run.stderr.split('\n').filter((l) => l.startsWith('[GNUPG:] '));
   if (lines.some((l) => l.includes('NO_PUBKEY'))) return 4;
@@ -57,7 +57,7 @@ function freepbxBitsFromGnupg(sigFile: string): number {
   }
   if (!trusted) {
     const sigs = gpg(['--keyid-format', 'long', '--with-colons', '--check-sigs', ...(signedBy ? [signedBy] : [])]);
-    if (new RegExp(`^rev:!::1:${anchor.keyId}`, 'm').test(sigs.stdout)) return 64;
+    if (new RegExp(`^rev:!::1:${master.keyId}`, 'm').test(sigs.stdout)) return 64;
     return bits;
   }
   return 129; // trusted, files intact in every scenario below
@@ -91,6 +91,8 @@ describe('agreement with GnuPG', { skip }, () => {
       signer: TestKey;
       known: boolean;
       published?: TestKey;
+      /** The master key of this scenario's host (default: the one every other scenario shares). */
+      master?: TestKey;
       edit?: (dir: string) => Promise<void>;
     }>;
   }> = [
@@ -210,6 +212,33 @@ describe('agreement with GnuPG', { skip }, () => {
       },
     },
     {
+      // A signer's clock ahead of the host's when the key was refreshed (as `gpg --quick-set-expire`).
+      name: "a key whose newest self-signature is dated an hour after this host's clock",
+      verdict: 'verified',
+      make: async () => {
+        const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+        const signer = await certified(anchor, await makeKey('Dev Future Self', { date: twoDaysAgo }), twoDaysAgo);
+        const ahead = await refreshed(signer, new Date(Date.now() + 3_600_000));
+        return {
+          signer,
+          known: true,
+          published: { ...signer, publicKey: await signer.publicKey.update(ahead.publicKey) },
+        };
+      },
+    },
+    {
+      name: "a master key whose newest self-signature is dated an hour after this host's clock",
+      verdict: 'verified',
+      make: async () => {
+        const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+        const original = await makeKey('GnuPG Test Master Ahead', { rsa: true, date: twoDaysAgo });
+        const ahead = await refreshed(original, new Date(Date.now() + 3_600_000));
+        const master = { ...original, publicKey: await original.publicKey.update(ahead.publicKey) };
+        const signer = await certified(master, await makeKey('Dev Of Master Ahead', { date: twoDaysAgo }), twoDaysAgo);
+        return { signer, known: true, master };
+      },
+    },
+    {
       name: 'a certification that expired before the module was checked',
       verdict: 'untrusted-signer',
       make: async () => ({
@@ -268,7 +297,7 @@ describe('agreement with GnuPG', { skip }, () => {
 
   for (const scenario of scenarios) {
     it(`gives FreePBX's status for ${scenario.name}, as GnuPG leads FreePBX to`, async () => {
-      const { signer, known, edit, published = signer } = await scenario.make();
+      const { signer, known, edit, published = signer, master = anchor } = await scenario.make();
       const dir = join(root, 'modules', scenario.name.replace(/\W+/g, '-'));
       // A keyring of its own, as on a host that holds only the master and the signer: FreePBX's
       // `--check-sigs` looks at every key when GnuPG names no signer (ERRSIG).
@@ -286,13 +315,13 @@ describe('agreement with GnuPG', { skip }, () => {
       const keys = join(keysDir, scenario.name.replace(/\W+/g, '-'));
       await writeKeys(
         keys,
-        known ? { anchor: anchor.publicKey, signer: published.publicKey } : { anchor: anchor.publicKey },
+        known ? { anchor: master.publicKey, signer: published.publicKey } : { anchor: master.publicKey },
       );
-      gpg(['--import'], anchor.publicKey.armor());
+      gpg(['--import'], master.publicKey.armor());
       if (known) gpg(['--import'], published.publicKey.armor());
-      gpg(['--import-ownertrust'], `${anchor.fingerprint}:6:\n`);
+      gpg(['--import-ownertrust'], `${master.fingerprint}:6:\n`);
 
-      const report = await verifyModules({ modules: [dir], keys: [keys], anchors: [anchor.fingerprint] });
+      const report = await verifyModules({ modules: [dir], keys: [keys], anchors: [master.fingerprint] });
       const m = report.modules[0];
       assert.equal(m?.verdict, scenario.verdict, m?.summary);
       if (scenario.warning)
@@ -300,7 +329,7 @@ describe('agreement with GnuPG', { skip }, () => {
           m?.warnings.some((w) => w.code === scenario.warning),
           JSON.stringify(m?.warnings),
         );
-      assert.equal(m?.freepbx.status, freepbxBitsFromGnupg(join(dir, 'module.sig')));
+      assert.equal(m?.freepbx.status, freepbxBitsFromGnupg(join(dir, 'module.sig'), master));
     });
   }
 
