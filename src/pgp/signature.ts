@@ -2,8 +2,8 @@
 // framing here: whether the signer deserves trust is trust.ts's question. Keeping the two apart is
 // what lets us report a good signature by a revoked key as "revoked" rather than as "bad".
 
-import { LiteralDataPacket, enums, readSignature } from 'openpgp';
-import type { PublicKey, SignaturePacket, Subkey } from 'openpgp';
+import { LiteralDataPacket, SignaturePacket, enums, readSignature } from 'openpgp';
+import type { PublicKey, Subkey } from 'openpgp';
 import { ManifestError, describeError } from '../errors.js';
 import { encodeBytes } from '../fs/byte-string.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
@@ -161,10 +161,18 @@ async function readSignaturePacket(clear: Clearsigned): Promise<SignaturePacket>
   } catch (error) {
     throw new ManifestError('MANIFEST_BAD_ARMOR', `the signature block cannot be read: ${describeError(error)}`);
   }
-  const first = packets[0];
+  const first: unknown = packets[0];
   if (!first || packets.length !== 1) {
     // FreePBX signs with exactly one key; several signatures would leave "who signed" ambiguous.
     throw new ManifestError('MANIFEST_BAD_ARMOR', `expected exactly one signature, found ${packets.length}`);
+  }
+  // openpgp.js keeps a packet it cannot parse (an unknown version, a truncated body) as an
+  // "unparseable" one, with no issuer or algorithm: nothing to check.
+  if (!(first instanceof SignaturePacket) || first.issuerKeyID === undefined) {
+    throw new ManifestError(
+      'MANIFEST_BAD_ARMOR',
+      'the signature block holds a signature packet that cannot be parsed (an unknown version, or a damaged body)',
+    );
   }
   return first;
 }

@@ -42,7 +42,7 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
 
   const expiresAfter = manifest && versionAbove1(manifest.config.version) ? manifest.config.expiresAfter : undefined;
   const expired =
-    expiresAfter !== undefined && expiresAfter * 1000 < now.getTime() ? new Date(expiresAfter * 1000) : undefined;
+    expiresAfter !== undefined && expiresAfter * 1000 < now.getTime() ? unixDate(expiresAfter) : undefined;
 
   const decision = decideVerdict({
     signed: sig.state !== 'missing',
@@ -105,9 +105,7 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
           signedWith: manifest.config.signedWith ?? null,
           signedBy: manifest.config.signedBy ?? null,
           expiresAfter:
-            manifest.config.expiresAfter !== undefined
-              ? new Date(manifest.config.expiresAfter * 1000).toISOString()
-              : null,
+            manifest.config.expiresAfter !== undefined ? unixDate(manifest.config.expiresAfter).toISOString() : null,
           entries: manifest.entries,
           issues: manifest.issues,
         }
@@ -138,6 +136,15 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
       decision.verdict === 'verified' && !renamed && !(facts.unlistedPolicy === 'fail' && unlistedFails(unlisted)),
     warnings: moduleWarnings(evidence, checked, facts.unchecked),
   };
+}
+
+// Dates end 100 million days either side of 1970 (±8.64e15 ms); module.sig's expiresafter is any
+// number its writer chose (1e20, 1e999), and FreePBX compares it as a number: beyond that range it is
+// reported as the last (or first) date there is, which compares with the clock the same way.
+const LAST_MS = 8.64e15;
+
+function unixDate(seconds: number): Date {
+  return new Date(Math.max(-LAST_MS, Math.min(LAST_MS, seconds * 1000)));
 }
 
 function versionAbove1(version: string | undefined): boolean {

@@ -298,6 +298,23 @@ describe('verifyModules', () => {
     });
   });
 
+  describe('when expiresafter is beyond the dates a report can write (1e20 or -1e20 seconds)', () => {
+    it('compares it with the clock as FreePBX does and reports the last or first date there is', async () => {
+      const far = await verifyOne(
+        await module((d) => signModule(d, world.developer, { config: { expiresAfter: 1e20 } })),
+      );
+      assert.equal(far.verdict, 'verified', far.summary);
+      assert.equal(far.freepbx.status, 129);
+      assert.equal(far.manifest?.expiresAfter, '+275760-09-13T00:00:00.000Z');
+      const past = await verifyOne(
+        await module((d) => signModule(d, world.developer, { config: { expiresAfter: -1e20 } })),
+      );
+      assert.equal(past.verdict, 'revoked', past.summary);
+      assert.equal(past.freepbx.status, 64);
+      assert.equal(past.manifest?.expiresAfter, '-271821-04-20T00:00:00.000Z');
+    });
+  });
+
   describe('when there is no module.sig', () => {
     it('is unsigned, FreePBX 8', async () => {
       const m = await verifyOne(await module(() => Promise.resolve()));
@@ -384,6 +401,26 @@ describe('verifyModules', () => {
       const m = await verifyOne(dir);
       assert.equal(m.verdict, 'invalid-manifest');
       assert.match(m.summary, /clear-signed/);
+    });
+  });
+
+  describe('when the signature block holds a signature packet of an unknown version', () => {
+    it('is invalid-manifest, and the other modules are still verified', async () => {
+      // A new-format signature packet (tag 2) whose version byte is 9: openpgp.js keeps it unparsed.
+      const packet = Buffer.from([0xc2, 0x05, 0x09, 0x01, 0x02, 0x03, 0x04]);
+      const armored = `-----BEGIN PGP SIGNATURE-----\n\n${packet.toString('base64')}\n-----END PGP SIGNATURE-----\n`;
+      const garbled = await module((d) =>
+        writeFile(join(d, 'module.sig'), `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n[hashes]\n${armored}`),
+      );
+      const good = await module(signedByDeveloper);
+      const report = await verifyModules({
+        modules: [garbled, good],
+        keys: [world.keys],
+        anchors: [world.anchor.fingerprint],
+      });
+      assert.equal(report.modules[0]?.verdict, 'invalid-manifest', report.modules[0]?.summary);
+      assert.match(report.modules[0]?.summary ?? '', /cannot be parsed/);
+      assert.equal(report.modules[1]?.verdict, 'verified');
     });
   });
 
