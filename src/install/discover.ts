@@ -61,12 +61,23 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
   }
 
   const modulesDir = `${resolved.settings.webroot === '/' ? '' : resolved.settings.webroot}/admin/modules`;
+  const webrootFrom = `the web root comes from ${resolved.sources.webroot === 'default' ? "FreePBX's default" : resolved.sources.webroot} (set it with --webroot)`;
   const dir = opener.resolveDirectory(modulesDir.slice(1));
   if (dir.kind !== 'dir') {
     throw new InputError(
       'INSTALLATION_NOT_FOUND',
       `no FreePBX installation at ${root}: ${modulesDir} ${dir.kind === 'missing' ? 'does not exist' : `cannot be used (${dir.reason})`}; ` +
-        `the web root comes from ${resolved.sources.webroot === 'default' ? "FreePBX's default" : resolved.sources.webroot} (set it with --webroot)`,
+        webrootFrom,
+    );
+  }
+  const modules = listModules(opener, modulesDir, dir.real, warnings);
+  // The web root is read from amportal.conf, which the web server's user can write: pointed at an
+  // empty (or decoy) directory, it must not make a run that checks nothing pass. Every FreePBX
+  // installation has framework, the module that installs the web root's own files.
+  if (!modules.includes('framework')) {
+    throw new InputError(
+      'INSTALLATION_NOT_FOUND',
+      `no FreePBX installation at ${root}: ${modulesDir} holds ${modules.length === 0 ? 'no module directory' : `${modules.length} module ${modules.length === 1 ? 'directory' : 'directories'} but no framework, which every FreePBX installation has`}; ${webrootFrom}`,
     );
   }
   return {
@@ -76,13 +87,14 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
     settings: resolved.settings,
     sources: resolved.sources,
     modulesDir,
-    modules: listModules(opener, modulesDir, dir.real, warnings),
+    modules,
     warnings,
   };
 }
 
-// The module directories: subdirectories (or links to them, resolved inside the root) whose names do
-// not start with "_" or "." (FreePBX keeps caches such as _cache beside the modules).
+// The module directories: subdirectories and links (a link that leads nowhere inside the root is kept,
+// as a module that fails), whose names do not start with "_" or "." (FreePBX keeps caches such as
+// _cache beside the modules).
 function listModules(opener: ConfinedOpener, modulesDir: string, real: string, warnings: string[]): string[] {
   let entries;
   try {
@@ -96,9 +108,11 @@ function listModules(opener: ConfinedOpener, modulesDir: string, real: string, w
     if (entry.isDirectory()) {
       names.push(entry.name);
     } else if (entry.isSymbolicLink()) {
+      // Kept either way: a module whose directory was moved out of the root (or away) behind a link
+      // is checked, and fails as its files cannot be read inside the root, rather than vanishing.
+      names.push(entry.name);
       const target = opener.resolveDirectory(`${modulesDir.slice(1)}/${entry.name}`);
-      if (target.kind === 'dir') names.push(entry.name);
-      else
+      if (target.kind !== 'dir')
         warnings.push(
           `${modulesDir}/${entry.name} is a link that does not lead to a directory inside the root: ${target.reason}`,
         );

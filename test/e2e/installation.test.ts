@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyInstallation } from '../../src/index.js';
@@ -206,6 +206,31 @@ describe('verifyInstallation', () => {
         e.code === 'INSTALLATION_NOT_FOUND' &&
         /\/var\/www\/html\/admin\/modules does not exist/.test(e.message),
     );
+  });
+
+  it('refuses a web root that amportal.conf points at an empty or decoy directory: an input error, not a pass', async () => {
+    const decoy = join(temp, 'decoy');
+    await writeFiles(decoy, { 'etc/amportal.conf': 'AMPWEBROOT=/var/www/empty\n' });
+    await mkdir(join(decoy, 'var/www/empty/admin/modules'), { recursive: true });
+    const notFound = (pattern: RegExp) => (e: unknown) =>
+      e instanceof Error && 'code' in e && e.code === 'INSTALLATION_NOT_FOUND' && pattern.test(e.message);
+    await assert.rejects(
+      verifyInstallation({ root: decoy }),
+      notFound(/\/var\/www\/empty\/admin\/modules holds no module directory; the web root comes from amportal\.conf/),
+    );
+    await writeFiles(join(decoy, 'var/www/empty/admin/modules/core'), { 'module.xml': '<module/>\n' });
+    await assert.rejects(verifyInstallation({ root: decoy }), notFound(/1 module directory but no framework/));
+  });
+
+  it('fails a module whose directory is a link leading out of the snapshot, instead of leaving it out', async () => {
+    const moved = join(temp, 'moved');
+    await writeFiles(join(moved, 'var/www/html/admin/modules/framework'), { 'module.xml': '<module/>\n' });
+    await mkdir(join(temp, 'elsewhere/core'), { recursive: true });
+    await symlink('../../../../../../elsewhere/core', join(moved, 'var/www/html/admin/modules/core'));
+    const report = await verifyInstallation({ root: moved });
+    assert.equal(module(report, 'core').passed, false);
+    assert.match(module(report, 'core').summary, /leads above the root/);
+    assert.match(report.warnings.map((w) => w.message).join('\n'), /core is a link that does not lead to a directory/);
   });
 });
 
