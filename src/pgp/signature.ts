@@ -8,6 +8,7 @@ import { ManifestError, describeError } from '../errors.js';
 import { encodeBytes } from '../fs/byte-string.js';
 import type { Clearsigned } from '../manifest/cleartext.js';
 import { hashName, toHex, verifyConfig } from './config.js';
+import { checkArmorChecksum } from './armor-checksum.js';
 import { isEddsaWithShortDigest, verifyEddsaWithShortDigest } from './eddsa-short-digest.js';
 import type { Keyring } from './keyring.js';
 import { confirmRsaTextSignature } from './rsa-text-signature.js';
@@ -154,6 +155,15 @@ function bad(facts: SignatureFacts, reason: string, key: PublicKey | undefined, 
 }
 
 async function readSignaturePacket(clear: Clearsigned): Promise<SignaturePacket> {
+  const checksum = checkArmorChecksum(clear.armoredSignature);
+  if (checksum.state === 'mismatch' || checksum.state === 'malformed') {
+    throw new ManifestError(
+      'MANIFEST_BAD_ARMOR',
+      checksum.state === 'mismatch'
+        ? `the signature block's armor checksum is =${checksum.written}, but its data gives =${checksum.computed}: GnuPG stops there ("CRC error") and checks no signature`
+        : `the signature block's armor checksum line ${JSON.stringify(checksum.line)} is not four base64 characters: GnuPG stops there ("malformed CRC") and checks no signature`,
+    );
+  }
   let packets: SignaturePacket[];
   try {
     const signature = await readSignature({ armoredSignature: clear.armoredSignature, config: verifyConfig });

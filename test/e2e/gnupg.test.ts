@@ -101,6 +101,34 @@ describe('agreement with GnuPG', { skip }, () => {
       verdict: 'verified',
       make: async () => ({ signer: await certified(anchor, await makeKey('Dev Good')), known: true }),
     },
+    ...(
+      [
+        [
+          'an armor checksum that does not match the signature',
+          'invalid-manifest',
+          (c: string) => `=${c === 'AAAA' ? 'AAAB' : 'AAAA'}`,
+        ],
+        ['an armor checksum line shorter than four characters', 'invalid-manifest', (c: string) => `=${c.slice(0, 3)}`],
+        ['no armor checksum line', 'verified', () => null],
+      ] as const
+    ).map(([name, verdict, checksum]) => ({
+      name,
+      verdict,
+      make: async () => ({
+        signer: await certified(anchor, await makeKey(`Dev ${name}`)),
+        known: true,
+        edit: async (dir: string) => {
+          const sig = join(dir, 'module.sig');
+          const lines = (await readFile(sig, 'utf8')).split('\n');
+          const at = lines.findIndex((l) => /^=[A-Za-z0-9+/]{4}$/.test(l));
+          assert.ok(at > 0, 'the signer writes an armor checksum');
+          const replaced = checksum((lines[at] as string).slice(1));
+          if (replaced === null) lines.splice(at, 1);
+          else lines[at] = replaced;
+          await writeFile(sig, lines.join('\n'));
+        },
+      }),
+    })),
     {
       name: 'an uncertified key',
       verdict: 'untrusted-signer',
