@@ -326,9 +326,14 @@ class Walker {
   // A link to a file is judged by its own name (the name the web server runs it by) and, when the
   // name does not decide, by what it leads to.
   #fileLink(entry: Entry, real: string, inside: boolean): void {
-    // Another name for a listed file: its content is what the hash check judges.
-    if (isInside(real, this.#moduleReal) && this.#listed.has(real.slice(this.#moduleReal.length + 1)))
-      this.#countOther(entry);
+    // Another name for a listed file: its content is what the hash check judges, but a code name for
+    // a file listed under another kind of name (shell.php -> notes.txt) makes the web server run
+    // signed text as code: judged by its own name then.
+    const listedAs = isInside(real, this.#moduleReal) ? real.slice(this.#moduleReal.length + 1) : undefined;
+    if (listedAs !== undefined && this.#listed.has(listedAs)) {
+      if (codeByName(entry.path) !== undefined && codeByName(listedAs) === undefined) this.#special(entry);
+      else this.#countOther(entry);
+    }
     else if (inside) this.#file(entry, real);
     // Outside the confinement nothing is read. Another module's file is judged by that module's own
     // walk; here only the link's name can make it code.

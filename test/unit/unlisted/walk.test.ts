@@ -262,11 +262,14 @@ describe('walkModule', () => {
       await link(`${m}/dangling.php`, 'nowhere.php');
       await link(`${m}/dangling.txt`, 'nowhere.txt');
       await link(`${m}/entry.php`, 'index.php');
+      // A PHP name for this module's own listed text: the web server would run signed text as PHP.
+      await put(`${m}/readme.txt`, SHELL);
+      await link(`${m}/readme.php`, 'readme.txt');
       await link(`${m}/runme`, '../../outside/tool');
       // PHP hidden in another module's text file, run through a link with a PHP name.
       await put('linked/modules/cdr/notes.txt', SHELL);
       await link(`${m}/run.php`, '../cdr/notes.txt');
-      result = walk('ucp', m, { listed: ['module.xml', 'index.php'] });
+      result = walk('ucp', m, { listed: ['module.xml', 'index.php', 'readme.txt'] });
     });
 
     it('walks it and judges its contents under the link name', () => {
@@ -317,6 +320,7 @@ describe('walkModule', () => {
       assert.ok(paths(result.code).includes('dangling.php'), 'a dangling link with a PHP name');
       assert.ok(result.otherSample.includes('dangling.txt'));
       assert.ok(result.otherSample.includes('entry.php'), 'another name for a listed file');
+      assert.ok(paths(result.code).includes('readme.php'), 'a PHP name for a listed text file');
       assert.deepEqual(
         result.code.find((f) => f.path === 'runme'),
         { path: 'runme', reason: REASON.shebang, sha256: sha256('#!/bin/sh\n') },
