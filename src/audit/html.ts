@@ -9,6 +9,7 @@ import { findingGroups } from '../report/findings.js';
 import type { ModuleReport } from '../report/types.js';
 import { FLEET_STYLE, installationName, renderFleetSections, verdictLabel } from './html-fleet.js';
 import type { AuditReport, AuditedInstallation } from './types.js';
+import { plural } from '../report/plural.js';
 
 /** Findings of one kind shown per module before "... and N more". */
 const MAX_FINDINGS = 200;
@@ -113,10 +114,6 @@ function renderModule(module: ModuleReport): string {
 
 function esc(text: string): string {
   return escapeControls(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
 }
 
 const STYLE = `

@@ -15,6 +15,7 @@ import type { AuditArgs } from './args.js';
 import { assertOutsideTrees } from './report-path.js';
 import { STDOUT } from './spec.js';
 import { stdout } from './stdout.js';
+import { counted, plural } from '../report/plural.js';
 
 /** The report files the command line names (not stdout), checked to lie outside every root. */
 export async function checkOutputFiles(args: AuditArgs, roots: readonly string[]): Promise<string[]> {
@@ -140,8 +141,8 @@ export function renderAuditSummary(report: AuditReport, written: readonly string
     const failing = i.report.modules.filter((m) => !m.passed);
     const detail =
       failing.length === 0
-        ? `${i.report.summary.modules} modules verified`
-        : `${failing.length} of ${i.report.summary.modules} modules failed: ${failing
+        ? `${counted(i.report.summary.modules, 'module')} verified`
+        : `${failing.length} of ${counted(i.report.summary.modules, 'module')} failed: ${failing
             .slice(0, 6)
             .map((m) => `${esc(m.name)} (${m.verdict !== 'verified' ? m.verdict : 'unlisted code'})`)
             .join(', ')}${failing.length > 6 ? ', ...' : ''}`;
@@ -151,8 +152,8 @@ export function renderAuditSummary(report: AuditReport, written: readonly string
   const seconds = report.durationMs / 1000;
   if (lines.length > 0) lines.push('');
   lines.push(
-    `${s.installations} installations: ${s.clean} clean, ${s.withFindings} with findings, ${s.unreadable} unreadable. ` +
-      `${s.modules} modules (${s.failedModules} failed), ${s.files.toLocaleString('en-US')} files, ${formatBytes(s.bytes)} in ${seconds.toFixed(1)} s (${formatRate(s.bytes, Math.max(seconds, 0.001))}).`,
+    `${counted(s.installations, 'installation')}: ${s.clean} clean, ${s.withFindings} with findings, ${s.unreadable} unreadable. ` +
+      `${counted(s.modules, 'module')} (${s.failedModules} failed), ${s.files.toLocaleString('en-US')} ${plural(s.files, 'file')}, ${formatBytes(s.bytes)} in ${seconds.toFixed(1)} s (${formatRate(s.bytes, Math.max(seconds, 0.001))}).`,
     `${s.signatures.verified} module.sig signatures verified; ${s.signatures.shared} identical ones shared that work.`,
   );
   for (const file of written) lines.push(`Report written: ${esc(file)}`);

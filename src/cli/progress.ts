@@ -5,6 +5,7 @@
 
 import { formatBytes, formatRate } from '../report/bytes.js';
 import { atExit } from './exit-cleanup.js';
+import { plural } from '../report/plural.js';
 
 export interface ProgressState {
   readonly done: number;
@@ -21,8 +22,8 @@ export function progressLine(state: ProgressState, columns: number): string {
   const count = `${state.done}/${state.total}`;
   const numbers = [formatBytes(state.bytes), formatRate(state.bytes, state.seconds), `ETA ${formatEta(state.eta)}`];
   const layouts = [
-    { head: `audit ${count} installations`, tail: numbers, minBar: 10 },
-    { head: `${count} installations`, tail: numbers, minBar: 10 },
+    { head: `audit ${count} ${plural(state.total, 'installation')}`, tail: numbers, minBar: 10 },
+    { head: `${count} ${plural(state.total, 'installation')}`, tail: numbers, minBar: 10 },
     { head: count, tail: numbers, minBar: 6 },
     { head: count, tail: numbers, minBar: 0 },
     { head: count, tail: numbers.slice(1), minBar: 0 },

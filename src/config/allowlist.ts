@@ -10,6 +10,7 @@ import type { AuditReport } from '../audit/types.js';
 import { escapeControls as esc } from '../report/escape.js';
 import type { ModuleReport } from '../report/types.js';
 import type { SiteFile } from '../unlisted/known-files.js';
+import { counted } from '../report/plural.js';
 
 export interface AllowlistSource {
   /** The report file, as named on the command line. */
@@ -149,7 +150,7 @@ function describeReport(report: AuditReport): string {
   const when = esc(report.startedAt);
   const roots = report.installations.map((i) => i.root);
   if (roots.length === 1) return `a report of ${when}, ${esc(roots[0] as string)}`;
-  return `an audit of ${when}, ${roots.length} installations`;
+  return `an audit of ${when}, ${counted(roots.length, 'installation')}`;
 }
 
 function foundIn(roots: readonly string[]): string {

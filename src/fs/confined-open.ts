@@ -195,7 +195,11 @@ export class ConfinedOpener {
     while (pending.length > 0) {
       const name = pending.pop() as string;
       if (name === '..') {
-        if (current === this.#root) return { kind: 'unsafe', reason: 'a symbolic link leads above the root' };
+        if (current === this.#root)
+          return {
+            kind: 'unsafe',
+            reason: viaLink ? 'a symbolic link leads above the root' : 'the path climbs above the root ("..")',
+          };
         current = current.slice(0, current.lastIndexOf('/'));
         continue;
       }

@@ -28,6 +28,11 @@ export async function resolveAnchorSpecs(specs: readonly string[]): Promise<Reso
   const keyFiles: string[] = [];
   for (const spec of specs) {
     if (!isKeyFileSpec(spec)) {
+      if (!FINGERPRINT.test(spec))
+        throw new InputError(
+          'ANCHOR_INVALID',
+          `trust anchor ${JSON.stringify(spec)}: no such key file, and not a fingerprint (40 hex digits)`,
+        );
       fingerprints.push(...parseAnchors([spec]));
       continue;
     }

@@ -7,6 +7,7 @@ import { formatBytes, formatRate } from './bytes.js';
 import { escapeControls as esc } from './escape.js';
 import { findingGroups } from './findings.js';
 import type { ModuleReport, Verdict, VerifyReport } from './types.js';
+import { plural } from './plural.js';
 
 /** Findings of one kind shown per module before "... and N more". */
 const MAX_FINDINGS_SHOWN = 20;
@@ -65,6 +66,11 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
     failures.push(`${summary.unlistedCode} unlisted code ${plural(summary.unlistedCode, 'file')}`);
   const notWalked = report.modules.reduce((n, m) => n + (m.unlisted?.notWalked.length ?? 0), 0);
   if (notWalked > 0) failures.push(`${notWalked} ${plural(notWalked, 'place')} not walked for unlisted files`);
+  // A verified module that failed for its name: signed as another module (module-report.ts).
+  const renamed = report.modules.filter(
+    (m) => m.verdict === 'verified' && !m.passed && m.identity?.matchesDirectory === false,
+  ).length;
+  if (renamed > 0) failures.push(`${renamed} signed as another module`);
   const head =
     summary.failed === 0
       ? paint('green', `All ${summary.modules} ${plural(summary.modules, 'module')}${where} verified`)
@@ -136,10 +142,6 @@ function findings(module: ModuleReport, paint: Paint): string[] {
 // Not toLocaleString(): starting ICU for one number costs about 5 ms of a boot-time run.
 function groupThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-}
-
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
 }
 
 function painter(options: HumanOptions): Paint {

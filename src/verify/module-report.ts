@@ -282,7 +282,7 @@ function moduleWarnings(
     warnings.push({
       code: 'LOCAL_SIGNATURE',
       message:
-        'type=local: FreePBX would take the file list from /etc/freepbx.secure and check neither signature; pbxsig checks this module.sig as written',
+        "type=local: FreePBX checks module.sig's own list only when it trusts module.sig; otherwise it takes the list from the secure manifest in /etc/freepbx.secure (module.sig's own when there is none) and checks no signature",
     });
   }
   return warnings;

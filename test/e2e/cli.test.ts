@@ -178,6 +178,11 @@ describe('pbxsig verify', () => {
         ['verify', '.', '--anchor', 'abc123'],
         /trust anchor "abc123": expected a 40-hex-digit fingerprint/,
       ],
+      [
+        'an --anchor key file that does not exist',
+        ['verify', '.', '--anchor', 'master.pub.asc'],
+        /trust anchor "master\.pub\.asc": no such key file, and not a fingerprint/,
+      ],
       ['a key file that is not a key', ['verify', '.', '--keys', CLI], /key file .*pbxsig\.js: not an OpenPGP key/],
       ['no command', [], /name a command/],
     ] as const) {

@@ -254,6 +254,21 @@ describe('pbxsig verify --root', () => {
     assert.equal(written.summary.failed, 2);
   });
 
+  it('names a module signed as another one in the failure count', async () => {
+    const swapped = join(temp, 'swapped');
+    const developer = await certified(anchor, await makeKey('Swap Developer'));
+    await buildInstallation(swapped, {
+      anchor,
+      developer,
+      // dashboard's directory holds a module whose signed module.xml says it is core.
+      modules: { dashboard: { 'module.xml': '<module><rawname>core</rawname></module>\n' } },
+    });
+    const r = pbxsig(['verify', '--root', swapped, '--anchor', anchor.fingerprint]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^FAIL dashboard +verified .*its signed module\.xml names it "core"/m);
+    assert.match(r.stdout, /1 of 2 modules in the installation at .* failed \(1 signed as another module\)/);
+  });
+
   it('prints one alert line per module with findings on stderr, with syslog priorities under systemd', () => {
     const r = pbxsig(['verify', '--root', root, '--anchor', anchor.fingerprint, '--json'], {
       JOURNAL_STREAM: '8:12345',

@@ -17,6 +17,7 @@ import type { AuditArgs } from '../args.js';
 import { checkOutputFiles, writeAuditOutputs, writeNdjsonReplay } from '../audit-outputs.js';
 import { startProgress } from '../progress.js';
 import { stdout } from '../stdout.js';
+import { counted } from '../../report/plural.js';
 
 export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<number> {
   const { fleet } = args;
@@ -61,7 +62,7 @@ export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<nu
       timeoutMs: fleet.timeoutMs ?? null,
     });
     stdout().write(
-      `Schedule ${fleet.scheduleId} (${fleet.schedule}) on ${connection.display}: ${targets.length} installations. ` +
+      `Schedule ${fleet.scheduleId} (${fleet.schedule}) on ${connection.display}: ${counted(targets.length, 'installation')}. ` +
         `Workers started with --reports DIR run it and write ${fleet.scheduleId}-<time>.json, .html and the diff against the previous run there.\n`,
     );
     return 0;
@@ -83,7 +84,7 @@ export async function runQueuedAudit(args: AuditArgs, queue: string): Promise<nu
       onSubmitted: (run) => {
         if (!args.quiet && !args.status)
           process.stderr.write(
-            `pbxsig: ${run.attached ? 'attached to' : 'submitted'} run ${run.id} on ${connection.display} (${targets.length} installations; --run-id ${run.id} attaches to it again)\n`,
+            `pbxsig: ${run.attached ? 'attached to' : 'submitted'} run ${run.id} on ${connection.display} (${counted(targets.length, 'installation')}; --run-id ${run.id} attaches to it again)\n`,
           );
       },
       onProgress: (p) => {

@@ -72,7 +72,13 @@ describe('ConfinedOpener.resolveEntry', () => {
     it('refuses a link above the root', () => {
       const entry = opener().resolveEntry('web/modules/core/above');
       assert.equal(entry.kind, 'unsafe');
-      assert.match(entry.kind === 'unsafe' ? entry.reason : '', /above the root/);
+      assert.match(entry.kind === 'unsafe' ? entry.reason : '', /a symbolic link leads above the root/);
+    });
+
+    it('refuses a path that climbs above the root by itself, and says no link was involved', () => {
+      const entry = opener().resolveEntry('../../x');
+      assert.equal(entry.kind, 'unsafe');
+      assert.match(entry.kind === 'unsafe' ? entry.reason : '', /^the path climbs above the root/);
     });
 
     it('stops a loop of links', () => {
