@@ -4,6 +4,7 @@
 
 import { readdirSync } from 'node:fs';
 import { InputError, describeError } from '../errors.js';
+import { decodeBytes } from '../fs/byte-string.js';
 import { namedDirectory } from '../fs/named-directory.js';
 import { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
@@ -98,23 +99,26 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
 function listModules(opener: ConfinedOpener, modulesDir: string, real: string, warnings: string[]): string[] {
   let entries;
   try {
-    entries = readdirSync(real, { withFileTypes: true });
+    // As bytes: a name that is not UTF-8 is kept exact (fs/byte-string.ts), never turned into U+FFFD,
+    // so that two such names stay two modules and each is opened by its own bytes.
+    entries = readdirSync(real, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     throw new InputError('INPUT_UNREADABLE', `${modulesDir}: ${describeError(error)}`);
   }
   const names: string[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    const name = decodeBytes(entry.name);
+    if (name.startsWith('_') || name.startsWith('.')) continue;
     if (entry.isDirectory()) {
-      names.push(entry.name);
+      names.push(name);
     } else if (entry.isSymbolicLink()) {
       // Kept either way: a module whose directory was moved out of the root (or away) behind a link
       // is checked, and fails as its files cannot be read inside the root, rather than vanishing.
-      names.push(entry.name);
-      const target = opener.resolveDirectory(`${modulesDir.slice(1)}/${entry.name}`);
+      names.push(name);
+      const target = opener.resolveDirectory(`${modulesDir.slice(1)}/${name}`);
       if (target.kind !== 'dir')
         warnings.push(
-          `${modulesDir}/${entry.name} is a link that does not lead to a directory inside the root: ${target.reason}`,
+          `${modulesDir}/${name} is a link that does not lead to a directory inside the root: ${target.reason}`,
         );
     }
   }

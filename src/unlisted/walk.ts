@@ -39,7 +39,7 @@ import { KNOWN_RULE, knownFilesFor } from './known-files.js';
 import type { KnownFile, KnownForModule } from './known-files.js';
 import { inspectFile, isExecutable } from './inspect.js';
 import type { FsPath, Inspected } from './inspect.js';
-import { decodeBytes } from '../fs/byte-string.js';
+import { decodeBytes, toFsPath } from '../fs/byte-string.js';
 import { EXECUTABLE_NOTE, codeByContent, codeByName, needsHead, runtimeArea } from './policy.js';
 
 export interface WalkLimits {
@@ -216,7 +216,8 @@ class Walker {
 
   run(): WalkResult {
     this.#visited.add(this.#moduleReal);
-    this.#stack.push({ path: '', bytes: undefined, real: this.#moduleReal, depth: 0 });
+    // A module directory whose name is not UTF-8 (kept as escapes in the string) is read by its bytes.
+    this.#stack.push({ path: '', bytes: undefined, real: toFsPath(this.#moduleReal), depth: 0 });
     while (this.#stack.length > 0 && !this.#stopped) this.#readDirectory(this.#stack.pop() as Frame);
     const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : 1);
     return {

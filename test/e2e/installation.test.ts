@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -267,6 +268,25 @@ describe('pbxsig verify --root', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /^FAIL dashboard +verified .*its signed module\.xml names it "core"/m);
     assert.match(r.stdout, /1 of 2 modules in the installation at .* failed \(1 signed as another module\)/);
+  });
+
+  it('keeps module directory names that are not UTF-8 exact: each checked by its own bytes, none merged', async () => {
+    const odd = join(temp, 'odd-names');
+    const developer = await certified(anchor, await makeKey('Odd Names Developer'));
+    const { modulesDir } = await buildInstallation(odd, {
+      anchor,
+      developer,
+      modules: { one: { 'a.php': '<?php // one\n' }, two: { 'b.php': '<?php // two\n' } },
+    });
+    const bytes = (name: string, ...tail: number[]): Buffer =>
+      Buffer.concat([Buffer.from(`${modulesDir}/${name}`), Buffer.from(tail)]);
+    renameSync(bytes('one'), bytes('', 0xff, 0xfe));
+    renameSync(bytes('two'), bytes('', 0xff, 0xfd));
+    const r = pbxsig(['verify', '--root', odd, '--anchor', anchor.fingerprint]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ok +\\xff\\xfd +verified .*1 file match/m);
+    assert.match(r.stdout, /^ok +\\xff\\xfe +verified .*1 file match/m);
+    assert.match(r.stdout, /All 3 modules/);
   });
 
   it('prints one alert line per module with findings on stderr, with syslog priorities under systemd', () => {
