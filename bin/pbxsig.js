@@ -20,10 +20,23 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
+// pbxsig's own code that cannot be loaded (a broken or half-upgraded install) is an internal error,
+// exit 3 with one line, not Node's stack trace and exit 1, which means "a module failed verification".
+async function load(path) {
+  try {
+    return await import(path);
+  } catch (error) {
+    process.stderr.write(
+      `pbxsig: internal error: its own code cannot be loaded (${error?.message ?? error}); reinstall pbxsig\n`,
+    );
+    process.exit(3);
+  }
+}
+
 const args = process.argv.slice(2);
 // Worker lanes boot on another core while the rest of pbxsig loads (src/cli/warm-start.ts).
-const { warmStart, releaseWarmLanes } = await import('../dist/cli/warm.js');
+const { warmStart, releaseWarmLanes } = await load('../dist/cli/warm.js');
 warmStart(args);
-const { main } = await import('../dist/cli/main.js');
+const { main } = await load('../dist/cli/main.js');
 process.exitCode = await main(args);
 await releaseWarmLanes();

@@ -578,3 +578,15 @@ describe('pbxsig audit writing into a root', () => {
     });
   }
 });
+
+describe('when pbxsig cannot load its own code (a broken install)', () => {
+  it('exits 3, an internal error, with one line: not 1, which a boot unit reads as a failed verification', async () => {
+    const broken = join(dir, 'broken-install');
+    await mkdir(join(broken, 'bin'), { recursive: true });
+    await mkdir(join(broken, 'dist/cli'), { recursive: true });
+    await writeFile(join(broken, 'bin/pbxsig.js'), await readFile(CLI));
+    const r = spawnSync(process.execPath, [join(broken, 'bin/pbxsig.js'), 'verify', '.'], { encoding: 'utf8' });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /^pbxsig: internal error: its own code cannot be loaded \(.*\); reinstall pbxsig\n$/);
+  });
+});
