@@ -28,11 +28,13 @@ import type {
   SigEvidence,
   SignedText,
 } from './evidence.js';
-import { NO_FILES } from './evidence.js';
+import { NO_FILES, changedMeanwhile } from './evidence.js';
 import { MANIFEST_ISSUES_KEPT } from './limits.js';
 import type { UntrustedLook } from './limits.js';
 import { isLocalManifest, readLocalManifest } from './local-signature.js';
 import { readModuleSig, textDigest } from './read-module-sig.js';
+import { sliceLook, sliceRange } from './slices.js';
+import type { Slice } from './slices.js';
 import { moduleSigPath, placeEntry } from './target.js';
 import type { ModuleTarget } from './target.js';
 
@@ -51,6 +53,13 @@ export interface ModuleUnit {
    * type=local module's secure manifest) as first read and judged.
    */
   readonly continueFrom?: { readonly index: number; readonly digest: string; readonly localDigest?: string };
+  /** Set when the module is checked in several units at once: this unit's slice of the listing (slices.ts). */
+  readonly slice?: Slice;
+  /**
+   * Set when a module is checked again after its slices: the digests its first slice read, whose
+   * signed text is the one judged. Anything else read now is a module that changed meanwhile.
+   */
+  readonly pinned?: { readonly digest: string; readonly localDigest?: string };
 }
 
 /** What a lane owns while it checks files: reused for every file and module. */
@@ -72,8 +81,11 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
   if (read.sig.state !== 'read') return { sig: read.sig, manifest: null, ...nothing };
 
   const continuation = unit.continueFrom;
-  if (continuation && continuation.digest !== read.sig.digest) return changedMeanwhile('module.sig');
-  if (!continuation && read.raw !== undefined) onSignedText({ role: 'module', digest: read.sig.digest, raw: read.raw });
+  // The unit that reports the module's signed texts and manifest: a first look, or a first slice.
+  const lead = !continuation && (unit.slice?.index ?? 0) === 0;
+  const pin = continuation ?? unit.pinned;
+  if (pin && pin.digest !== read.sig.digest) return changedMeanwhile('module.sig');
+  if (lead && read.raw !== undefined) onSignedText({ role: 'module', digest: read.sig.digest, raw: read.raw });
   if (!read.manifest) return { sig: read.sig, manifest: read.manifestEvidence, ...nothing };
   const moduleSig = read.manifest;
 
@@ -83,17 +95,18 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
       ? readLocalManifest(opener, target, moduleSig, unit.limits)
       : undefined;
   if (local?.evidence.state === 'read' && local.raw !== undefined) {
-    if (continuation && continuation.localDigest !== local.evidence.digest)
-      return changedMeanwhile(local.evidence.path);
-    if (!continuation) onSignedText({ role: 'local', digest: local.evidence.digest, raw: local.raw });
+    if (pin && pin.localDigest !== local.evidence.digest) return changedMeanwhile(local.evidence.path);
+    if (lead) onSignedText({ role: 'local', digest: local.evidence.digest, raw: local.raw });
   }
   const listing = local?.manifest ?? moduleSig;
 
-  const start = continuation?.index ?? 0;
-  const checked = checkFiles(unit, listing, start, !continuation, opener, tools);
-  const complete = checked.next >= listing.entries.length;
+  const entries = listing.entries.length;
+  const range = continuation ? { from: continuation.index, to: entries } : sliceRange(entries, unit.slice);
+  const checked = checkFiles(unit, listing, range, !continuation, opener, tools);
+  const complete = checked.next >= range.to;
+  // The unit whose entries end the listing walks the module: a first look, a continuation, a last slice.
   const walk =
-    complete && unit.unlisted !== 'ignore'
+    complete && range.to === entries && unit.unlisted !== 'ignore'
       ? walkModule(
           {
             run: '',
@@ -109,10 +122,12 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
       : null;
   // FreePBX checks module.sig's own list when it trusts module.sig (and never reads the secure file).
   const ownListDetails =
-    local?.manifest && !continuation ? checkFiles(unit, moduleSig, 0, false, opener, tools).files.freepbx : null;
+    local?.manifest && lead
+      ? checkFiles(unit, moduleSig, { from: 0, to: moduleSig.entries.length }, false, opener, tools).files.freepbx
+      : null;
   return {
     sig: read.sig,
-    manifest: continuation ? null : read.manifestEvidence,
+    manifest: lead ? read.manifestEvidence : null,
     files: checked.files,
     walk,
     identity: checked.identity,
@@ -125,25 +140,10 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
     local: local
       ? {
           ...local.evidence,
-          manifest: continuation || !local.manifest ? null : manifestEvidence(local.manifest),
+          manifest: !lead || !local.manifest ? null : manifestEvidence(local.manifest),
         }
       : null,
     ownListDetails,
-  };
-}
-
-// A file judged in a first look changed before its continuation: what was judged is not what is here.
-function changedMeanwhile(what: string): ModuleEvidence {
-  const problem = { code: 'MANIFEST_UNREADABLE' as const, message: `${what} changed while it was being verified` };
-  return {
-    sig: { state: 'unreadable', problem },
-    manifest: null,
-    files: NO_FILES,
-    walk: null,
-    identity: null,
-    rest: null,
-    local: null,
-    ownListDetails: null,
   };
 }
 
@@ -223,7 +223,7 @@ interface CheckedFiles {
 function checkFiles(
   unit: ModuleUnit,
   manifest: Manifest,
-  start: number,
+  range: { readonly from: number; readonly to: number },
   bounded: boolean,
   opener: ConfinedOpener,
   tools: LaneTools,
@@ -248,11 +248,14 @@ function checkFiles(
   let bytes = 0;
   let viaSymlink = 0;
   let identity: ModuleIdentity | null = null;
-  const fileBudget = bounded ? unit.look.files : Number.POSITIVE_INFINITY;
-  const byteBudget = bounded ? unit.look.bytes : Number.POSITIVE_INFINITY;
+  // A slice gets its share of the module's bounded look (slices.ts).
+  const look = sliceLook(unit.look, unit.slice);
+  const fileBudget = bounded ? look.files : Number.POSITIVE_INFINITY;
+  const byteBudget = bounded ? look.bytes : Number.POSITIVE_INFINITY;
 
+  const start = range.from;
   let k = start;
-  for (; k < entries.length; k++) {
+  for (; k < range.to; k++) {
     const entry = entries[k] as ManifestEntry;
     const place = placeEntry(target, entry.path);
     if (place.kind === 'skip') {

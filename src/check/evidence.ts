@@ -127,6 +127,21 @@ export const NO_FILES: FilesEvidence = {
   looseMatches: [],
 };
 
+/** A module whose module.sig (or `what`, its secure manifest) changed while it was being verified. */
+export function changedMeanwhile(what: string): ModuleEvidence {
+  const problem = { code: 'MANIFEST_UNREADABLE' as const, message: `${what} changed while it was being verified` };
+  return {
+    sig: { state: 'unreadable', problem },
+    manifest: null,
+    files: NO_FILES,
+    walk: null,
+    identity: null,
+    rest: null,
+    local: null,
+    ownListDetails: null,
+  };
+}
+
 /** The evidence of a module's continuation added to what its first look found. */
 export function mergeFiles(first: FilesEvidence, rest: FilesEvidence): FilesEvidence {
   return {

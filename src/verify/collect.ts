@@ -14,6 +14,8 @@ import type { UnitResult } from '../lanes/protocol.js';
 import type { ManifestLimits } from '../manifest/types.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import type { KnownFile } from '../unlisted/known-files.js';
+import { mergeSlices, sliceCounts } from '../check/slices.js';
+import type { Slice } from '../check/slices.js';
 import { largestFirst } from './order.js';
 import type { MeasuredTarget } from './order.js';
 
@@ -60,13 +62,23 @@ interface Pending {
   readonly index: number;
   readonly target: ModuleTarget;
   evidence?: ModuleEvidence;
+  /** A module checked in slices (check/slices.ts): each slice's evidence, in slice order, as it arrives. */
+  slices?: { readonly parts: Array<ModuleEvidence | undefined>; left: number };
+  /** Its signed texts were handed over already (a module checked again after its slices). */
+  textsGiven?: boolean;
+}
+
+/** What a published unit stands for: its module, and which slice of it. */
+interface Claim {
+  readonly module: Pending;
+  readonly slice?: number;
 }
 
 class Collection {
   readonly #lanes: Lanes;
   readonly #options: CollectOptions;
   readonly #handlers: CollectHandlers;
-  readonly #byUnit = new Map<number, Pending>();
+  readonly #byUnit = new Map<number, Claim>();
   #unfinished = 0;
   #resolve: () => void = () => undefined;
   #reject: (error: Error) => void = () => undefined;
@@ -83,18 +95,29 @@ class Collection {
       this.#reject = reject;
     });
     done.catch(() => undefined);
-    // Largest module.sig first: lanes claim from the front, so the longest work starts first.
+    // Largest module.sig first: lanes claim from the front, so the longest work starts first. A module
+    // larger than a lane's share goes out in slices, one after another.
     const ordered = largestFirst(targets);
+    const slices = sliceCounts(
+      targets.map((t) => t.sigBytes),
+      this.#lanes.workers + 1,
+      this.#options.look.files,
+    );
     this.#unfinished = ordered.length;
     if (ordered.length === 0) this.#resolve();
-    const ids = this.#lanes.publish(
-      ordered.map(({ target }) => this.#unit(target)),
-      this.#listener(),
-    );
-    ids.forEach((id, i) => {
-      const { target, index } = ordered[i] as { target: ModuleTarget; index: number };
-      this.#byUnit.set(id, { index, target });
-    });
+    const units: ModuleUnit[] = [];
+    const claims: Claim[] = [];
+    for (const { target, index } of ordered) {
+      const count = slices[index] ?? 1;
+      const module: Pending =
+        count > 1 ? { index, target, slices: { parts: new Array<undefined>(count), left: count } } : { index, target };
+      for (let slice = 0; slice < count; slice++) {
+        units.push(this.#unit(target, undefined, count > 1 ? { index: slice, count } : undefined));
+        claims.push(count > 1 ? { module, slice } : { module });
+      }
+    }
+    const ids = this.#lanes.publish(units, this.#listener());
+    ids.forEach((id, i) => this.#byUnit.set(id, claims[i] as Claim));
     await this.#takePart();
     return done;
   }
@@ -105,7 +128,12 @@ class Collection {
     while (await this.#lanes.workOneOnMain());
   }
 
-  #unit(target: ModuleTarget, continueFrom?: ModuleUnit['continueFrom']): ModuleUnit {
+  #unit(
+    target: ModuleTarget,
+    continueFrom?: ModuleUnit['continueFrom'],
+    slice?: Slice,
+    pinned?: ModuleUnit['pinned'],
+  ): ModuleUnit {
     const { unlisted, limits, look } = this.#options;
     const known = this.#options.known?.filter((file) => file.module === target.name) ?? [];
     return {
@@ -116,14 +144,16 @@ class Collection {
       look,
       ...(known.length > 0 ? { known } : {}),
       ...(continueFrom ? { continueFrom } : {}),
+      ...(slice ? { slice } : {}),
+      ...(pinned ? { pinned } : {}),
     };
   }
 
   #listener(): UnitListener {
     return {
       signed: (id, text) => {
-        const module = this.#byUnit.get(id);
-        if (module) this.#handlers.text(module.index, text);
+        const module = this.#byUnit.get(id)?.module;
+        if (module && !module.textsGiven) this.#handlers.text(module.index, text);
       },
       result: (id, result) => this.#result(id, result),
       failed: (error) => this.#reject(error),
@@ -131,15 +161,37 @@ class Collection {
   }
 
   #result(id: number, result: UnitResult): void {
-    const module = this.#byUnit.get(id);
+    const claim = this.#byUnit.get(id);
     this.#byUnit.delete(id);
-    if (!module || result.kind !== 'module') {
+    if (!claim || result.kind !== 'module') {
       this.#reject(new InternalError(`unit ${id} answered with a result of another kind`));
       return;
     }
-    this.#settle(module, result.evidence).catch((error: unknown) =>
-      this.#reject(error instanceof Error ? error : new Error(String(error))),
-    );
+    const settled =
+      claim.slice === undefined ? this.#settle(claim.module, result.evidence) : this.#slice(claim, result.evidence);
+    settled.catch((error: unknown) => this.#reject(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  // A slice of a module: once all are in, the module's evidence from them, or the module checked again
+  // as one unit when a slice stopped at its share of the bounded look.
+  async #slice(claim: Claim, evidence: ModuleEvidence): Promise<void> {
+    const { module } = claim;
+    const slices = module.slices;
+    if (!slices || claim.slice === undefined) throw new InternalError(`module ${module.index}: not sliced`);
+    slices.parts[claim.slice] = evidence;
+    if (--slices.left > 0) return;
+    const merged = mergeSlices(slices.parts as ModuleEvidence[]);
+    if (merged.kind === 'merged') return this.#settle(module, merged.evidence);
+    // Checked again as one unit, pinned to what the first slice read: its signed text is the one judged.
+    module.textsGiven = true;
+    const lead = slices.parts[0];
+    const pinned =
+      lead?.sig.state === 'read'
+        ? { digest: lead.sig.digest, ...(lead.local?.state === 'read' ? { localDigest: lead.local.digest } : {}) }
+        : undefined;
+    const [id] = this.#lanes.publish([this.#unit(module.target, undefined, undefined, pinned)], this.#listener());
+    this.#byUnit.set(id as number, { module });
+    await this.#takePart();
   }
 
   // A first look, or a continuation that completes one.
@@ -156,7 +208,7 @@ class Collection {
         ...(local ? { localDigest: local.digest } : {}),
       };
       const [id] = this.#lanes.publish([this.#unit(module.target, continueFrom)], this.#listener());
-      this.#byUnit.set(id as number, module);
+      this.#byUnit.set(id as number, { module });
       // This thread may have finished its share already: take part in the continuation too.
       await this.#takePart();
       return;

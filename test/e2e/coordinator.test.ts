@@ -4,9 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sliceCounts } from '../../src/check/slices.js';
+import { UNTRUSTED_LOOK } from '../../src/check/limits.js';
 import { verifyInstallation, verifyModules } from '../../src/index.js';
 import type { ModuleReport } from '../../src/index.js';
 import { buildInstallation } from '../helpers/installation.js';
@@ -93,6 +96,57 @@ describe('a manifest larger than the bounded look', () => {
     const one = await verifyOne(moduleDir, 1);
     const two = await verifyOne(moduleDir, 2);
     assert.deepEqual(strip(one), strip(two));
+  });
+});
+
+describe("a module larger than one lane's share of the run, checked in slices", () => {
+  let big = '';
+  let small = '';
+  before(async () => {
+    big = await largeModule('sliced', 4_000, developer, true);
+    await writeFile(join(big, 'lib/part7/dropped.php'), '<?php evil();\n');
+    await rm(join(big, 'lib/part31/file3101.php'));
+    small = await largeModule('beside-sliced', 5, developer);
+    // Two lanes slice it in two (check/slices.ts), from the sizes of the two module.sig files.
+    const sizes = [big, small].map((m) => statSync(join(m, 'module.sig')).size);
+    assert.deepEqual(sliceCounts(sizes, 2, UNTRUSTED_LOOK.files), [2, 1]);
+  });
+
+  async function run(threads: number, untrustedLook?: { files: number; bytes: number }): Promise<ModuleReport[]> {
+    const report = await verifyModules({
+      modules: [big, small],
+      keys: [keys],
+      anchors: [anchor.fingerprint],
+      threads,
+      ...(untrustedLook ? { untrustedLook } : {}),
+    });
+    return report.modules.map(strip) as ModuleReport[];
+  }
+
+  it('gets the report one lane gives: every finding in order, the walk, the identity', async () => {
+    const [one, two] = [await run(1), await run(2)];
+    assert.deepEqual(two, one);
+    const sliced = two[0];
+    assert.equal(sliced?.verdict, 'tampered');
+    assert.equal(sliced?.files.checked, 4_000, 'module.xml and 4,000 files, one of them missing');
+    assert.equal(sliced?.files.altered.length, 400);
+    assert.deepEqual(
+      sliced?.files.missing.map((f) => f.path),
+      ['lib/part31/file3101.php'],
+    );
+    assert.deepEqual(
+      sliced?.unlisted?.code.map((f) => f.path),
+      ['lib/part7/dropped.php'],
+    );
+    assert.deepEqual(sliced?.identity, { rawname: 'sliced', version: '1.2.3', matchesDirectory: true });
+  });
+
+  it('is checked again as one unit when a slice stops at its share of the bounded look: the same report', async () => {
+    // 30 KB of a manifest's 48 KB of files before its signature is judged: 15 KB a slice.
+    const look = { files: 10_000, bytes: 30_000 };
+    const [one, two] = [await run(1, look), await run(2, look)];
+    assert.deepEqual(two, one);
+    assert.equal(two[0]?.files.checked, 4_000);
   });
 });
 
