@@ -334,8 +334,7 @@ class Walker {
     if (listedAs !== undefined && this.#listed.has(listedAs)) {
       if (codeByName(entry.path) !== undefined && codeByName(listedAs) === undefined) this.#special(entry);
       else this.#countOther(entry);
-    }
-    else if (inside) this.#file(entry, real);
+    } else if (inside) this.#file(entry, real);
     // Outside the confinement nothing is read. Another module's file is judged by that module's own
     // walk; here only the link's name can make it code.
     else if (this.#inOtherModule(real)) this.#special(entry);
