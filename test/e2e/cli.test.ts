@@ -585,6 +585,7 @@ describe('when pbxsig cannot load its own code (a broken install)', () => {
     await mkdir(join(broken, 'bin'), { recursive: true });
     await mkdir(join(broken, 'dist/cli'), { recursive: true });
     await writeFile(join(broken, 'bin/pbxsig.js'), await readFile(CLI));
+    await writeFile(join(broken, 'package.json'), '{ "type": "module" }\n');
     const r = spawnSync(process.execPath, [join(broken, 'bin/pbxsig.js'), 'verify', '.'], { encoding: 'utf8' });
     assert.equal(r.status, 3);
     assert.match(r.stderr, /^pbxsig: internal error: its own code cannot be loaded \(.*\); reinstall pbxsig\n$/);
