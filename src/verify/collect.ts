@@ -15,7 +15,6 @@ import type { ManifestLimits } from '../manifest/types.js';
 import type { UnlistedPolicy } from '../report/types.js';
 import type { KnownFile } from '../unlisted/known-files.js';
 import { mergeSlices, sliceCounts } from '../check/slices.js';
-import type { Slice } from '../check/slices.js';
 import { largestFirst } from './order.js';
 import type { MeasuredTarget } from './order.js';
 
@@ -112,7 +111,7 @@ class Collection {
       const module: Pending =
         count > 1 ? { index, target, slices: { parts: new Array<undefined>(count), left: count } } : { index, target };
       for (let slice = 0; slice < count; slice++) {
-        units.push(this.#unit(target, undefined, count > 1 ? { index: slice, count } : undefined));
+        units.push(this.#unit(target, count > 1 ? { slice: { index: slice, count } } : {}));
         claims.push(count > 1 ? { module, slice } : { module });
       }
     }
@@ -128,12 +127,8 @@ class Collection {
     while (await this.#lanes.workOneOnMain());
   }
 
-  #unit(
-    target: ModuleTarget,
-    continueFrom?: ModuleUnit['continueFrom'],
-    slice?: Slice,
-    pinned?: ModuleUnit['pinned'],
-  ): ModuleUnit {
+  // A module's unit: a first look, or (with `how`) a continuation, a slice, or a look pinned to a digest.
+  #unit(target: ModuleTarget, how: Pick<ModuleUnit, 'continueFrom' | 'slice' | 'pinned'> = {}): ModuleUnit {
     const { unlisted, limits, look } = this.#options;
     const known = this.#options.known?.filter((file) => file.module === target.name) ?? [];
     return {
@@ -143,9 +138,7 @@ class Collection {
       limits,
       look,
       ...(known.length > 0 ? { known } : {}),
-      ...(continueFrom ? { continueFrom } : {}),
-      ...(slice ? { slice } : {}),
-      ...(pinned ? { pinned } : {}),
+      ...how,
     };
   }
 
@@ -189,7 +182,7 @@ class Collection {
       lead?.sig.state === 'read'
         ? { digest: lead.sig.digest, ...(lead.local?.state === 'read' ? { localDigest: lead.local.digest } : {}) }
         : undefined;
-    const [id] = this.#lanes.publish([this.#unit(module.target, undefined, undefined, pinned)], this.#listener());
+    const [id] = this.#lanes.publish([this.#unit(module.target, pinned ? { pinned } : {})], this.#listener());
     this.#byUnit.set(id as number, { module });
     await this.#takePart();
   }
@@ -207,7 +200,7 @@ class Collection {
         digest: merged.sig.digest,
         ...(local ? { localDigest: local.digest } : {}),
       };
-      const [id] = this.#lanes.publish([this.#unit(module.target, continueFrom)], this.#listener());
+      const [id] = this.#lanes.publish([this.#unit(module.target, { continueFrom })], this.#listener());
       this.#byUnit.set(id as number, { module });
       // This thread may have finished its share already: take part in the continuation too.
       await this.#takePart();
