@@ -1,7 +1,8 @@
-// The file work for one module, done by whichever lane (a worker thread or the main thread) claimed it:
-// read module.sig once, split and parse its signed text, hand that text to the main thread to be judged,
-// hash every listed file where it lives, walk the directory for unlisted files, and return the findings
-// as data. No keys and no openpgp.js here: judging happens on the main thread (judge.ts).
+// The file work for one module (or one slice of it: slices.ts), done by whichever lane (a worker thread
+// or the main thread) claimed it: read module.sig once per unit, split and parse its signed text, hand
+// that text to the main thread to be judged, hash every listed file where it lives, walk the directory
+// for unlisted files, and return the findings as data. No keys and no openpgp.js here: judging happens
+// on the main thread (judge.ts).
 //
 // Before its signature is known to be good and trusted, a manifest gets a bounded look (limits.ts): a
 // forged module.sig listing a million files costs a bounded amount of work, and the rest waits for a
@@ -81,11 +82,16 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
   if (read.sig.state !== 'read') return { sig: read.sig, manifest: null, ...nothing };
 
   const continuation = unit.continueFrom;
-  // The unit that reports the module's signed texts and manifest: a first look, or a first slice.
+  // Each role is one unit's. The lead (a first look, a first slice, or a look again after slices)
+  // reports the manifest and FreePBX's details for entries pbxsig refused; the one that ends the listing
+  // (a first look, a continuation, a last slice) walks the module; signed texts are handed over once, by
+  // a lead that is not pinned to texts already handed over.
   const lead = !continuation && (unit.slice?.index ?? 0) === 0;
+  const last = continuation !== undefined || !unit.slice || unit.slice.index === unit.slice.count - 1;
+  const handsOver = lead && !unit.pinned;
   const pin = continuation ?? unit.pinned;
   if (pin && pin.digest !== read.sig.digest) return changedMeanwhile('module.sig');
-  if (lead && read.raw !== undefined) onSignedText({ role: 'module', digest: read.sig.digest, raw: read.raw });
+  if (handsOver && read.raw !== undefined) onSignedText({ role: 'module', digest: read.sig.digest, raw: read.raw });
   if (!read.manifest) return { sig: read.sig, manifest: read.manifestEvidence, ...nothing };
   const moduleSig = read.manifest;
 
@@ -96,17 +102,16 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
       : undefined;
   if (local?.evidence.state === 'read' && local.raw !== undefined) {
     if (pin && pin.localDigest !== local.evidence.digest) return changedMeanwhile(local.evidence.path);
-    if (lead) onSignedText({ role: 'local', digest: local.evidence.digest, raw: local.raw });
+    if (handsOver) onSignedText({ role: 'local', digest: local.evidence.digest, raw: local.raw });
   }
   const listing = local?.manifest ?? moduleSig;
 
   const entries = listing.entries.length;
   const range = continuation ? { from: continuation.index, to: entries } : sliceRange(entries, unit.slice);
-  const checked = checkFiles(unit, listing, range, !continuation, opener, tools);
+  const checked = checkFiles(unit, listing, range, { bounded: !continuation, lead }, opener, tools);
   const complete = checked.next >= range.to;
-  // The unit whose entries end the listing walks the module: a first look, a continuation, a last slice.
   const walk =
-    complete && range.to === entries && unit.unlisted !== 'ignore'
+    complete && last && unit.unlisted !== 'ignore'
       ? walkModule(
           {
             run: '',
@@ -123,7 +128,8 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
   // FreePBX checks module.sig's own list when it trusts module.sig (and never reads the secure file).
   const ownListDetails =
     local?.manifest && lead
-      ? checkFiles(unit, moduleSig, { from: 0, to: moduleSig.entries.length }, false, opener, tools).files.freepbx
+      ? checkFiles(unit, moduleSig, { from: 0, to: moduleSig.entries.length }, { bounded: false, lead }, opener, tools)
+          .files.freepbx
       : null;
   return {
     sig: read.sig,
@@ -224,7 +230,7 @@ function checkFiles(
   unit: ModuleUnit,
   manifest: Manifest,
   range: { readonly from: number; readonly to: number },
-  bounded: boolean,
+  role: { readonly bounded: boolean; readonly lead: boolean },
   opener: ConfinedOpener,
   tools: LaneTools,
 ): CheckedFiles {
@@ -250,8 +256,8 @@ function checkFiles(
   let identity: ModuleIdentity | null = null;
   // A slice gets its share of the module's bounded look (slices.ts).
   const look = sliceLook(unit.look, unit.slice);
-  const fileBudget = bounded ? look.files : Number.POSITIVE_INFINITY;
-  const byteBudget = bounded ? look.bytes : Number.POSITIVE_INFINITY;
+  const fileBudget = role.bounded ? look.files : Number.POSITIVE_INFINITY;
+  const byteBudget = role.bounded ? look.bytes : Number.POSITIVE_INFINITY;
 
   const start = range.from;
   let k = start;
@@ -292,7 +298,7 @@ function checkFiles(
     else if (phpLooseEquals(actual, entry.digest)) looseMatches.push(entry.path);
     else freepbx.push({ line: entry.line, text: `${place.location} altered` });
   }
-  if (outcomes) freepbx.push(...phpDetails(target, manifest, outcomes, start === 0, looseMatches));
+  if (outcomes) freepbx.push(...phpDetails(target, manifest, outcomes, role.lead, looseMatches));
   return {
     files: {
       listed,

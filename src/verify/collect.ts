@@ -62,9 +62,7 @@ interface Pending {
   readonly target: ModuleTarget;
   evidence?: ModuleEvidence;
   /** A module checked in slices (check/slices.ts): each slice's evidence, in slice order, as it arrives. */
-  slices?: { readonly parts: Array<ModuleEvidence | undefined>; left: number };
-  /** Its signed texts were handed over already (a module checked again after its slices). */
-  textsGiven?: boolean;
+  sliced?: { readonly parts: Array<ModuleEvidence | undefined>; left: number };
 }
 
 /** What a published unit stands for: its module, and which slice of it. */
@@ -97,7 +95,7 @@ class Collection {
     // Largest module.sig first: lanes claim from the front, so the longest work starts first. A module
     // larger than a lane's share goes out in slices, one after another.
     const ordered = largestFirst(targets);
-    const slices = sliceCounts(
+    const counts = sliceCounts(
       targets.map((t) => t.sigBytes),
       this.#lanes.workers + 1,
       this.#options.look.files,
@@ -107,9 +105,9 @@ class Collection {
     const units: ModuleUnit[] = [];
     const claims: Claim[] = [];
     for (const { target, index } of ordered) {
-      const count = slices[index] ?? 1;
+      const count = counts[index] ?? 1;
       const module: Pending =
-        count > 1 ? { index, target, slices: { parts: new Array<undefined>(count), left: count } } : { index, target };
+        count > 1 ? { index, target, sliced: { parts: new Array<undefined>(count), left: count } } : { index, target };
       for (let slice = 0; slice < count; slice++) {
         units.push(this.#unit(target, count > 1 ? { slice: { index: slice, count } } : {}));
         claims.push(count > 1 ? { module, slice } : { module });
@@ -146,7 +144,7 @@ class Collection {
     return {
       signed: (id, text) => {
         const module = this.#byUnit.get(id)?.module;
-        if (module && !module.textsGiven) this.#handlers.text(module.index, text);
+        if (module) this.#handlers.text(module.index, text);
       },
       result: (id, result) => this.#result(id, result),
       failed: (error) => this.#reject(error),
@@ -169,20 +167,22 @@ class Collection {
   // as one unit when a slice stopped at its share of the bounded look.
   async #slice(claim: Claim, evidence: ModuleEvidence): Promise<void> {
     const { module } = claim;
-    const slices = module.slices;
-    if (!slices || claim.slice === undefined) throw new InternalError(`module ${module.index}: not sliced`);
-    slices.parts[claim.slice] = evidence;
-    if (--slices.left > 0) return;
-    const merged = mergeSlices(slices.parts as ModuleEvidence[]);
+    const sliced = module.sliced;
+    if (!sliced || claim.slice === undefined) throw new InternalError(`module ${module.index}: not sliced`);
+    sliced.parts[claim.slice] = evidence;
+    if (--sliced.left > 0) return;
+    const merged = mergeSlices(sliced.parts as ModuleEvidence[]);
     if (merged.kind === 'merged') return this.#settle(module, merged.evidence);
-    // Checked again as one unit, pinned to what the first slice read: its signed text is the one judged.
-    module.textsGiven = true;
-    const lead = slices.parts[0];
-    const pinned =
-      lead?.sig.state === 'read'
-        ? { digest: lead.sig.digest, ...(lead.local?.state === 'read' ? { localDigest: lead.local.digest } : {}) }
-        : undefined;
-    const [id] = this.#lanes.publish([this.#unit(module.target, pinned ? { pinned } : {})], this.#listener());
+    // Checked again as one unit, pinned to what the first slice read: its signed text is the one judged
+    // (a pinned unit hands no text over). Only a slice that read a module.sig can have stopped early.
+    const lead = sliced.parts[0];
+    if (lead?.sig.state !== 'read')
+      throw new InternalError(`module ${module.index}: sliced again without a module.sig`);
+    const pinned = {
+      digest: lead.sig.digest,
+      ...(lead.local?.state === 'read' ? { localDigest: lead.local.digest } : {}),
+    };
+    const [id] = this.#lanes.publish([this.#unit(module.target, { pinned })], this.#listener());
     this.#byUnit.set(id as number, { module });
     await this.#takePart();
   }

@@ -150,6 +150,32 @@ describe("a module larger than one lane's share of the run, checked in slices", 
   });
 });
 
+describe('a large module.sig whose lines pbxsig refuses, sliced', () => {
+  it("lists FreePBX's details once and walks the module once, as one lane does", async () => {
+    // 4,000 lines PHP reads and pbxsig refuses (upper-case digests): two slices, one usable entry.
+    const refused = join(dir, 'modules', 'refused-lines');
+    await writeFiles(refused, { 'module.xml': '<module/>\n', 'lib/dropped.php': '<?php evil();\n' });
+    const entries = [{ path: 'module.xml', digest: sha256('<module/>\n') }];
+    for (let i = 0; i < 4_000; i++) entries.push({ path: `lib/gone${i}.php`, digest: sha256(`${i}`).toUpperCase() });
+    await signModule(refused, developer, { entries });
+    const small = await largeModule('beside-refused', 5, developer);
+    const sizes = [refused, small].map((m) => statSync(join(m, 'module.sig')).size);
+    assert.deepEqual(sliceCounts(sizes, 2, UNTRUSTED_LOOK.files), [2, 1]);
+    const run = async (threads: number): Promise<ModuleReport[]> =>
+      (
+        await verifyModules({ modules: [refused, small], keys: [keys], anchors: [anchor.fingerprint], threads })
+      ).modules.map(strip) as ModuleReport[];
+    const [one, two] = [await run(1), await run(2)];
+    assert.deepEqual(two, one);
+    assert.equal(two[0]?.verdict, 'invalid-manifest');
+    assert.equal(two[0]?.freepbx.details.length, 4_000);
+    assert.deepEqual(
+      two[0]?.unlisted?.code.map((f) => f.path),
+      ['lib/dropped.php'],
+    );
+  });
+});
+
 describe('a module whose manifest fits the bounded look', () => {
   it('is checked in one go, walked, and its identity read from its signed module.xml', async () => {
     const module = await verifyOne(await largeModule('small', 20, developer));
