@@ -12,6 +12,7 @@
 // first slice's module.sig, with a bounded look of its own: before its signature is judged, a sliced
 // module that falls back may have up to twice the look hashed (docs/bounds.md).
 
+import { InternalError } from '../errors.js';
 import { changedMeanwhile, mergeFiles } from './evidence.js';
 import type { ModuleEvidence } from './evidence.js';
 import type { UntrustedLook } from './limits.js';
@@ -71,7 +72,7 @@ export type Merged =
 /** The module's evidence from all its slices, in slice order. */
 export function mergeSlices(parts: readonly ModuleEvidence[]): Merged {
   const [lead, ...rest] = parts;
-  if (!lead) throw new Error('no slice to merge');
+  if (!lead) throw new InternalError('no slice to merge');
   for (const part of rest) {
     const changed = differs(lead, part);
     if (changed !== undefined) return { kind: 'merged', evidence: changedMeanwhile(changed) };

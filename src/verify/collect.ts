@@ -62,7 +62,7 @@ interface Pending {
   readonly target: ModuleTarget;
   evidence?: ModuleEvidence;
   /** A module checked in slices (check/slices.ts): each slice's evidence, in slice order, as it arrives. */
-  sliced?: { readonly parts: Array<ModuleEvidence | undefined>; left: number };
+  sliced?: Array<ModuleEvidence | undefined>;
 }
 
 /** What a published unit stands for: its module, and which slice of it. */
@@ -106,8 +106,7 @@ class Collection {
     const claims: Claim[] = [];
     for (const { target, index } of ordered) {
       const count = counts[index] ?? 1;
-      const module: Pending =
-        count > 1 ? { index, target, sliced: { parts: new Array<undefined>(count), left: count } } : { index, target };
+      const module: Pending = count > 1 ? { index, target, sliced: new Array<undefined>(count) } : { index, target };
       for (let slice = 0; slice < count; slice++) {
         units.push(this.#unit(target, count > 1 ? { slice: { index: slice, count } } : {}));
         claims.push(count > 1 ? { module, slice } : { module });
@@ -169,13 +168,13 @@ class Collection {
     const { module } = claim;
     const sliced = module.sliced;
     if (!sliced || claim.slice === undefined) throw new InternalError(`module ${module.index}: not sliced`);
-    sliced.parts[claim.slice] = evidence;
-    if (--sliced.left > 0) return;
-    const merged = mergeSlices(sliced.parts as ModuleEvidence[]);
+    sliced[claim.slice] = evidence;
+    if (sliced.includes(undefined)) return;
+    const merged = mergeSlices(sliced as ModuleEvidence[]);
     if (merged.kind === 'merged') return this.#settle(module, merged.evidence);
     // Checked again as one unit, pinned to what the first slice read: its signed text is the one judged
     // (a pinned unit hands no text over). Only a slice that read a module.sig can have stopped early.
-    const lead = sliced.parts[0];
+    const lead = sliced[0];
     if (lead?.sig.state !== 'read')
       throw new InternalError(`module ${module.index}: sliced again without a module.sig`);
     const pinned = {
