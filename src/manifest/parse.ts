@@ -9,12 +9,15 @@
 //   a path listed twice, a line PHP drops or cuts, a digest that is not 64 lower-case hex digits, an
 //   unsafe path. Those become issues that make the manifest invalid (fail closed) beside FreePBX's
 //   status, never instead of it.
-// Work is bounded by ManifestLimits before anything else is done with the text.
+// Work is bounded by ManifestLimits before anything else is done with the text. A text in the plain
+// shape signing tools write is read by plain.ts in one lean pass to the same Manifest; any other text,
+// or anything in it to report, is read here with PHP's scanner.
 
 import { ManifestError } from '../errors.js';
 import { PhpIniArray, parsePhpIni } from './php-ini.js';
 import type { PhpIniStatement } from './php-ini.js';
 import { unsafePathReason } from './path.js';
+import { readPlain } from './plain.js';
 import { DEFAULT_LIMITS, MAX_OTHER_KEYS } from './types.js';
 import type {
   FreepbxHashEntry,
@@ -47,9 +50,30 @@ export function parseManifest(text: string, options: ParseOptions = {}): Manifes
   const firstLine = options.firstLine ?? 1;
   const limits = options.limits ?? DEFAULT_LIMITS;
   assertWithinLimits(text, limits, firstLine);
+  // Most texts are in the shape every signing tool writes: read them in one lean pass (plain.ts).
+  const plain = options.crlfLines?.length ? undefined : readPlain(text, firstLine, limits);
+  if (!plain) return readWithPhp(text, firstLine, limits, options.crlfLines ?? []);
+  return {
+    config: toConfig(plain.config),
+    entries: plain.entries,
+    issues: [],
+    phpArrayPaths: [],
+    freepbxHashes: plain.entries,
+    commentLines: 0,
+  };
+}
 
+/** parseManifest() without the plain reading: PHP's scanner for every text (the reference plain.ts is tested against). */
+export function parseManifestWithPhp(text: string, options: ParseOptions = {}): Manifest {
+  const firstLine = options.firstLine ?? 1;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  assertWithinLimits(text, limits, firstLine);
+  return readWithPhp(text, firstLine, limits, options.crlfLines ?? []);
+}
+
+function readWithPhp(text: string, firstLine: number, limits: ManifestLimits, crlfLines: readonly number[]): Manifest {
   // What FreePBX hands PHP: GnuPG's output, every line ended by "\n" (or "\r\n").
-  const input = gnupgOutput(text, options.crlfLines ?? []);
+  const input = gnupgOutput(text, crlfLines);
   const reader = new StrictReader(input, firstLine, limits);
   const result = parsePhpIni(input, { onStatement: (s) => reader.statement(s) });
   if (!result.ok) {
