@@ -81,7 +81,7 @@ export function readPlain(text: string, firstLine: number, limits: ManifestLimit
       section = name;
       if (name === 'config') config = new PhpIniArray();
       else sawHashes = true;
-      at += '[config]\n'.length;
+      at += name.length + '[]\n'.length;
       continue;
     }
     if (section !== 'config' || config === undefined) return undefined;
