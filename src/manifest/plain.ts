@@ -47,7 +47,8 @@ export function readPlain(text: string, firstLine: number, limits: ManifestLimit
   let section: 'config' | 'hashes' | undefined;
   let sawHashes = false;
   let otherKeys = 0;
-  let line = firstLine;
+  // 1-based line in the text; module.sig's line is firstLine + line - 1, computed as parse.ts does.
+  let line = 1;
 
   for (let at = 0; at < input.length; line++) {
     const c = input.charCodeAt(at);
@@ -63,7 +64,7 @@ export function readPlain(text: string, firstLine: number, limits: ManifestLimit
         if (entries.length >= limits.maxEntries || seen.has(path)) return undefined;
         if ((path.length <= 5 && BOOL_WORD.test(path)) || unsafePathReason(path) !== undefined) return undefined;
         seen.add(path);
-        entries.push({ path, digest: input.slice(end - 65, end - 1), line });
+        entries.push({ path, digest: input.slice(end - 65, end - 1), line: firstLine + line - 1 });
         at = end;
         continue;
       }
@@ -90,7 +91,7 @@ export function readPlain(text: string, firstLine: number, limits: ManifestLimit
     if (!match || ++otherKeys > MAX_OTHER_KEYS) return undefined;
     const [, key = '', quoted, bare = ''] = match;
     if (BOOL_WORD.test(key) || (quoted === undefined && BOOL_WORD_IN_VALUE.test(bare))) return undefined;
-    config.set(key, quoted ?? bare, line - firstLine + 1);
+    config.set(key, quoted ?? bare, line);
     at = CONFIG_LINE.lastIndex;
   }
   return sawHashes ? { config, entries } : undefined;

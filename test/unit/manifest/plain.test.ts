@@ -93,6 +93,10 @@ describe('plain reading', () => {
     assert.equal(agree(['[config]', 'version=1'].join('\n')), false, 'no [hashes]');
     // Lines GnuPG ends with CR LF are read by PHP's scanner (parse.ts does not ask plain.ts).
     agree(['[hashes]', `x.php = ${HEX}`].join('\n'), { crlfLines: [1] });
+    // Line numbers are firstLine + n - 1, as the full reading computes them, whatever firstLine is.
+    for (const firstLine of [0.1, Number.MAX_SAFE_INTEGER, 2 ** 53]) {
+      assert.equal(agree(['[hashes]', '', `a = ${HEX}`].join('\n'), { firstLine }), true, String(firstLine));
+    }
     const limits = { ...DEFAULT_LIMITS, maxEntries: 1 };
     assert.equal(agree(['[hashes]', `a = ${HEX}`, `b = ${HEX}`].join('\n'), { limits }), false, 'over the limit');
   });
