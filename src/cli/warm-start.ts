@@ -60,3 +60,4 @@ export function warmStart(args: readonly string[]): void {
 }
 
 export { releaseWarmLanes } from '../lanes/warm.js';
+export { optimiseLateDuringStartup } from './tiering.js';
