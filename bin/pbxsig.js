@@ -35,9 +35,7 @@ async function load(path) {
 
 const args = process.argv.slice(2);
 // Worker lanes boot on another core while the rest of pbxsig loads (src/cli/warm-start.ts).
-const { warmStart, releaseWarmLanes, optimiseLateDuringStartup } = await load('../dist/cli/warm.js');
-// A run's start-up code is not worth V8's optimising compiler (src/cli/tiering.ts).
-optimiseLateDuringStartup();
+const { warmStart, releaseWarmLanes } = await load('../dist/cli/warm.js');
 warmStart(args);
 const { main } = await load('../dist/cli/main.js');
 process.exitCode = await main(args);

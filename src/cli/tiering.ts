@@ -2,8 +2,8 @@
 // has run a set amount of bytecode (the interrupt budget, a few times over). A `verify` of a whole
 // installation is over in about a second and keeps both cores busy with its two lanes, so compiling
 // the code that runs only at start-up (yargs, openpgp.js reading keys, the first units' cold paths)
-// costs more CPU than it saves before the run ends. The CLI therefore starts with a budget about 15x
-// V8's own and puts V8's own back once the run is past its start. A function keeps the budget it was
+// costs more CPU than it saves before the run ends. So a CLI run with worker lanes (cli/warm-start.ts)
+// starts with a budget about 15x V8's own and puts V8's own back once the run is past its start. A function keeps the budget it was
 // given until it has run that much bytecode, so a long run (a large tree, an audit) pays a little for
 // the start-up window; and the timer below fires only when the main thread is between units.
 // Figures, for and against: README, Performance.
