@@ -1,12 +1,12 @@
 // When V8 optimises a CLI run's code. V8 hands a function to its optimising compiler once the function
 // has run a set amount of bytecode (the interrupt budget, a few times over). A `verify` of a whole
-// installation is over in about a second and keeps both cores busy with its two lanes, so compiling
-// the code that runs only at start-up (yargs, openpgp.js reading keys, the first units' cold paths)
-// costs more CPU than it saves before the run ends. So a CLI run with worker lanes (cli/warm-start.ts)
-// starts with a budget about 15x V8's own and puts V8's own back once the run is past its start. A function keeps the budget it was
-// given until it has run that much bytecode, so a long run (a large tree, an audit) pays a little for
-// the start-up window; and the timer below fires only when the main thread is between units.
-// Figures, for and against: README, Performance.
+// installation is over in about a second and keeps both cores busy with its two lanes, and what V8
+// optimises early in such a run costs more CPU than it saves before the run ends. So a CLI run with
+// worker lanes (cli/warm-start.ts) starts with a budget about 15x V8's own and puts V8's own back once
+// the run is past its start. Measured, the gain comes from the lanes' first few hundred ms of file
+// work: a 350 ms window kept none of it. A function keeps the budget it was given until it has run
+// that much bytecode, and the timer below fires only when the main thread is between units, so a long
+// run (a large tree, an audit) pays for the window once. Figures, for and against: README, Performance.
 //
 // Only on Node 20 (V8 11.3), where it was measured, and whose default a test holds to `node
 // --v8-options`. Node 18 (V8 10.2, default 135,168) is left alone: 1,000,000 measured level there, and
