@@ -6,7 +6,7 @@
 // the run is past its start. Measured, the gain comes from the lanes' first few hundred ms of file
 // work: a 350 ms window kept none of it. A function keeps the budget it was given until it has run
 // that much bytecode, and the timer below fires only when the main thread is between units, so a long
-// run (a large tree, an audit) pays for the window once. Figures, for and against: README, Performance.
+// run (a tree ten times FreePBX's) pays for the window once. Figures, for and against: README, Performance.
 //
 // Only on Node 20 (V8 11.3), where it was measured, and whose default a test holds to `node
 // --v8-options`. Node 18 (V8 10.2, default 135,168) is left alone: 1,000,000 measured level there, and
