@@ -39,5 +39,28 @@ export function optimiseLateDuringStartup(v8Version = process.versions.v8): void
   if (budget === undefined) return;
   setFlagsFromString(`--interrupt-budget=${STARTUP_INTERRUPT_BUDGET}`);
   // Unreferenced: a run that ends sooner does not wait for it.
-  setTimeout(() => setFlagsFromString(`--interrupt-budget=${budget}`), STARTUP_MS).unref();
+  const timer = setTimeout(endStartup, STARTUP_MS).unref();
+  restoreDefault = () => {
+    clearTimeout(timer);
+    setFlagsFromString(`--interrupt-budget=${budget}`);
+  };
+}
+
+// Puts V8's default back; set while the start-up window is open.
+let restoreDefault: (() => void) | undefined;
+
+/**
+ * Ends the start-up window now, when it is open. For a run that turns out to keep all file work on
+ * the main thread (`threads = 0` in a configuration file, which warm-start.ts cannot see): that thread
+ * never pauses for the timer, so it would run cold code for most of the run.
+ */
+export function endStartup(): void {
+  const restore = restoreDefault;
+  restoreDefault = undefined;
+  restore?.();
+}
+
+/** Whether the start-up window is open (for tests). */
+export function inStartup(): boolean {
+  return restoreDefault !== undefined;
 }

@@ -10,6 +10,7 @@ import { verifyInstallation } from '../../verify/verify-installation.js';
 import { verifyModules } from '../../verify/verify-modules.js';
 import { DEFAULT_CONFIG, NO_CONFIG, loadConfig } from '../../config/read.js';
 import { trustFrom } from '../anchors.js';
+import { endStartup } from '../tiering.js';
 import type { VerifyArgs } from '../args.js';
 import { assertOutsideTrees } from '../report-path.js';
 import { STDOUT } from '../spec.js';
@@ -32,6 +33,9 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
       ? NO_CONFIG
       : await loadConfig(args.config ?? DEFAULT_CONFIG, { required: args.config !== undefined });
   const settings = settleVerify(args, config);
+  // warm-start.ts guessed lanes from the command line alone; a configuration file may keep the work on
+  // the main thread, which must then not run with V8 optimising late (tiering.ts).
+  if (settings.threads !== 'auto' && settings.threads <= 1) endStartup();
   const file = settings.report;
   if (file) await assertOutsideTrees(file.path, installation ? [settings.root] : args.modules, file.option);
 

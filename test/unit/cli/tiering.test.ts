@@ -5,6 +5,8 @@ import {
   DEFAULT_INTERRUPT_BUDGET,
   STARTUP_INTERRUPT_BUDGET,
   defaultInterruptBudget,
+  endStartup,
+  inStartup,
 } from '../../../src/cli/tiering.js';
 
 describe('defaultInterruptBudget', () => {
@@ -35,12 +37,6 @@ describe('defaultInterruptBudget', () => {
       t.skip(`V8 ${process.versions.v8} is left alone`);
       return;
     }
-    // 12,000 turns of this loop: V8 11's default budget optimises the function after about 4,000,
-    // the start-up budget after about 40,000 (measured with --trace-opt): a factor of 3 each way.
-    const warm = (name: string): string =>
-      `function ${name}(n) { let s = 0; for (let i = 0; i < n; i++) s += (i * 7) % 13; return s; }` +
-      ` for (let k = 0; k < 12; k++) ${name}(1000);`;
-    const url = new URL('../../../src/cli/tiering.js', import.meta.url).href;
     const script = [
       `import { optimiseLateDuringStartup, STARTUP_MS } from ${JSON.stringify(url)};`,
       'optimiseLateDuringStartup();',
@@ -48,12 +44,53 @@ describe('defaultInterruptBudget', () => {
       "console.log('--- start-up');",
       `setTimeout(() => { ${warm('late')} console.log('--- after'); }, STARTUP_MS + 50);`,
     ].join('\n');
-    const run = spawnSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stderr, '', 'no warning from V8 or Node');
-    const [during = '', after = ''] = run.stdout.split('--- start-up');
+    const [during = '', after = ''] = traceOpt(script).split('--- start-up');
     assert.match(after, /--- after/);
     assert.doesNotMatch(during, /<JSFunction early /, 'optimised during start-up');
     assert.match(after, /<JSFunction late /, 'not optimised after start-up');
   });
+
+  it('ends at once when a run turns out to keep its work on the main thread (Node 20)', (t) => {
+    if (defaultInterruptBudget(process.versions.v8) === undefined) {
+      t.skip(`V8 ${process.versions.v8} is left alone`);
+      return;
+    }
+    const script = [
+      `import { optimiseLateDuringStartup, endStartup } from ${JSON.stringify(url)};`,
+      'optimiseLateDuringStartup();',
+      'endStartup();',
+      warm('cut'),
+      "console.log('--- done');",
+    ].join('\n');
+    const trace = traceOpt(script);
+    assert.match(trace, /--- done/);
+    assert.match(trace, /<JSFunction cut /, 'still optimising late after the window was ended');
+  });
 });
+
+describe('endStartup', () => {
+  it('does nothing when no window is open, so a run without lanes may call it', () => {
+    assert.equal(inStartup(), false);
+    endStartup();
+    assert.equal(inStartup(), false);
+  });
+});
+
+// 12,000 turns of this loop: V8 11's default budget optimises the function after about 4,000, the
+// start-up budget after about 40,000 (measured with --trace-opt): a factor of 3 each way.
+function warm(name: string): string {
+  return (
+    `function ${name}(n) { let s = 0; for (let i = 0; i < n; i++) s += (i * 7) % 13; return s; }` +
+    ` for (let k = 0; k < 12; k++) ${name}(1000);`
+  );
+}
+
+const url = new URL('../../../src/cli/tiering.js', import.meta.url).href;
+
+/** Runs an ES module script in a child Node with --trace-opt; returns its stdout. */
+function traceOpt(script: string): string {
+  const run = spawnSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '', 'no warning from V8 or Node');
+  return run.stdout;
+}
