@@ -42,11 +42,13 @@ function describeFindings(module: ModuleReport): string | undefined {
   if (notWalked.length > 0) {
     const shown = notWalked
       .slice(0, 5)
-      .map((f) => f.path)
+      .map((f) => esc(f.path))
       .join(', ');
     parts.push(
       `${notWalked.length} ${notWalked.length === 1 ? 'place' : 'places'} not walked for unlisted files: ${shown}${notWalked.length > 5 ? ', ...' : ''}`,
     );
   }
+  if (module.identity?.substituted)
+    parts.push(`signed as another module: its signed module.xml names it "${esc(module.identity.rawname ?? '')}"`);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }

@@ -66,10 +66,8 @@ export function renderFooter(report: VerifyReport, options: HumanOptions): strin
     failures.push(`${summary.unlistedCode} unlisted code ${plural(summary.unlistedCode, 'file')}`);
   const notWalked = report.modules.reduce((n, m) => n + (m.unlisted?.notWalked.length ?? 0), 0);
   if (notWalked > 0) failures.push(`${notWalked} ${plural(notWalked, 'place')} not walked for unlisted files`);
-  // A verified module that failed for its name: signed as another module (module-report.ts).
-  const renamed = report.modules.filter(
-    (m) => m.verdict === 'verified' && !m.passed && m.identity?.matchesDirectory === false,
-  ).length;
+  // A module of an installation signed as another module fails for it (module-report.ts).
+  const renamed = report.modules.filter((m) => m.identity?.substituted === true).length;
   if (renamed > 0) failures.push(`${renamed} signed as another module`);
   const head =
     summary.failed === 0

@@ -180,13 +180,15 @@ export interface ModuleReport {
   readonly manifest: ManifestReport | null;
   /**
    * What the module's signed module.xml says it is (null when module.xml is not listed or did not match
-   * its digest). A module whose rawname is not its directory name is a signed module copied in under
-   * another module's name: it does not pass.
+   * its digest). In an installation, a module whose rawname is not its directory name is a signed module
+   * copied in under another module's name: `substituted`, and it does not pass. A module directory named
+   * on the command line may be called anything: there a mismatch is only shown.
    */
   readonly identity: {
     readonly rawname: string | null;
     readonly version: string | null;
     readonly matchesDirectory: boolean;
+    readonly substituted: boolean;
   } | null;
   /**
    * A type=local module of an installation (FreePBX 17, `sign.php --local`): its file list is the

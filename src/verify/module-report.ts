@@ -72,23 +72,18 @@ export function buildModuleReport(facts: ModuleFacts): ModuleReport {
     now,
   });
 
-  const identity = evidence.identity
-    ? {
-        ...evidence.identity,
-        matchesDirectory: evidence.identity.rawname === null || evidence.identity.rawname === target.name,
-      }
-    : null;
-  const unlistedCode = unlisted?.code.length ?? 0;
-  const notWalked = unlisted?.notWalked.length ?? 0;
+  const rawname = evidence.identity?.rawname ?? null;
+  const matchesDirectory = rawname === null || rawname === target.name;
   // In an installation FreePBX knows a module by its directory's name: a signed module under another
   // module's name is a substitution. A directory named on the command line may be called anything.
-  const renamed = identity?.matchesDirectory === false && target.layout.kind === 'installation';
+  const renamed = evidence.identity !== null && !matchesDirectory && target.layout.kind === 'installation';
+  const identity = evidence.identity ? { ...evidence.identity, matchesDirectory, substituted: renamed } : null;
+  const unlistedCode = unlisted?.code.length ?? 0;
+  const notWalked = unlisted?.notWalked.length ?? 0;
   const extra = [
     unlistedCode > 0 ? `${unlistedCode} unlisted code ${unlistedCode === 1 ? 'file was' : 'files were'} found` : '',
     notWalked > 0 ? `${notWalked} ${notWalked === 1 ? 'place' : 'places'} could not be walked for unlisted files` : '',
-    renamed
-      ? `its signed module.xml names it ${JSON.stringify(identity.rawname)}, not ${JSON.stringify(target.name)}`
-      : '',
+    renamed ? `its signed module.xml names it ${JSON.stringify(rawname)}, not ${JSON.stringify(target.name)}` : '',
   ].filter((s) => s !== '');
   return {
     name: target.name,

@@ -97,6 +97,17 @@ describe('pbxsig verify', () => {
     assert.match(r.stdout, /1 of 2 modules failed/);
   });
 
+  it('counts only what failed a module in the footer: a directory named on the command line may be called anything', () => {
+    // The samples' signed module.xml all name the module "demo"; each directory is named after its case.
+    const samples = ['verified', 'unlisted-shell'].map((m) => join(REPO_ROOT, 'fixtures/modules', m));
+    const anchor = join(REPO_ROOT, 'fixtures/keys/demo-master.asc');
+    const r = pbxsig('verify', ...samples, '--keys', join(REPO_ROOT, 'fixtures/keys'), '--anchor', anchor);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^ok +verified +verified .*its signed module\.xml names it "demo"/m);
+    assert.match(r.stdout, /^1 of 2 modules failed \(1 unlisted code file\):/m);
+    assert.doesNotMatch(r.stderr, /signed as another module/);
+  });
+
   it('hashes on the worker lane it started before parsing the command line, even for a small job', () => {
     // Two modules of a few files: a library caller's run would keep to the main thread; the CLI's lane
     // is already booted (src/cli/warm-start.ts), so the second module goes to it.

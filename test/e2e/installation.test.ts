@@ -268,6 +268,21 @@ describe('pbxsig verify --root', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /^FAIL dashboard +verified .*its signed module\.xml names it "core"/m);
     assert.match(r.stdout, /1 of 2 modules in the installation at .* failed \(1 signed as another module\)/);
+    assert.match(
+      r.stderr,
+      /^pbxsig: ALERT module dashboard \(.*\): signed as another module: its signed module\.xml names it "core"$/m,
+      "the boot unit's journal names the substitution",
+    );
+    const report = JSON.parse(
+      pbxsig(['verify', '--root', swapped, '--anchor', anchor.fingerprint, '--json']).stdout,
+    ) as VerifyReport;
+    assert.deepEqual(
+      report.modules.map((m) => [m.name, m.identity?.substituted, m.passed]),
+      [
+        ['dashboard', true, false],
+        ['framework', false, true],
+      ],
+    );
   });
 
   it('keeps module directory names that are not UTF-8 exact: each checked by its own bytes, none merged', async () => {

@@ -51,7 +51,7 @@ describe('renderAllowlist', () => {
             'core',
             [finding('views/custom.php', A), finding('tools/run.sh', B, { reason: 'script by its extension' })],
             {
-              identity: { rawname: 'core', version: '17.0.1', matchesDirectory: true },
+              identity: { rawname: 'core', version: '17.0.1', matchesDirectory: true, substituted: false },
             },
           ),
           module('cdr', [finding('x.php', A)], { verdict: 'tampered' }),

@@ -235,6 +235,47 @@ describe('alertLines', () => {
         '<3>pbxsig: ALERT module core (/var/www/html/admin/modules/core): 1 place not walked for unlisted files: private',
       ]);
     });
+
+    it('escapes the place: a newline in its name cannot forge an ALERT line of its own', () => {
+      const module = moduleReport({
+        unlisted: {
+          ...unlisted([]),
+          notWalked: [
+            {
+              path: 'x\npbxsig: ALERT forged',
+              location: '/var/www/html/admin/modules/core/x\npbxsig: ALERT forged',
+              reason: 'a link leaving the root',
+            },
+          ],
+        },
+        passed: false,
+      });
+      const lines = alertLines(report([module]), TERMINAL);
+      assert.equal(lines.length, 1);
+      assert.ok(!lines.join('\n').includes('\n'), lines[0]);
+      assert.match(lines[0] ?? '', /not walked for unlisted files: x\\npbxsig: ALERT forged$/);
+    });
+  });
+
+  describe('when a module of an installation is signed as another module', () => {
+    it('alerts, naming the module its signed module.xml names', () => {
+      const module = moduleReport({
+        name: 'dashboard',
+        directory: '/var/www/html/admin/modules/dashboard',
+        identity: { rawname: 'core', version: '17.0.1', matchesDirectory: false, substituted: true },
+        passed: false,
+      });
+      assert.deepEqual(alertLines(report([module]), JOURNALD), [
+        '<3>pbxsig: ALERT module dashboard (/var/www/html/admin/modules/dashboard): signed as another module: its signed module.xml names it "core"',
+      ]);
+    });
+
+    it('says nothing of a mismatch that is only shown (a directory named on the command line)', () => {
+      const module = moduleReport({
+        identity: { rawname: 'demo', version: '17.0.1', matchesDirectory: false, substituted: false },
+      });
+      assert.deepEqual(alertLines(report([module]), JOURNALD), []);
+    });
   });
 
   describe('when known, runtime, other unlisted files and notes are present but no code', () => {
