@@ -79,7 +79,7 @@ function assertDistinct(names: readonly string[], given: readonly string[]): voi
     if (earlier !== undefined)
       throw new UsageError(
         `two installations are named ${JSON.stringify(name)} (${JSON.stringify(earlier)} and ${JSON.stringify(given[i] ?? '')}): ` +
-          'name them apart with NAME=ROOT',
+          'name them apart (NAME=ROOT on the command line, { name, root } in the library)',
       );
     seen.set(name, given[i] ?? '');
   }

@@ -277,15 +277,14 @@ export function parseValues(spec: CommandSpec, rest: readonly string[]): Raw {
       failure = error ?? undefined;
       parsed = result;
     });
-  // yargs' messages may span lines ("Invalid values:\n  Argument: ..."): one line, as every message.
-  if (failure) throw new UsageError(failure.message.replace(/\s*\n\s*/g, ' '));
-  if (parsed === undefined) throw new InternalError('yargs did not parse synchronously');
-
   const known = new Map<string, OptionSpec>();
   for (const option of spec.options) {
     known.set(option.name, option);
     if (option.alias !== undefined) known.set(option.alias, option);
   }
+  if (failure) throw usageFromYargs(failure.message, known);
+  if (parsed === undefined) throw new InternalError('yargs did not parse synchronously');
+
   const values = new Map<string, string | string[] | boolean>();
   const result: Record<string, unknown> = parsed;
   for (const [key, value] of Object.entries(result)) {
@@ -345,10 +344,10 @@ function yargsOption(option: OptionSpec): Options {
   switch (option.kind) {
     case 'flag':
       return { ...common, type: 'boolean' };
-    case 'choice':
-      return { ...common, type: 'string', requiresArg: true, choices: [...(option.choices ?? [])] };
     case 'output':
       return { ...common, type: 'string' };
+    // A choice's values are checked in checkValue(), whose message names the option in full.
+    case 'choice':
     case 'value':
     case 'list':
       return { ...common, type: 'string', requiresArg: true };
@@ -375,8 +374,20 @@ function checkValue(option: OptionSpec, value: unknown): string | string[] | boo
           ? `--${option.name}=: give a file name after "=", or leave "=" out for standard output`
           : `--${option.name}: an empty value`,
       );
+    if (option.kind === 'choice' && !(option.choices ?? []).includes(v))
+      throw new UsageError(`--${option.name} ${JSON.stringify(v)}: give one of ${(option.choices ?? []).join(', ')}`);
   }
   return option.kind === 'list' ? list : (list[0] as string);
+}
+
+// The failures yargs itself reports, in its words; the one it reports for an option (a value missing)
+// is said as the other usage errors say it, naming the option by its full name.
+function usageFromYargs(message: string, known: ReadonlyMap<string, OptionSpec>): UsageError {
+  const missing = /^Not enough arguments following: (.+)$/.exec(message.trim());
+  const option = missing ? known.get(missing[1] ?? '') : undefined;
+  if (option) return new UsageError(`--${option.name} needs a value`);
+  // yargs' messages may span lines: one line, as every message.
+  return new UsageError(message.replace(/\s*\n\s*/g, ' '));
 }
 
 function unknownOption(spec: CommandSpec, key: string, typed: readonly string[]): UsageError {

@@ -21,7 +21,7 @@ export interface InstallationOptions extends CommonOptions {
   readonly root?: string;
   /** Directory settings that win over the installation's own (AMPWEBROOT, ...). */
   readonly settings?: Partial<InstallSettings>;
-  /** Only these modules (by name); default every module. */
+  /** Only these modules (by name; a name given twice counts once); default every module. */
   readonly modules?: readonly string[];
 }
 
@@ -52,7 +52,7 @@ export async function planInstallation(
     root: options.root ?? '/',
     ...(options.settings ? { overrides: options.settings } : {}),
   });
-  const wanted = options.modules ?? install.modules;
+  const wanted = options.modules ? [...new Set(options.modules)] : install.modules;
   const absent = wanted.filter((name) => !install.modules.includes(name));
   if (absent.length > 0) throw new UsageError(`no such module in ${install.modulesDir}: ${absent.join(', ')}`);
 

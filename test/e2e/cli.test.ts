@@ -183,7 +183,9 @@ describe('pbxsig verify', () => {
       ],
       ['an unknown option', ['verify', '.', '--frobnicate'], /unknown option --frobnicate/],
       ['a bad --threads', ['verify', '.', '--threads', 'many'], /--threads: expected a number or "auto"/],
-      ['a bad --engine', ['verify', '.', '--engine', 'gpu'], /Invalid values/],
+      ['a bad --engine', ['verify', '.', '--engine', 'gpu'], /^pbxsig: --engine "gpu": give one of auto, node, wasm$/m],
+      ['an option without its value', ['verify', '.', '--keys'], /^pbxsig: --keys needs a value$/m],
+      ['a short option without its value', ['verify', '.', '-j'], /^pbxsig: --threads needs a value$/m],
       [
         'a malformed --anchor',
         ['verify', '.', '--anchor', 'abc123'],
