@@ -62,7 +62,7 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
   }
 
   const modulesDir = `${resolved.settings.webroot === '/' ? '' : resolved.settings.webroot}/admin/modules`;
-  const webrootFrom = `the web root comes from ${resolved.sources.webroot === 'default' ? "FreePBX's default" : resolved.sources.webroot} (set it with --webroot)`;
+  const webrootFrom = webrootSource(resolved.sources.webroot);
   const dir = opener.resolveDirectory(modulesDir.slice(1));
   if (dir.kind !== 'dir') {
     throw new InputError(
@@ -123,4 +123,11 @@ function listModules(opener: ConfinedOpener, modulesDir: string, real: string, w
     }
   }
   return names.sort();
+}
+
+// Where the web root came from, said for the error that names the directory it led to.
+function webrootSource(source: SettingSource): string {
+  if (source === 'option') return "the web root was given (--webroot, or the library's settings.webroot)";
+  const from = source === 'default' ? "FreePBX's default" : source;
+  return `the web root comes from ${from} (set it with --webroot)`;
 }

@@ -222,6 +222,10 @@ describe('verifyInstallation', () => {
     );
     await writeFiles(join(decoy, 'var/www/empty/admin/modules/core'), { 'module.xml': '<module/>\n' });
     await assert.rejects(verifyInstallation({ root: decoy }), notFound(/1 module directory but no framework/));
+    await assert.rejects(
+      verifyInstallation({ root: decoy, settings: { webroot: '/srv/nowhere' } }),
+      notFound(/\/srv\/nowhere\/admin\/modules does not exist; the web root was given \(--webroot/),
+    );
   });
 
   it('fails a module whose directory is a link leading out of the snapshot, instead of leaving it out', async () => {
