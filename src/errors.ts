@@ -42,6 +42,7 @@ export class ManifestError extends BaseError<ManifestErrorCode> {
  * - CONFIG_INVALID: the installation's amportal.conf or freepbx.conf holds an unusable setting.
  * - KEY_NOT_SECRET: a secret key was needed and the file holds only public keys.
  * - PASSPHRASE_REQUIRED / PASSPHRASE_WRONG: a protected secret key could not be unlocked.
+ * - PASSPHRASE_MISMATCH: a new key's passphrase, asked twice on the terminal, was typed differently.
  * - KEY_UNUSABLE: a secret key that cannot sign (expired, revoked, no signing capability).
  * - TREE_UNSAFE: a module to sign holds special files or links leaving it.
  * - SIGN_VALUE_UNREADABLE: a value to sign (--signed-by, --repo) that PHP's INI parser could not read back.
@@ -66,6 +67,7 @@ export type InputErrorCode =
   | 'KEY_NOT_SECRET'
   | 'PASSPHRASE_REQUIRED'
   | 'PASSPHRASE_WRONG'
+  | 'PASSPHRASE_MISMATCH'
   | 'KEY_UNUSABLE'
   | 'TREE_UNSAFE'
   | 'SIGN_VALUE_UNREADABLE'

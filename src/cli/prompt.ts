@@ -40,6 +40,22 @@ export async function promptHidden(
   }
 }
 
+/**
+ * A passphrase for a new secret key: asked twice, as a typo would lock the key's owner out of it. An
+ * empty first answer (no passphrase) is not asked again.
+ */
+export async function promptNewPassphrase(
+  question: string,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
+  const first = await promptHidden(question, input, output);
+  if (first === '') return first;
+  if ((await promptHidden('Repeat it: ', input, output)) !== first)
+    throw new InputError('PASSPHRASE_MISMATCH', 'the two passphrases differ; no key was made');
+  return first;
+}
+
 /** A passphrase file: its first line, without the line break (as gpg --passphrase-file reads it). */
 export async function readPassphraseFile(path: string): Promise<string> {
   try {

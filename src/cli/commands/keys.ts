@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../report/write-atomic.js';
 import { trustFrom } from '../anchors.js';
 import type { KeysArgs } from '../args.js';
 import { passphraseFrom, writeNewFile } from '../output.js';
-import { canPrompt, promptHidden, readPassphraseFile } from '../prompt.js';
+import { canPrompt, promptNewPassphrase, readPassphraseFile } from '../prompt.js';
 import { STDOUT } from '../spec.js';
 import { stderr, stdout } from '../stdout.js';
 import { durationSeconds, parseTime } from '../times.js';
@@ -46,7 +46,7 @@ async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): 
     args.passphraseFile !== undefined
       ? await readPassphraseFile(args.passphraseFile)
       : canPrompt()
-        ? await promptHidden('Passphrase for the new secret key (empty for none): ')
+        ? await promptNewPassphrase('Passphrase for the new secret key (empty for none): ')
         : undefined;
   const key = await generateKeyPair({
     name: args.name,

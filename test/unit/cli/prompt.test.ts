@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { promptHidden } from '../../../src/cli/prompt.js';
+import { promptHidden, promptNewPassphrase } from '../../../src/cli/prompt.js';
 
 function terminal(): { input: PassThrough; output: Writable; shown: () => string; raw: boolean[] } {
   const raw: boolean[] = [];
@@ -46,5 +46,34 @@ describe('promptHidden', () => {
     const answer = promptHidden('Passphrase: ', tty.input, tty.output);
     tty.input.end();
     await assert.rejects(answer, { code: 'PASSPHRASE_REQUIRED' });
+  });
+});
+
+describe('promptNewPassphrase', () => {
+  it('asks twice and returns the passphrase typed the same both times', async () => {
+    const tty = terminal();
+    const answer = promptNewPassphrase('New: ', tty.input, tty.output);
+    tty.input.write('secret\r');
+    await new Promise((resolve) => setImmediate(resolve));
+    tty.input.write('secret\r');
+    assert.equal(await answer, 'secret');
+    assert.equal(tty.shown(), 'New: \nRepeat it: \n');
+  });
+
+  it('fails with PASSPHRASE_MISMATCH when the two differ', async () => {
+    const tty = terminal();
+    const answer = promptNewPassphrase('New: ', tty.input, tty.output);
+    tty.input.write('secret\r');
+    await new Promise((resolve) => setImmediate(resolve));
+    tty.input.write('secreT\r');
+    await assert.rejects(answer, { code: 'PASSPHRASE_MISMATCH' });
+  });
+
+  it('does not ask again for no passphrase', async () => {
+    const tty = terminal();
+    const answer = promptNewPassphrase('New: ', tty.input, tty.output);
+    tty.input.write('\r');
+    assert.equal(await answer, '');
+    assert.equal(tty.shown(), 'New: \n');
   });
 });
