@@ -1,5 +1,10 @@
 // Hash one file: open it once (confined), fstat that same fd, refuse anything but a regular file, and
 // stream it through a buffer the caller reuses, so memory stays flat whatever the file size.
+//
+// The read stops once it has more bytes than fstat reported: a file that grows while it is read is not
+// the file that was signed, and a file of /proc or /sys (a listed file linked to /proc/self/pagemap on a
+// live host) reports size 0 yet reads on for hundreds of GiB. Such a file is unreadable here, after at
+// most one buffer more than its size.
 
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -32,8 +37,14 @@ export function hashFile(
       return { ok: false, status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
     if (info.size > maxBytes)
       return { ok: false, status: 'over-limit', reason: `${opened.real} is over the byte limit` };
+    const grew = (): HashedFile => ({
+      ok: false,
+      status: 'unreadable',
+      reason: `${opened.real} holds more than the ${info.size} bytes its size says (a file being written, or one of /proc or /sys); not read further`,
+    });
     // A short read from a regular file means end of file: most files take one read and one digest.
     const first = readSync(fd, buffer, 0, buffer.length, null);
+    if (first > info.size) return grew();
     if (first < buffer.length)
       return { ok: true, digest: hasher.digestOnce(buffer.subarray(0, first)), size: first, viaLink: opened.viaLink };
     hasher.reset();
@@ -42,8 +53,9 @@ export function hashFile(
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
-      hasher.update(n === buffer.length ? buffer : buffer.subarray(0, n));
       size += n;
+      if (size > info.size) return grew();
+      hasher.update(n === buffer.length ? buffer : buffer.subarray(0, n));
     }
     return { ok: true, digest: hasher.digest(), size, viaLink: opened.viaLink };
   } catch (error) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,4 +61,27 @@ describe('hashFile', () => {
     );
     assert.ok(!hashed.ok && hashed.status === 'unsafe' && /FIFO/.test(hashed.reason));
   });
+
+  // On a live host (`--root /`) a listed file may be a link into /proc: its size says 0, and
+  // /proc/self/pagemap alone reads on for hundreds of GiB, through a synchronous read no signal stops.
+  for (const name of ['status', 'pagemap']) {
+    it(
+      `stops reading /proc/self/${name} after one buffer: it holds more than its size says`,
+      {
+        skip: existsSync(`/proc/self/${name}`) ? false : `no /proc/self/${name} here`,
+        timeout: 30_000,
+      },
+      async () => {
+        const hashed = hashFile(
+          new ConfinedOpener('/', '/proc'),
+          `proc/self/${name}`,
+          await createHasher('node', 'sha256'),
+          Buffer.alloc(4096),
+        );
+        assert.ok(!hashed.ok, 'hashed as a file');
+        assert.equal(hashed.status, 'unreadable');
+        assert.match(hashed.reason, /holds more than the 0 bytes its size says/);
+      },
+    );
+  }
 });
