@@ -311,6 +311,19 @@ describe('parseFreepbxConf', () => {
     });
   });
 
+  describe('when the file is hostile (the web server user can write it)', () => {
+    it('reads long runs of spaces in one pass: no pattern backtracks over them', { timeout: 20_000 }, () => {
+      const spaces = ' '.repeat(512 * 1024);
+      assert.deepEqual(parseFreepbxConf(`<?php require${spaces}`), {});
+      assert.deepEqual(parseFreepbxConf(`<?php require_once(${spaces}`), {});
+      assert.deepEqual(parseFreepbxConf(`<?php $amp_conf${spaces}[${spaces}'A'${spaces}]${spaces}=${spaces}`), {});
+      assert.equal(
+        parseFreepbxConf(`<?php require_once ${spaces}( ${spaces}'/srv/www/admin/bootstrap.php');`)['AMPWEBROOT'],
+        '/srv/www',
+      );
+    });
+  });
+
   describe('when the file sets AMPWEBROOT explicitly', () => {
     it('keeps the explicit value over the bootstrap path', () => {
       const text = lines(
