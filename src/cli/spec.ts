@@ -2,6 +2,8 @@
 // (args.ts), the help texts, "did you mean" and the shell completion (completion.ts) are all built
 // from this table, so that they cannot disagree.
 
+import { SETTING_OPTIONS } from '../install/settings.js';
+
 /**
  * How an option takes its value. Every option takes at most one value per occurrence, so that an
  * option never swallows the arguments after it (`verify --keys K DIR` verifies DIR).
@@ -157,16 +159,9 @@ function json(what: string): OptionSpec {
   };
 }
 
-const SETTING_GROUP = 'Installation:';
+export { SETTING_OPTIONS };
 
-/** Installation settings: option name, InstallSettings field, FreePBX key. */
-export const SETTING_OPTIONS = [
-  ['webroot', 'webroot', 'AMPWEBROOT'],
-  ['ampbin', 'bin', 'AMPBIN'],
-  ['ampsbin', 'sbin', 'AMPSBIN'],
-  ['agidir', 'agiDir', 'ASTAGIDIR'],
-  ['astvarlibdir', 'varLibDir', 'ASTVARLIBDIR'],
-] as const;
+const SETTING_GROUP = 'Installation:';
 
 const VERIFY: CommandSpec = {
   name: 'verify',

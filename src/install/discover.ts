@@ -8,7 +8,7 @@ import { decodeBytes } from '../fs/byte-string.js';
 import { namedDirectory } from '../fs/named-directory.js';
 import { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
-import { SETTING_KEYS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
+import { SETTING_KEYS, SETTING_OPTIONS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
 import type { InstallSettings, SettingName, SettingSource, SettingsLayer } from './settings.js';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -52,7 +52,20 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
   ] as const) {
     const read = readConfined(opener, file, MAX_CONFIG_BYTES);
     if (read.state === 'read') layers.push({ source, values: parse(read.bytes.toString('utf8')) });
-    if (read.state === 'failed') warnings.push(`/${file} not read: ${read.reason}`);
+    if (read.state !== 'failed') continue;
+    // A file that is there but cannot be read (padded past the limit, a FIFO, a link out of the root)
+    // may name another web root than FreePBX's default, and the web server's user can write it: the
+    // run must not check the default's tree in its place and pass. Unless every setting is given.
+    const unknown = (Object.keys(SETTING_KEYS) as SettingName[]).filter(
+      (name) => options.overrides?.[name] === undefined,
+    );
+    if (unknown.length > 0)
+      throw new InputError(
+        'CONFIG_INVALID',
+        `installation at ${root}: /${file} cannot be read (${read.reason}), so where FreePBX's files are is not known; ` +
+          `give ${unknown.map(optionFor).join(', ')} to check with settings you name`,
+      );
+    warnings.push(`/${file} not read: ${read.reason}; every setting it could hold was given`);
   }
   let resolved;
   try {
@@ -130,4 +143,9 @@ function webrootSource(source: SettingSource): string {
   if (source === 'option') return "the web root was given (--webroot, or the library's settings.webroot)";
   const from = source === 'default' ? "FreePBX's default" : source;
   return `the web root comes from ${from} (set it with --webroot)`;
+}
+
+// The command-line option for a directory setting (a library caller gives `settings.<name>`).
+function optionFor(name: SettingName): string {
+  return `--${SETTING_OPTIONS.find(([, field]) => field === name)?.[0] ?? name}`;
 }

@@ -25,6 +25,15 @@ export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {
   varLibDir: 'ASTVARLIBDIR',
 };
 
+/** Installation settings as the command line names them: option name, InstallSettings field, FreePBX key. */
+export const SETTING_OPTIONS = [
+  ['webroot', 'webroot', 'AMPWEBROOT'],
+  ['ampbin', 'bin', 'AMPBIN'],
+  ['ampsbin', 'sbin', 'AMPSBIN'],
+  ['agidir', 'agiDir', 'ASTAGIDIR'],
+  ['astvarlibdir', 'varLibDir', 'ASTVARLIBDIR'],
+] as const;
+
 /** FreePBX's own defaults, used when the installation does not say. */
 export const FREEPBX_DEFAULTS: InstallSettings = {
   webroot: '/var/www/html',
@@ -58,8 +67,10 @@ export function resolveSettings(layers: readonly SettingsLayer[]): ResolvedSetti
     const key = SETTING_KEYS[name];
     const layer = layers.find((l) => (l.values[key] ?? '') !== '');
     const value = layer ? (layer.values[key] as string) : FREEPBX_DEFAULTS[name];
-    if (!value.startsWith('/') || value.includes('\0')) {
-      throw new Error(`${layer?.source ?? 'default'}: ${key}=${JSON.stringify(value)} is not an absolute path`);
+    // The message is escaped where it is printed: the value goes in as it is.
+    if (value.includes('\0')) throw new Error(`${layer?.source ?? 'default'}: ${key} holds a NUL byte: not a path`);
+    if (!value.startsWith('/')) {
+      throw new Error(`${layer?.source ?? 'default'}: ${key}="${value}" is not an absolute path`);
     }
     settings[name] = value.replace(/\/+$/, '') || '/';
     sources[name] = layer ? layer.source : 'default';

@@ -228,6 +228,25 @@ describe('verifyInstallation', () => {
     );
   });
 
+  it('refuses an installation whose amportal.conf is there but cannot be read, unless every setting is given', async () => {
+    // Padded past the size limit, it may still name a web root to FreePBX: checking FreePBX's default
+    // one in its place could pass a decoy.
+    const padded = join(temp, 'padded');
+    await writeFiles(padded, { 'etc/amportal.conf': `AMPWEBROOT=/srv/real\n${'#'.repeat(1024 * 1024)}\n` });
+    await assert.rejects(
+      verifyInstallation({ root: padded }),
+      (e: unknown) =>
+        e instanceof Error &&
+        'code' in e &&
+        e.code === 'CONFIG_INVALID' &&
+        /\/etc\/amportal\.conf cannot be read \(.*the limit is 1048576\).*give --webroot, --ampbin, --ampsbin, --agidir, --astvarlibdir/.test(
+          e.message,
+        ),
+    );
+    const given = { webroot: '/nowhere', bin: '/b', sbin: '/s', agiDir: '/a', varLibDir: '/v' };
+    await assert.rejects(verifyInstallation({ root: padded, settings: given }), { code: 'INSTALLATION_NOT_FOUND' });
+  });
+
   it('fails a module whose directory is a link leading out of the snapshot, instead of leaving it out', async () => {
     const moved = join(temp, 'moved');
     await writeFiles(join(moved, 'var/www/html/admin/modules/framework'), { 'module.xml': '<module/>\n' });

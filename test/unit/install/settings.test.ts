@@ -156,7 +156,9 @@ describe('resolveSettings', () => {
     });
 
     it('throws for a value holding a NUL byte', () => {
-      throwsNaming([layer('amportal.conf', { AMPWEBROOT: '/var/www\0/html' })], 'amportal.conf', 'AMPWEBROOT');
+      assert.throws(() => resolveSettings([layer('amportal.conf', { AMPWEBROOT: '/var/www\0/html' })]), {
+        message: 'amportal.conf: AMPWEBROOT holds a NUL byte: not a path',
+      });
     });
   });
 });
