@@ -102,8 +102,11 @@ export function readInstallationKeyFiles(source: Extract<KeySource, { kind: 'ins
 } {
   const opener = new ConfinedOpener(source.root, source.root);
   const dir = opener.resolveDirectory(source.dir);
+  // Every FreePBX installation has this directory, with the keys its modules were signed with: without
+  // them every module may be unknown-signer, and the report says why.
+  const notLoaded = "the installation's own keys are not loaded";
   if (dir.kind !== 'dir') {
-    return { files: [], warnings: dir.kind === 'missing' ? [] : [`key directory ${source.display}: ${dir.reason}`] };
+    return { files: [], warnings: [`key directory ${source.display}: ${dir.reason}; ${notLoaded}`] };
   }
   let names: string[];
   try {
@@ -131,5 +134,7 @@ export function readInstallationKeyFiles(source: Extract<KeySource, { kind: 'ins
     }
     files.push({ display, bytes: read.bytes });
   }
+  if (files.length === 0 && warnings.length === 0)
+    warnings.push(`key directory ${source.display} holds no key file (*.key, *.asc, ...); ${notLoaded}`);
   return { files, warnings };
 }

@@ -123,6 +123,30 @@ describe('verifyInstallation', () => {
     assert.ok(report.settings.keyFiles.every((f) => f.startsWith(`${WEBROOT}/admin/libraries/BMO/`)));
   });
 
+  it("says why when the installation's key directory gives no keys, beside the unknown-signer verdicts", async () => {
+    const keyless = join(temp, 'keyless');
+    const developer = await certified(anchor, await makeKey('Keyless Developer'));
+    await buildInstallation(keyless, { anchor, developer, modules: { core: { 'page.core.php': '<?php\n' } } });
+    const bmo = join(keyless, 'var/www/html/admin/libraries/BMO');
+    await rm(bmo, { recursive: true });
+    const missing = await verifyInstallation({ root: keyless, anchors: [anchor.fingerprint] });
+    assert.equal(module(missing, 'core').verdict, 'unknown-signer');
+    assert.match(
+      missing.warnings.map((w) => `${w.code} ${w.message}`).join('\n'),
+      /^KEY_FILE_SKIPPED key directory \/var\/www\/html\/admin\/libraries\/BMO: .* does not exist; the installation's own keys are not loaded$/m,
+    );
+    await writeFile(bmo, 'not a directory\n');
+    const notDir = await verifyInstallation({ root: keyless, anchors: [anchor.fingerprint] });
+    assert.match(
+      notDir.warnings.map((w) => w.message).join('\n'),
+      /BMO is not a directory; the installation's own keys/,
+    );
+    await rm(bmo);
+    await mkdir(bmo);
+    const empty = await verifyInstallation({ root: keyless, anchors: [anchor.fingerprint] });
+    assert.match(empty.warnings.map((w) => w.message).join('\n'), /BMO holds no key file/);
+  });
+
   it("verifies framework's files where the installer put them, skipping what FreePBX skips", () => {
     const framework = module(report, 'framework');
     assert.equal(framework.verdict, 'verified', framework.summary);
