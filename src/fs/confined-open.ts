@@ -80,8 +80,7 @@ export class ConfinedOpener {
       const code = errnoCode(error);
       // ELOOP: the file itself is a symbolic link; resolve the whole path the careful way.
       if (code === 'ELOOP') return this.#openSlow(path);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', reason: `${full} does not exist` };
-      return { kind: 'unreadable', reason: `${full}: ${describeError(error)}` };
+      return openFailure(full, error);
     }
   }
 
@@ -242,9 +241,7 @@ export class ConfinedOpener {
           if (refused) return refused;
           continue;
         }
-        if (code === 'ENOENT' || code === 'ENOTDIR')
-          return { kind: 'missing', reason: `${display(next)} does not exist` };
-        return { kind: 'unreadable', reason: `${display(next)}: ${describeError(error)}` };
+        return openFailure(display(next), error);
       }
     }
     return { kind: 'dir', real: current, viaLink };
@@ -264,6 +261,15 @@ export class ConfinedOpener {
     this.#nodes.set(path, node);
     return node;
   }
+}
+
+// Why a file could not be opened. ENXIO: a socket, or a device without a driver, which open() refuses
+// before fstat could say what it is: not a regular file, as a FIFO or a device is.
+function openFailure(path: string, error: unknown): Failure {
+  const code = errnoCode(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', reason: `${path} does not exist` };
+  if (code === 'ENXIO') return { kind: 'unsafe', reason: `${path} is a socket or a device, not a regular file` };
+  return { kind: 'unreadable', reason: `${path}: ${describeError(error)}` };
 }
 
 function readLink(path: string): string {

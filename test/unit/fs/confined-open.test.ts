@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { ConfinedOpener } from '../../../src/fs/confined-open.js';
 
 // The snapshot root (real path): absolute links resolve inside it.
@@ -149,5 +150,27 @@ describe('ConfinedOpener, directories resolved once', () => {
     const real = opener.open(`web/modules/core/x/${'./'.repeat(2_000)}top.php`);
     assert.equal(real.kind, 'open');
     if (real.kind === 'open') opener.close(real.fd);
+  });
+});
+
+describe('ConfinedOpener.open, on a socket', () => {
+  it('says it is not a regular file (unsafe), as for a FIFO or a device, directly and through a link', async () => {
+    const core = join(root, 'web/modules/core');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(core, 'listening.sock'), resolve));
+    try {
+      await symlink('listening.sock', join(core, 'to-socket'));
+      const opener = new ConfinedOpener(root, core);
+      for (const name of ['listening.sock', 'to-socket']) {
+        const opened = opener.open(`web/modules/core/${name}`);
+        assert.equal(opened.kind, 'unsafe', name);
+        assert.match(
+          opened.kind === 'unsafe' ? opened.reason : '',
+          /listening\.sock is a socket or a device, not a regular file$/,
+        );
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
