@@ -35,6 +35,9 @@ export const REASON = {
 /** The note for an unlisted file whose only oddity is its execute bit. */
 export const EXECUTABLE_NOTE = 'execute bit set, but neither a script nor a binary';
 
+/** The note for an unlisted FIFO, socket or device: no module ships one, and it is never opened. */
+export const SPECIAL_FILE_NOTE = 'not a regular file (a FIFO, a socket or a device): not opened';
+
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }

@@ -40,7 +40,7 @@ import type { KnownFile, KnownForModule } from './known-files.js';
 import { inspectFile, isExecutable } from './inspect.js';
 import type { FsPath, Inspected } from './inspect.js';
 import { decodeBytes, toFsPath } from '../fs/byte-string.js';
-import { EXECUTABLE_NOTE, codeByContent, codeByName, needsHead, runtimeArea } from './policy.js';
+import { EXECUTABLE_NOTE, SPECIAL_FILE_NOTE, codeByContent, codeByName, needsHead, runtimeArea } from './policy.js';
 
 export interface WalkLimits {
   readonly entries: number;
@@ -288,7 +288,7 @@ class Walker {
     if (this.#listed.has(entry.path) || entry.path === 'module.sig') return;
     if (dirent.isSymbolicLink()) this.#link(frame, entry);
     else if (dirent.isFile()) this.#file(entry, entry.real);
-    else this.#special(entry);
+    else this.#special(entry, SPECIAL_FILE_NOTE);
   }
 
   /** Queues a directory to read (a subdirectory, or where a link leads) unless too deep or seen. */
@@ -415,6 +415,10 @@ class Walker {
       }
       if (facts.executable) this.#finding(this.#notes, entry, EXECUTABLE_NOTE);
     }
+    if (facts?.kind === 'not-regular' && !area) {
+      this.#finding(this.#notes, entry, SPECIAL_FILE_NOTE);
+      return;
+    }
     if (area === 'less-cache') this.#runtime++;
     else this.#countOther(entry);
   }
@@ -433,11 +437,15 @@ class Walker {
     this.#finding(this.#code, entry, reason, sha256);
   }
 
-  /** A FIFO, socket, device, or a link leading nowhere: judged by its name only (never opened). */
-  #special(entry: Entry): void {
+  /**
+   * A FIFO, socket, device, or a link leading nowhere: judged by its name only (never opened). `note`
+   * shows one outside the run-time areas, when its name is not code.
+   */
+  #special(entry: Entry, note?: string): void {
     const byName = codeByName(entry.path);
     if (byName) this.#finding(this.#code, entry, byName);
     else if (runtimeArea(entry.path)) this.#runtime++;
+    else if (note) this.#finding(this.#notes, entry, note);
     else this.#countOther(entry);
   }
 

@@ -1,13 +1,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfinedOpener } from '../../../src/fs/confined-open.js';
 import { KNOWN_RULE } from '../../../src/unlisted/known-files.js';
 import type { KnownFile } from '../../../src/unlisted/known-files.js';
-import { EXECUTABLE_NOTE, REASON } from '../../../src/unlisted/policy.js';
+import { EXECUTABLE_NOTE, REASON, SPECIAL_FILE_NOTE } from '../../../src/unlisted/policy.js';
 import { WALK_LIMITS, walkModule } from '../../../src/unlisted/walk.js';
 import type { WalkLimits, WalkResult } from '../../../src/unlisted/walk.js';
 
@@ -330,6 +332,38 @@ describe('walkModule', () => {
 
     it('fails on nothing else', () => {
       assert.deepEqual(paths(result.notWalked), ['up']);
+    });
+  });
+
+  describe('when a module holds a FIFO, a socket or a link to one', () => {
+    let result: WalkResult;
+    before(async () => {
+      await put('special/module.xml', '<module/>');
+      execFileSync('mkfifo', [join(temp, 'special/pipe'), join(temp, 'special/shell.php')]);
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(join(temp, 'special/listening'), resolve));
+      await link('special/to-pipe', 'pipe');
+      await put('special/node_modules/x/pipe-dir/.keep');
+      execFileSync('mkfifo', [join(temp, 'special/node_modules/x/fifo')]);
+      result = walk('special', 'special', { listed: ['module.xml'] });
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('notes each, never opening it, and calls one with a code name code', () => {
+      assert.deepEqual(
+        result.notes.map((f) => [f.path, f.reason]),
+        [
+          ['listening', SPECIAL_FILE_NOTE],
+          ['pipe', SPECIAL_FILE_NOTE],
+          ['to-pipe', SPECIAL_FILE_NOTE],
+        ],
+      );
+      assert.deepEqual(paths(result.code), ['shell.php']);
+      assert.deepEqual(paths(result.notWalked), []);
+    });
+
+    it('counts one in a run-time area as run-time', () => {
+      assert.equal(result.runtime, 2);
     });
   });
 
