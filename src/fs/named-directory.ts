@@ -14,6 +14,9 @@ export interface NamedDirectory {
 
 /** `what` names the role in messages, e.g. "module directory" or "installation root". */
 export async function namedDirectory(named: string, what: string): Promise<NamedDirectory> {
+  // No file name holds a NUL byte (a line of a --from list may): said here, not in Node's words.
+  if (named.includes('\0'))
+    throw new InputError('INPUT_NOT_FOUND', `${what} ${named}: holds a NUL byte, so no such path`);
   const absolute = resolve(named);
   try {
     if (!(await stat(absolute)).isDirectory())
