@@ -8,6 +8,7 @@ import { decodeBytes } from '../fs/byte-string.js';
 import { namedDirectory } from '../fs/named-directory.js';
 import { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
+import { codeByName } from '../unlisted/policy.js';
 import { SETTING_KEYS, SETTING_OPTIONS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
 import type { InstallSettings, SettingName, SettingSource, SettingsLayer } from './settings.js';
 
@@ -27,6 +28,8 @@ export interface Installation {
   readonly modules: readonly string[];
   /** Problems worth a warning (an unreadable config file, a module entry that is not a directory). */
   readonly warnings: readonly string[];
+  /** Files directly in the modules directory with a code name (a web shell beside the modules). */
+  readonly codeBesideModules: readonly string[];
 }
 
 export interface DiscoverOptions {
@@ -84,7 +87,8 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
         webrootFrom,
     );
   }
-  const modules = listModules(opener, modulesDir, dir.real, warnings);
+  const codeBesideModules: string[] = [];
+  const modules = listModules(opener, modulesDir, dir.real, warnings, codeBesideModules);
   // The web root is read from amportal.conf, which the web server's user can write: pointed at an
   // empty (or decoy) directory, it must not make a run that checks nothing pass. Every FreePBX
   // installation has framework, the module that installs the web root's own files.
@@ -103,13 +107,21 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
     modulesDir,
     modules,
     warnings,
+    codeBesideModules,
   };
 }
 
 // The module directories: subdirectories and links (a link that leads nowhere inside the root is kept,
 // as a module that fails), whose names do not start with "_" or "." (FreePBX keeps caches such as
-// _cache beside the modules).
-function listModules(opener: ConfinedOpener, modulesDir: string, real: string, warnings: string[]): string[] {
+// _cache beside the modules). A file there with a code name (a web shell dropped beside the modules)
+// belongs to no module: it is named in a warning, as no module can fail for it.
+function listModules(
+  opener: ConfinedOpener,
+  modulesDir: string,
+  real: string,
+  warnings: string[],
+  code: string[],
+): string[] {
   let entries;
   try {
     // As bytes: a name that is not UTF-8 is kept exact (fs/byte-string.ts), never turned into U+FFFD,
@@ -121,6 +133,11 @@ function listModules(opener: ConfinedOpener, modulesDir: string, real: string, w
   const names: string[] = [];
   for (const entry of entries) {
     const name = decodeBytes(entry.name);
+    if (!entry.isDirectory() && !entry.isSymbolicLink()) {
+      const reason = codeByName(name);
+      if (reason) code.push(`${modulesDir}/${name} is unlisted code outside any module (${reason})`);
+      continue;
+    }
     if (name.startsWith('_') || name.startsWith('.')) continue;
     if (entry.isDirectory()) {
       names.push(name);

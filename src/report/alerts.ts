@@ -13,6 +13,11 @@ const PRIORITY = { error: 3, warning: 4 } as const;
 export function alertLines(report: VerifyReport, env: NodeJS.ProcessEnv = process.env): string[] {
   const journald = (env['JOURNAL_STREAM'] ?? '') !== '';
   const lines: string[] = [];
+  // Code beside the modules belongs to no module, so no module fails for it: a warning of its own.
+  for (const warning of report.warnings) {
+    if (warning.code === 'CODE_BESIDE_MODULES')
+      lines.push(`${journald ? `<${PRIORITY.warning}>` : ''}pbxsig: WARNING ${esc(warning.message)}`);
+  }
   for (const module of report.modules) {
     const text = describeFindings(module);
     if (text === undefined) continue;

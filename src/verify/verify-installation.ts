@@ -88,6 +88,9 @@ export async function planInstallation(
     targets,
     keySources,
     installation,
-    warnings: install.warnings.map((message) => ({ code: 'INSTALLATION', message })),
+    warnings: [
+      ...install.codeBesideModules.map((message) => ({ code: 'CODE_BESIDE_MODULES', message })),
+      ...install.warnings.map((message) => ({ code: 'INSTALLATION', message })),
+    ],
   };
 }

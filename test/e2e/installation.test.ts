@@ -303,6 +303,31 @@ describe('pbxsig verify --root', () => {
     assert.equal(written.summary.failed, 2);
   });
 
+  it('warns of code beside the modules, which belongs to no module, without failing any', async () => {
+    const beside = join(temp, 'beside');
+    const developer = await certified(anchor, await makeKey('Beside Developer'));
+    const { modulesDir } = await buildInstallation(beside, {
+      anchor,
+      developer,
+      modules: { core: { 'page.core.php': '<?php\n' } },
+    });
+    await writeFiles(modulesDir, { 'x.php': '<?php system($_GET["c"]);\n', 'README.txt': 'notes\n' });
+    await writeFiles(join(modulesDir, '_cache'), { 'core/page.core.php': '<?php\n' });
+    const r = pbxsig(['verify', '--root', beside, '--anchor', anchor.fingerprint]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /^pbxsig: WARNING \/var\/www\/html\/admin\/modules\/x\.php is unlisted code outside any module \(PHP by its extension\)$/m,
+    );
+    const report = JSON.parse(
+      pbxsig(['verify', '--root', beside, '--anchor', anchor.fingerprint, '--json']).stdout,
+    ) as VerifyReport;
+    assert.deepEqual(
+      report.warnings.filter((w) => w.code === 'CODE_BESIDE_MODULES').map((w) => w.message),
+      ['/var/www/html/admin/modules/x.php is unlisted code outside any module (PHP by its extension)'],
+    );
+  });
+
   it('names a module signed as another one in the failure count', async () => {
     const swapped = join(temp, 'swapped');
     const developer = await certified(anchor, await makeKey('Swap Developer'));

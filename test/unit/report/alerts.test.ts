@@ -257,6 +257,24 @@ describe('alertLines', () => {
     });
   });
 
+  describe('when code lies beside the modules, in no module', () => {
+    it("gives a WARNING line of its own, escaped, before the modules' lines; other warnings give none", () => {
+      const withWarnings: VerifyReport = {
+        ...report([TAMPERED]),
+        warnings: [
+          { code: 'INSTALLATION', message: '/etc/freepbx.conf not read' },
+          { code: 'CODE_BESIDE_MODULES', message: '/var/www/html/admin/modules/x\npbxsig: ALERT.php is unlisted code' },
+        ],
+      };
+      const lines = alertLines(withWarnings, JOURNALD);
+      assert.deepEqual(lines.slice(0, 1), [
+        '<4>pbxsig: WARNING /var/www/html/admin/modules/x\\npbxsig: ALERT.php is unlisted code',
+      ]);
+      assert.equal(lines.length, 2);
+      assert.match(lines[1] ?? '', /^<3>pbxsig: ALERT module core/);
+    });
+  });
+
   describe('when a module of an installation is signed as another module', () => {
     it('alerts, naming the module its signed module.xml names', () => {
       const module = moduleReport({
