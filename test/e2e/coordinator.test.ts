@@ -138,7 +138,12 @@ describe("a module larger than one lane's share of the run, checked in slices", 
       sliced?.unlisted?.code.map((f) => f.path),
       ['lib/part7/dropped.php'],
     );
-    assert.deepEqual(sliced?.identity, { rawname: 'sliced', version: '1.2.3', matchesDirectory: true });
+    assert.deepEqual(sliced?.identity, {
+      rawname: 'sliced',
+      version: '1.2.3',
+      matchesDirectory: true,
+      substituted: false,
+    });
   });
 
   it('is checked again as one unit when a slice stops at its share of the bounded look: the same report', async () => {
@@ -182,7 +187,12 @@ describe('a module whose manifest fits the bounded look', () => {
     assert.equal(module.verdict, 'verified');
     assert.equal(module.files.checked, 21);
     assert.ok(module.unlisted);
-    assert.deepEqual(module.identity, { rawname: 'small', version: '1.2.3', matchesDirectory: true });
+    assert.deepEqual(module.identity, {
+      rawname: 'small',
+      version: '1.2.3',
+      matchesDirectory: true,
+      substituted: false,
+    });
   });
 });
 
@@ -212,7 +222,12 @@ describe('an installation', () => {
     assert.equal(dashboard.verdict, 'verified', "the signature and files are fine: FreePBX's view is unchanged");
     assert.equal(dashboard.freepbx.status, 129);
     assert.equal(dashboard.passed, false);
-    assert.deepEqual(dashboard.identity, { rawname: 'ucp', version: '17.0.2', matchesDirectory: false });
+    assert.deepEqual(dashboard.identity, {
+      rawname: 'ucp',
+      version: '17.0.2',
+      matchesDirectory: false,
+      substituted: true,
+    });
     assert.match(dashboard.summary, /module\.xml names it "ucp", not "dashboard"/);
     // The text report says it too, with each module's version.
     const run = spawnSync(process.execPath, [CLI, 'verify', '--root', root, '--anchor', anchor.fingerprint], {
