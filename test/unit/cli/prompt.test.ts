@@ -1,9 +1,18 @@
 // The passphrase prompt, on a stand-in terminal: nothing typed is echoed, line editing works.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { promptHidden, promptNewPassphrase } from '../../../src/cli/prompt.js';
+import {
+  MAX_PASSPHRASE_FILE_BYTES,
+  promptHidden,
+  promptNewPassphrase,
+  readPassphraseFile,
+} from '../../../src/cli/prompt.js';
 
 function terminal(): { input: PassThrough; output: Writable; shown: () => string; raw: boolean[] } {
   const raw: boolean[] = [];
@@ -75,5 +84,41 @@ describe('promptNewPassphrase', () => {
     tty.input.write('\r');
     assert.equal(await answer, '');
     assert.equal(tty.shown(), 'New: \n');
+  });
+});
+
+describe('readPassphraseFile', () => {
+  it('reads the first line of a regular file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
+    try {
+      await writeFile(join(dir, 'pass'), 'secret\r\nsecond line\n');
+      assert.equal(await readPassphraseFile(join(dir, 'pass')), 'secret');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('refuses a FIFO at once (an open waiting for a writer outlives Ctrl-C), and /dev/zero', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'fifo')]);
+      await assert.rejects(readPassphraseFile(join(dir, 'fifo')), {
+        code: 'INPUT_UNREADABLE',
+        message: `passphrase file ${join(dir, 'fifo')}: not a regular file`,
+      });
+      await assert.rejects(readPassphraseFile('/dev/zero'), { message: /not a regular file/ });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('refuses a file larger than a passphrase file holds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
+    try {
+      await writeFile(join(dir, 'big'), Buffer.alloc(MAX_PASSPHRASE_FILE_BYTES + 1, 0x61));
+      await assert.rejects(readPassphraseFile(join(dir, 'big')), { message: /holds at most 65536/ });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });
