@@ -44,6 +44,8 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
   const { absolute: directory, real } = await namedDirectory(options.module, 'module directory');
   const target = join(directory, 'module.sig');
   await assertReplaceable(target);
+  if (options.signedBy !== undefined) assertReadBack('signed-by', 'signedby', options.signedBy);
+  if (options.repo !== undefined) assertReadBack('repo', 'repo', options.repo);
 
   const listed = listModuleFiles(real, { dotfiles: options.dotfiles ?? true });
   if (listed.refused.length > 0) throw unsafeTree(options.module, listed.refused);
@@ -85,6 +87,24 @@ export async function signModule(options: SignModuleOptions): Promise<SignModule
     fingerprint: options.key.getFingerprint().toUpperCase(),
     digest,
   };
+}
+
+// A [config] value must read back as given: a line break would add keys of its own (a second
+// "expiresafter=1" makes FreePBX call the module revoked), and PHP rewrites some values ("yes" is "1",
+// "a;b" is "a"). Checked before any file is hashed.
+function assertReadBack(option: string, key: string, value: string): void {
+  const refuse = (why: string): InputError =>
+    new InputError('SIGN_VALUE_UNREADABLE', `--${option} "${value}": ${why}; nothing was signed`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw refuse('holds a control character (a line break would start a [config] line of its own)');
+  let read: string | undefined;
+  try {
+    read = parseManifest(`[config]\n${key}=${value}\n[hashes]\n`).config.raw[key];
+  } catch (error) {
+    throw refuse(`PHP's INI parser cannot read it (${describeError(error)})`);
+  }
+  if (read !== value) throw refuse(`PHP reads it as "${read ?? ''}"`);
 }
 
 // Refuse to sign what FreePBX could not read back: PHP's INI parser rejects a whole manifest for one

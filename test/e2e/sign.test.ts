@@ -546,11 +546,30 @@ describe('pbxsig sign', () => {
         what: 'a value FreePBX cannot read back (a "(" in --signed-by)',
         setup: () => Promise.resolve(),
         args: (dir) => ['sign', dir, '--key', devSecret, '--passphrase-file', passFile, '--signed-by', 'Jane (QA)'],
-        lines: (dir) => [
-          new RegExp(
-            `^pbxsig: refusing to sign ${escape(dir)}: FreePBX could not read the module.sig back \\(.*signedby=Jane \\(QA\\).*\\); check --signed-by and --repo$`,
-          ),
+        lines: () => [
+          /^pbxsig: --signed-by "Jane \(QA\)": PHP's INI parser cannot read it \(.*\); nothing was signed$/,
         ],
+      },
+      {
+        what: 'a line break in --signed-by (it would add a [config] key of its own)',
+        setup: () => Promise.resolve(),
+        args: (dir) => [
+          'sign',
+          dir,
+          '--key',
+          devSecret,
+          '--passphrase-file',
+          passFile,
+          '--signed-by',
+          'x\nexpiresafter=1',
+        ],
+        lines: () => [/^pbxsig: --signed-by "x\\nexpiresafter=1": holds a control character .*; nothing was signed$/],
+      },
+      {
+        what: 'a --repo PHP reads as another value ("yes" is "1")',
+        setup: () => Promise.resolve(),
+        args: (dir) => ['sign', dir, '--key', devSecret, '--passphrase-file', passFile, '--repo', 'yes'],
+        lines: () => [/^pbxsig: --repo "yes": PHP reads it as "1"; nothing was signed$/],
       },
       {
         what: 'a file name PHP reads differently (a leading space)',
