@@ -97,8 +97,11 @@ export async function materializeKeys(bundle: KeyBundle): Promise<MaterializedKe
       const holder = join(dir, String(i));
       await mkdir(holder, { mode: 0o700 });
       for (const file of source.files) {
+        // The bundle comes through Redis: a name is one plain file name in the holder, never a path
+        // ("../../etc/cron.d/x" would write wherever the worker's user may), and nothing is overwritten.
+        if (!isPlainFileName(file.name)) throw new Error(`key bundle: ${JSON.stringify(file.name)} is not a file name`);
         const written = join(holder, file.name);
-        await writeFile(written, Buffer.from(file.base64, 'base64'), { mode: 0o600 });
+        await writeFile(written, Buffer.from(file.base64, 'base64'), { mode: 0o600, flag: 'wx' });
         names.push([written, source.kind === 'file' ? source.path : join(source.path, file.name)]);
       }
       const given = source.kind === 'file' ? join(holder, source.files[0]?.name ?? 'missing') : holder;
@@ -113,4 +116,17 @@ export async function materializeKeys(bundle: KeyBundle): Promise<MaterializedKe
     await remove();
     throw error;
   }
+}
+
+/** One path component, as a key file's name in a directory is: not empty, no "/", no NUL, not "." or "..". */
+export function isPlainFileName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name !== '' &&
+    name !== '.' &&
+    name !== '..' &&
+    !name.includes('/') &&
+    !name.includes('\0') &&
+    Buffer.byteLength(name) <= 255
+  );
 }
