@@ -55,6 +55,34 @@ export function decodeResult(value: unknown, expectedName: string): JobResult {
   throw new Error(`unknown status ${JSON.stringify(result.status)}`);
 }
 
+// Each module of the evidence is an object in its place: its index says where its report goes, so an
+// index out of range (4294967294 made an array that long, in a producer deaf to --timeout) or given
+// twice is refused with the rest of the result, as is a module that is not an object.
+function checkModules(modules: readonly unknown[]): void {
+  const seen = new Set<number>();
+  for (const value of modules) {
+    const module = value as { index?: unknown; target?: unknown; evidence?: unknown } | null;
+    if (typeof module !== 'object' || module === null) throw new Error('a module of the evidence is not an object');
+    const { index } = module;
+    if (
+      typeof index !== 'number' ||
+      !Number.isInteger(index) ||
+      index < 0 ||
+      index >= modules.length ||
+      seen.has(index)
+    )
+      throw new Error(`a module of the evidence has an index out of place: ${JSON.stringify(index)}`);
+    seen.add(index);
+    if (
+      typeof module.target !== 'object' ||
+      module.target === null ||
+      typeof module.evidence !== 'object' ||
+      module.evidence === null
+    )
+      throw new Error(`module ${index} of the evidence has no target or evidence`);
+  }
+}
+
 function checkEvidence(value: unknown): InstallationEvidence {
   const evidence = value as Partial<Record<keyof InstallationEvidence, unknown>> | null;
   const isStrings = (list: unknown): boolean => Array.isArray(list) && list.every((s) => typeof s === 'string');
@@ -71,6 +99,7 @@ function checkEvidence(value: unknown): InstallationEvidence {
     !Array.isArray(evidence.keyFiles)
   )
     throw new Error('the result holds no installation evidence');
+  checkModules(evidence.modules as unknown[]);
   const keyFiles = (evidence.keyFiles as unknown[]).map((f) => {
     const file = f as Partial<StoredKeyFile> | null;
     if (typeof file?.display !== 'string' || typeof file.bytes !== 'string')

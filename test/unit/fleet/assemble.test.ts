@@ -210,6 +210,23 @@ describe('when a fleet report is assembled from evidence', () => {
     );
   });
 
+  it('refuses evidence whose modules are out of place: an index out of range or twice, a module that is not an object', () => {
+    const result = (outcome('pbx1') as Extract<Outcome, { kind: 'result' }>).result;
+    const collected = result.evidence as InstallationEvidence;
+    const forged = (modules: readonly unknown[]): unknown =>
+      encodeResult({ ...result, evidence: { ...collected, modules: modules as InstallationEvidence['modules'] } });
+    const [first, second] = collected.modules;
+    assert.ok(first && second);
+    assert.throws(
+      () => decodeResult(forged([{ ...first, index: 4294967294 }, second]), 'pbx1'),
+      /index out of place: 4294967294/,
+    );
+    assert.throws(() => decodeResult(forged([first, { ...second, index: first.index }]), 'pbx1'), /index out of place/);
+    assert.throws(() => decodeResult(forged([first, null]), 'pbx1'), /not an object/);
+    assert.throws(() => decodeResult(forged([first, { index: second.index }]), 'pbx1'), /no target or evidence/);
+    assert.doesNotThrow(() => decodeResult(forged([second, first]), 'pbx1'), 'any order, each in its place');
+  });
+
   it('renders the fleet view: the same web shell on two installations is one finding, another content another', async () => {
     const report = await assemble(NAMES.map((name) => outcome(name)));
     const html = renderAuditHtml(report);
