@@ -111,7 +111,9 @@ async function judged(
   });
   if (outcome.kind !== 'result') return notAudited(outcome.code, outcome.reason);
   const { result } = outcome;
-  if (!result.evidence) return { name, root: result.root, status: 'unreadable', error: result.error, report: null };
+  // A root the producer submitted is the root: a result cannot move it. An agent (host:NAME) names its own.
+  const shown = target.kind === 'root' ? target.root : result.root;
+  if (!result.evidence) return { name, root: shown, status: 'unreadable', error: result.error, report: null };
   const missing = neededTexts(result.evidence).find((digest) => !texts.has(digest));
   if (missing !== undefined)
     return notAudited(
@@ -131,7 +133,7 @@ async function judged(
     return notAudited('FLEET_BAD_RESULT', `its evidence cannot be judged: ${describeError(error)}`);
   }
   const status = report.summary.failed === 0 ? 'clean' : 'findings';
-  return { name, root: result.root, status, error: null, report };
+  return { name, root: shown, status, error: null, report };
 }
 
 // The signed texts the evidence's modules were read with (module.sig's, and a type=local secure manifest's).

@@ -227,6 +227,14 @@ describe('when a fleet report is assembled from evidence', () => {
     assert.doesNotThrow(() => decodeResult(forged([second, first]), 'pbx1'), 'any order, each in its place');
   });
 
+  it('keeps the root the producer submitted, whatever root a result names', async () => {
+    const honest = outcome('pbx1') as Extract<Outcome, { kind: 'result' }>;
+    const moved: Outcome = { kind: 'result', result: { ...honest.result, root: '/srv/some/other/pbx' } };
+    const report = await assemble([moved, ...NAMES.slice(1).map((name) => outcome(name))]);
+    const pbx1 = report.installations.find((i) => i.name === 'pbx1');
+    assert.equal(pbx1?.root, join(temp, 'pbx1'));
+  });
+
   it('renders the fleet view: the same web shell on two installations is one finding, another content another', async () => {
     const report = await assemble(NAMES.map((name) => outcome(name)));
     const html = renderAuditHtml(report);
