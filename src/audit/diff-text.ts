@@ -15,7 +15,9 @@ export function renderDiff(diff: AuditDiff): string {
   const lines: string[] = [`Changes from ${esc(diff.old.startedAt)} to ${esc(diff.new.startedAt)}:`];
   const section = (title: string, items: readonly string[]): void => {
     if (items.length === 0) return;
-    lines.push('', `${title} (${items.length}):`, ...items.map((i) => `  ${i}`));
+    // One push per item: a spread of 200,000 arguments overflows the stack.
+    lines.push('', `${title} (${items.length}):`);
+    for (const item of items) lines.push(`  ${item}`);
   };
   section(
     'Installations newly failing',

@@ -5,11 +5,10 @@
 // echoed to readline's output, so that output is a stream that drops everything, and the question
 // goes to the terminal directly. No private readline field is touched.
 
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { InputError, describeError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { readRegularFile } from './read-regular-file.js';
 
 export function canPrompt(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
@@ -60,33 +59,8 @@ export async function promptNewPassphrase(
 /** The most a passphrase file may hold: its first line is the passphrase. */
 export const MAX_PASSPHRASE_FILE_BYTES = 64 * 1024;
 
-/**
- * A passphrase file: its first line, without the line break (as gpg --passphrase-file reads it). Only
- * a regular file, opened without blocking: a FIFO with no writer would hold the process past Ctrl-C
- * and SIGTERM (an open that waits cannot be interrupted), and /dev/zero would be read for ever.
- */
+/** A passphrase file: its first line, without the line break (as gpg --passphrase-file reads it). */
 export async function readPassphraseFile(path: string): Promise<string> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (error) {
-    throw new InputError('INPUT_UNREADABLE', `passphrase file ${path}: ${describeError(error)}`);
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new InputError('INPUT_UNREADABLE', `passphrase file ${path}: not a regular file`);
-    if (info.size > MAX_PASSPHRASE_FILE_BYTES)
-      throw new InputError(
-        'INPUT_UNREADABLE',
-        `passphrase file ${path}: ${info.size} bytes; a passphrase file holds at most ${MAX_PASSPHRASE_FILE_BYTES}`,
-      );
-    const buffer = Buffer.alloc(MAX_PASSPHRASE_FILE_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.toString('utf8', 0, bytesRead).split(/\r?\n/)[0] ?? '';
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError('INPUT_UNREADABLE', `passphrase file ${path}: ${describeError(error)}`);
-  } finally {
-    await handle.close();
-  }
+  const bytes = await readRegularFile(path, MAX_PASSPHRASE_FILE_BYTES, 'passphrase file');
+  return bytes.toString('utf8').split(/\r?\n/)[0] ?? '';
 }

@@ -2,7 +2,7 @@
 // real pipes, a full device, a full file system and signals.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -580,6 +580,14 @@ describe('pbxsig diff on a file that is not a report', () => {
       assert.match(r.stderr, message);
     });
   }
+
+  it('refuses a FIFO at once, naming it (an open waiting for a writer would outlive Ctrl-C)', () => {
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = pbxsig('diff', fifo, fifo);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `pbxsig: ${fifo}: not a regular file\n`);
+  });
 });
 
 describe('pbxsig audit writing into a root', () => {
