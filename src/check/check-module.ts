@@ -153,7 +153,7 @@ export function checkModule(unit: ModuleUnit, tools: LaneTools, onSignedText: On
   };
 }
 
-interface SignedManifest {
+export interface SignedManifest {
   readonly sig: SigEvidence;
   /** module.sig as read, once it split as clear-signed text. */
   readonly raw?: string;
@@ -163,11 +163,28 @@ interface SignedManifest {
 
 function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits: ManifestLimits): SignedManifest {
   let text: string;
-  let clear: Clearsigned;
   try {
     const read = readModuleSig(opener, moduleSigPath(target), limits.maxBytes);
     if (read.state === 'missing') return { sig: { state: 'missing' }, manifestEvidence: null };
     text = read.text;
+  } catch (error) {
+    if (error instanceof ManifestError)
+      return {
+        sig: { state: 'unreadable', problem: { code: error.code, message: error.message } },
+        manifestEvidence: null,
+      };
+    throw error;
+  }
+  return signedManifestOf(text, limits);
+}
+
+/**
+ * What a module.sig's text says: its framing and its manifest. Pure: a fleet producer reads it again
+ * from the text it verified, so that expiry, type and refused entries are never a worker's word.
+ */
+export function signedManifestOf(text: string, limits: ManifestLimits): SignedManifest {
+  let clear: Clearsigned;
+  try {
     clear = splitClearsigned(text, limits);
   } catch (error) {
     if (error instanceof ManifestError)
@@ -203,7 +220,7 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
   }
 }
 
-function manifestEvidence(manifest: Manifest): ManifestEvidence {
+export function manifestEvidence(manifest: Manifest): ManifestEvidence {
   return {
     state: 'parsed',
     config: manifest.config,

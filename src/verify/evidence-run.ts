@@ -11,6 +11,8 @@ import type { Lanes } from '../lanes/lanes.js';
 import type { KeyFileBytes, KeySource } from '../pgp/key-sources.js';
 import { readInstallationKeyFiles } from '../pgp/key-sources.js';
 import type { InstallationReport, ModuleReport, Notice, VerifyReport } from '../report/types.js';
+import { signedManifestOf } from '../check/check-module.js';
+import { DEFAULT_LIMITS } from '../manifest/types.js';
 import { settle } from './options.js';
 import type { CommonOptions } from './options.js';
 import { measureTargets } from './order.js';
@@ -102,7 +104,8 @@ export async function judgeInstallation(
     { kind: 'installation-files', files: evidence.keyFiles },
   ]);
   const reports: Array<Promise<ModuleReport>> = [];
-  for (const module of evidence.modules) {
+  for (const collected of evidence.modules) {
+    let module = collected;
     const { sig, local } = module.evidence;
     for (const [role, digest] of [
       ['module', sig.state === 'read' ? sig.digest : undefined],
@@ -110,7 +113,9 @@ export async function judgeInstallation(
     ] as const) {
       if (digest === undefined) continue;
       const raw = evidence.texts[digest] ?? (await options.text?.(digest));
-      if (raw !== undefined) judging.start(module.index, { role, digest, raw });
+      if (raw === undefined) continue;
+      judging.start(module.index, { role, digest, raw });
+      if (role === 'module') module = withOwnReading(module, raw);
     }
     reports[module.index] = judging.report(module);
   }
@@ -127,4 +132,20 @@ export async function judgeInstallation(
     reports,
     options.threads ?? 1,
   );
+}
+
+// The module.sig's framing and manifest as read here from its text (judged against its digest before
+// any report is made), in place of the collector's: its expiry, its type and its refused entries are
+// what the signed text says, never a worker's word. Only file digests and the walk are.
+function withOwnReading(module: CollectedModule, raw: string): CollectedModule {
+  const read = signedManifestOf(raw, DEFAULT_LIMITS);
+  if (read.sig.state !== 'read' || module.evidence.sig.state !== 'read') return module;
+  return {
+    ...module,
+    evidence: {
+      ...module.evidence,
+      sig: { ...read.sig, digest: module.evidence.sig.digest },
+      manifest: read.manifestEvidence,
+    },
+  };
 }

@@ -21,6 +21,8 @@ import type { JobResult, RunSpec } from '../../../src/fleet/types.js';
 import { Lanes } from '../../../src/lanes/lanes.js';
 import { collectInstallation } from '../../../src/verify/evidence-run.js';
 import type { InstallationEvidence } from '../../../src/verify/evidence-run.js';
+import type { CollectedModule } from '../../../src/verify/collect.js';
+import type { ManifestEvidence } from '../../../src/check/evidence.js';
 import { buildInstallation } from '../../helpers/installation.js';
 import { certified, makeKey } from '../../helpers/keys.js';
 import type { TestKey } from '../../helpers/keys.js';
@@ -225,6 +227,32 @@ describe('when a fleet report is assembled from evidence', () => {
     assert.throws(() => decodeResult(forged([first, null]), 'pbx1'), /not an object/);
     assert.throws(() => decodeResult(forged([first, { index: second.index }]), 'pbx1'), /no target or evidence/);
     assert.doesNotThrow(() => decodeResult(forged([second, first]), 'pbx1'), 'any order, each in its place');
+  });
+
+  it("reads each module.sig's manifest from the signed text itself, never from the worker's reading of it", async () => {
+    const honest = (outcome('pbx1') as Extract<Outcome, { kind: 'result' }>).result;
+    const collected = honest.evidence as InstallationEvidence;
+    // A worker that says core's manifest expired long ago, and that framework's was refused.
+    const refused: ManifestEvidence = { state: 'refused', problem: { code: 'MANIFEST_SYNTAX', message: 'forged' } };
+    const forged = collected.modules.map((m): CollectedModule => {
+      const manifest = m.evidence.manifest;
+      if (m.target.name === 'core' && manifest?.state === 'parsed')
+        return {
+          ...m,
+          evidence: {
+            ...m.evidence,
+            manifest: { ...manifest, config: { ...manifest.config, version: '2', expiresAfter: 1 } },
+          },
+        };
+      if (m.target.name === 'framework') return { ...m, evidence: { ...m.evidence, manifest: refused } };
+      return m;
+    });
+    const lying: Outcome = { kind: 'result', result: { ...honest, evidence: { ...collected, modules: forged } } };
+    const truthful = await assemble(NAMES.map((name) => outcome(name)));
+    const report = await assemble([lying, ...NAMES.slice(1).map((name) => outcome(name))]);
+    const verdicts = (r: AuditReport): Array<[string, string]> =>
+      (r.installations.find((i) => i.name === 'pbx1')?.report?.modules ?? []).map((m) => [m.name, m.verdict]);
+    assert.deepEqual(verdicts(report), verdicts(truthful));
   });
 
   it('keeps the root the producer submitted, whatever root a result names', async () => {
