@@ -15,12 +15,15 @@ export async function generateKeyPair(options: GenerateOptions): Promise<Private
   if (!EMAIL.test(options.email))
     throw new InputError(
       'INPUT_UNREADABLE',
-      `--email ${JSON.stringify(options.email)}: expected an email address such as jane@example.com`,
+      `--email "${options.email}": expected an email address such as jane@example.com`,
     );
-  if (options.name.trim() === '' || /[<>]/.test(options.name))
+  // A control character (a line break, an escape sequence) in a user ID reaches every terminal and log
+  // that shows the key; no name needs one.
+  // eslint-disable-next-line no-control-regex
+  if (options.name.trim() === '' || /[<>\u0000-\u001f\u007f-\u009f]/.test(options.name))
     throw new InputError(
       'INPUT_UNREADABLE',
-      `--name ${JSON.stringify(options.name)}: expected a person's or organisation's name`,
+      `--name "${options.name}": expected a person's or organisation's name, without "<", ">" or control characters`,
     );
   const { privateKey } = await generateKey({
     ...(options.type === 'rsa'

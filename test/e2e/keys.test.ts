@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { VerifyReport } from '../../src/index.js';
@@ -292,8 +292,22 @@ describe('pbxsig keys generate', () => {
       /^pbxsig: --expires: expected a date/,
     );
     refused(pbxsig('keys', 'generate', '--email', 'noname@example.test', '--out', out), /^pbxsig: missing --name$/);
+    refused(
+      pbxsig('keys', 'generate', '--name', 'Evil\n\u001b[31mRED', '--email', 'evil@example.test', '--out', out),
+      /^pbxsig: --name "Evil\\n\\e\[31mRED": expected .* without "<", ">" or control characters$/,
+    );
     assert.equal(existsSync(`${out}.pub.asc`), false);
     assert.equal(existsSync(`${out}.secret.asc`), false);
+  });
+
+  it('writes neither file when one name is taken, even by a link leading nowhere', async () => {
+    const out = join(root, 'taken');
+    await symlink('nowhere', `${out}.secret.asc`);
+    refused(
+      pbxsig('keys', 'generate', '--name', 'Taken', '--email', 'taken@example.test', '--out', out),
+      new RegExp(`^pbxsig: ${escape(out)}\\.secret\\.asc already exists; use --force to replace it$`),
+    );
+    assert.equal(lstatSync(`${out}.pub.asc`, { throwIfNoEntry: false }), undefined, 'no half pair');
   });
 });
 
@@ -722,6 +736,14 @@ describe('pbxsig keys export', () => {
     assert.equal(await readFile(out, 'utf8'), text);
     ok(pbxsig('keys', 'export', '--keys', certifiedFile, '--out', out, '--force'));
     assert.equal((await readFile(out, 'utf8')).match(/-----BEGIN PGP PUBLIC KEY BLOCK-----/g)?.length, 1);
+  });
+
+  it('says which keys it skipped, and writes nothing when none is left (exit 2)', async () => {
+    const empty = join(root, 'no-keys');
+    await mkdir(empty, { recursive: true });
+    const out = join(root, 'export-none.asc');
+    refused(pbxsig('keys', 'export', '--keys', empty, '--out', out), /^pbxsig: no key to export from /);
+    assert.equal(existsSync(out), false);
   });
 
   it('exports only the public part of a secret key file', () => {

@@ -1,6 +1,6 @@
 // `pbxsig keys generate|certify|revoke|list|export`.
 
-import { existsSync } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
 import { InputError, describeError } from '../../errors.js';
 import { certifyKey, revokeCertification } from '../../keys/certify.js';
 import { describeKeys } from '../../keys/describe.js';
@@ -59,11 +59,18 @@ async function generate(args: Extract<KeysArgs, { command: 'keys generate' }>): 
   const publicFile = `${args.out}.pub.asc`;
   const secretFile = `${args.out}.secret.asc`;
   // Both or neither: a public file from one key beside a secret file from another is worse than none.
+  // Any entry counts as there, a link leading nowhere included (the secret's write would refuse it).
   if (!args.force)
     for (const file of [publicFile, secretFile])
-      if (existsSync(file)) throw new InputError('OUTPUT_EXISTS', `${file} already exists; use --force to replace it`);
+      if (lstatSync(file, { throwIfNoEntry: false }))
+        throw new InputError('OUTPUT_EXISTS', `${file} already exists; use --force to replace it`);
   await writeNewFile(publicFile, key.toPublic().armor(), { force: args.force, mode: 0o644 });
-  await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
+  try {
+    await writeNewFile(secretFile, key.armor(), { force: args.force, mode: 0o600 });
+  } catch (error) {
+    if (!args.force) rmSync(publicFile, { force: true });
+    throw error;
+  }
   stdout().write(
     `${key.getFingerprint().toUpperCase()}  ${args.name} <${args.email}>\n  public: ${publicFile}\n  secret: ${secretFile} (mode 0600${passphrase ? ', passphrase-protected' : ', NOT protected by a passphrase'})\n`,
   );
@@ -152,7 +159,10 @@ function renderKey(key: KeyDescription): string {
 }
 
 async function exportKeys(args: Extract<KeysArgs, { command: 'keys export' }>): Promise<number> {
-  const { keyring } = await loadKeys(args.keys);
+  const { keyring, warnings } = await loadKeys(args.keys);
+  // A key skipped at a bound is said, as `keys list` says it; with nothing left, nothing is written.
+  for (const warning of warnings) stderr().write(`warning: ${esc(warning)}\n`);
+  if (keyring.size === 0) throw new InputError('KEY_UNREADABLE', `no key to export from ${args.keys.join(', ')}`);
   const armored = [...keyring.keys()].map((k) => k.armor()).join('');
   if (args.out !== undefined) await writeNewFile(args.out, armored, { force: args.force, mode: 0o644 });
   else stdout().write(armored);
