@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmod, copyFile, lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { VerifyReport } from '../../src/index.js';
@@ -424,14 +425,39 @@ describe('pbxsig sign', () => {
 
     it('makes verify say revoked (FreePBX 64) once the time has passed', async () => {
       const dir = await makeModule('expires-past', SMALL);
-      assert.equal(sign(dir, '--expires-after', '2020-01-01').status, 0);
+      // Signed in 2019 by keys made then, with a deadline that has passed since.
+      generate('Old Master', 'old-master', '--created', '2019-01-01');
+      generate('Old Developer', 'old-dev', '--created', '2019-01-01');
+      const oldCertified = join(root, 'old-dev.certified.asc');
+      const master = join(root, 'old-master');
+      const certified = pbxsig(
+        ...['keys', 'certify', '--master', `${master}.secret.asc`, '--key', join(root, 'old-dev.pub.asc')],
+        ...['--date', '2019-01-02', '--out', oldCertified],
+      );
+      assert.equal(certified.status, 0, certified.stderr);
+      const signed = pbxsig(
+        ...['sign', dir, '--key', join(root, 'old-dev.secret.asc')],
+        ...['--date', '2019-06-01T00:00:00Z', '--expires-after', '2020-01-01'],
+      );
+      assert.equal(signed.status, 0, signed.stderr);
       assert.ok((await readSig(dir)).config.includes('expiresafter=1577836800'));
-      const r = verify(dir);
+      const verify = (...extra: string[]): Run =>
+        pbxsig('verify', dir, '--keys', oldCertified, '--anchor', `${master}.pub.asc`, ...extra);
+      const verifyJson = (): VerifyReport => JSON.parse(verify('--json').stdout) as VerifyReport;
+      const r = verify();
       assert.equal(r.status, 1);
       assert.match(r.stdout, /^FAIL expires-past +revoked +FreePBX +64 .*expiresafter/m);
-      const m = verifyJson(dir).modules[0];
+      const m = verifyJson().modules[0];
       assert.equal(m?.verdict, 'revoked');
       assert.equal(m?.freepbx.status, 64);
+    });
+
+    it('refuses a deadline at or before the signature: FreePBX would call the module revoked at once', async () => {
+      const dir = await makeModule('expires-before', SMALL);
+      const r = sign(dir, '--expires-after', '2020-01-01');
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^pbxsig: --expires-after 2020-01-01: that is not after the signature \(/);
+      assert.equal(existsSync(join(dir, 'module.sig')), false, 'nothing signed');
     });
   });
 
@@ -513,7 +539,7 @@ describe('pbxsig sign', () => {
         what: 'a passphrase file that does not exist',
         args: (dir) => ['sign', dir, '--key', devSecret, '--passphrase-file', join(root, 'no-such-passphrase')],
         lines: () => [
-          new RegExp(`^pbxsig: passphrase file ${escape(join(root, 'no-such-passphrase'))}: .*no such file`),
+          new RegExp(`^pbxsig: passphrase file ${escape(join(root, 'no-such-passphrase'))}: does not exist`),
         ],
       },
       {

@@ -1,5 +1,6 @@
 // `pbxsig sign`: unlock the key, sign the module, optionally verify the result at once.
 
+import { InputError } from '../../errors.js';
 import { readSecretKey } from '../../keys/secret.js';
 import { formatBytes } from '../../report/bytes.js';
 import { escapeControls as esc } from '../../report/escape.js';
@@ -20,10 +21,16 @@ export async function runSign(args: SignArgs): Promise<number> {
   if (args.json !== undefined && args.json !== STDOUT) await assertOutsideTrees(args.json, [args.module], '--json=');
   const date = args.date !== undefined ? parseTime(args.date, '--date') : undefined;
   // A duration counts from the signature's time, as `keys generate --expires` counts from --created.
-  const expiresAfter =
-    args.expiresAfter !== undefined
-      ? Math.floor(parseDeadline(args.expiresAfter, '--expires-after', date ?? new Date()).getTime() / 1000)
-      : undefined;
+  const signedAt = date ?? new Date();
+  const deadline =
+    args.expiresAfter !== undefined ? parseDeadline(args.expiresAfter, '--expires-after', signedAt) : undefined;
+  // A deadline at or before the signature would make FreePBX call the module revoked from the start.
+  if (deadline !== undefined && deadline.getTime() <= signedAt.getTime())
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      `--expires-after ${args.expiresAfter ?? ''}: that is not after the signature (${signedAt.toISOString()}); FreePBX would call the module revoked at once`,
+    );
+  const expiresAfter = deadline !== undefined ? Math.floor(deadline.getTime() / 1000) : undefined;
   const key = await readSecretKey(args.key, () => passphraseFrom(args.passphraseFile, args.key));
   const result = await signModule({
     module: args.module,
