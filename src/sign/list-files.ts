@@ -23,6 +23,8 @@ export interface ModuleFiles {
 const VCS = new Set(['.git', '.svn', '.hg']);
 
 /** Lists the files of the module at `realDir` (its real path: links already resolved). */
+const LEFTOVER = /^\.module\.sig\.\d+\.[0-9a-f]{8}\.tmp$/;
+
 export function listModuleFiles(realDir: string, options: ListOptions): ModuleFiles {
   const opener = new ConfinedOpener('/', realDir);
   const files: string[] = [];
@@ -43,6 +45,12 @@ export function listModuleFiles(realDir: string, options: ListOptions): ModuleFi
       if (entry.name.startsWith('.') && (!options.dotfiles || VCS.has(entry.name))) continue;
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (path === 'module.sig') continue;
+      // What an interrupted sign left (report/write-atomic.ts names its temporary file so): not part of
+      // the module, and not to be signed into it. Said, for the user to remove.
+      if (rel === '' && LEFTOVER.test(entry.name)) {
+        refused.push({ path, reason: 'left by an interrupted sign (a temporary module.sig): remove it' });
+        continue;
+      }
       if (entry.isDirectory()) {
         pending.push({ rel: path, real: `${real}/${entry.name}` });
       } else if (entry.isFile()) {

@@ -628,6 +628,15 @@ describe('pbxsig sign', () => {
         ],
       },
       {
+        what: 'the temporary module.sig an interrupted sign left (it would be signed into the module)',
+        setup: (dir) => writeFile(join(dir, '.module.sig.30508.4f0b9454.tmp'), ''),
+        args: (dir) => ['sign', dir, '--key', masterSecret],
+        lines: (dir) => [
+          new RegExp(`^pbxsig: refusing to sign ${escape(dir)}: `),
+          /^ {2}\.module\.sig\.30508\.4f0b9454\.tmp: left by an interrupted sign \(a temporary module\.sig\): remove it$/,
+        ],
+      },
+      {
         what: 'a link to a file outside the module',
         setup: async (dir) => {
           await writeFile(join(root, 'outside.php'), '<?php // not part of the module\n');
