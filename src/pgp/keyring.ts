@@ -267,6 +267,11 @@ function allSignatures(parts: KeyParts): SignaturePacket[] {
   ];
 }
 
+/** What a key carries beyond the bounds of key-limits.ts ("3002 signatures (the limit is ...)"), if anything. */
+export function keyBeyondBounds(key: Key): string | undefined {
+  return beyondBounds(partsOf(key.isPrivate() ? key.toPublic() : key));
+}
+
 function beyondBounds(parts: KeyParts): string | undefined {
   const signatures = countSignatures(parts);
   if (signatures > MAX_SIGNATURES_PER_KEY)

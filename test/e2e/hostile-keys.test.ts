@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -120,6 +121,23 @@ describe('pbxsig verify with hostile key files', () => {
       ),
       JSON.stringify(report.warnings),
     );
+  });
+});
+
+describe('pbxsig keys certify of a flooded key', () => {
+  it('refuses it at the bounds verification holds keys to, naming the file: exit 2, nothing written', async () => {
+    const key = join(root, 'flooded-developer.asc');
+    await writeFile(key, (await flooded(developer.publicKey, 150)).armor());
+    const masterSecret = join(root, 'master.secret.asc');
+    await writeFile(masterSecret, master.privateKey.armor());
+    const out = join(root, 'flooded.certified.asc');
+    const run = pbxsig('keys', 'certify', '--master', masterSecret, '--key', key, '--out', out);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^pbxsig: key file .*flooded-developer\.asc: the key carries \d+ signatures \(the limit is \d+; certification flooding\?\); not certified$/m,
+    );
+    assert.equal(existsSync(out), false);
   });
 });
 

@@ -7,7 +7,7 @@ import { describeKeys } from '../../keys/describe.js';
 import type { KeyDescription } from '../../keys/describe.js';
 import { generateKeyPair } from '../../keys/generate.js';
 import { readSecretKey } from '../../keys/secret.js';
-import { loadKeys, readKeyFile } from '../../pgp/keyring.js';
+import { keyBeyondBounds, loadKeys, readKeyFile } from '../../pgp/keyring.js';
 import { escapeControls as esc } from '../../report/escape.js';
 import { writeFileAtomic } from '../../report/write-atomic.js';
 import { trustFrom } from '../anchors.js';
@@ -91,6 +91,14 @@ async function certifyOrRevoke(args: Extract<KeysArgs, { command: 'keys certify'
       `key file ${args.key}: expected exactly one key, found ${more.length + (target ? 1 : 0)}`,
     );
   const developer = target.isPrivate() ? target.toPublic() : target;
+  // A flooded key (3,000 certifications) took openpgp.js 107 s to certify: refused at the bounds every
+  // key read for verification is held to.
+  const flooded = keyBeyondBounds(developer);
+  if (flooded)
+    throw new InputError(
+      'KEY_UNREADABLE',
+      `key file ${args.key}: the key carries ${flooded}; not ${args.command === 'keys certify' ? 'certified' : 'revoked'}`,
+    );
   let result;
   try {
     result =
