@@ -116,7 +116,9 @@ describe('readPassphraseFile', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
     try {
       await writeFile(join(dir, 'big'), Buffer.alloc(MAX_PASSPHRASE_FILE_BYTES + 1, 0x61));
-      await assert.rejects(readPassphraseFile(join(dir, 'big')), { message: /65537 bytes; the most it may hold is 65536/ });
+      await assert.rejects(readPassphraseFile(join(dir, 'big')), {
+        message: /65537 bytes; the most it may hold is 65536/,
+      });
     } finally {
       await rm(dir, { recursive: true });
     }
