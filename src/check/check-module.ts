@@ -168,14 +168,18 @@ function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits
     if (read.state === 'missing') return { sig: { state: 'missing' }, manifestEvidence: null };
     text = read.text;
   } catch (error) {
-    if (error instanceof ManifestError)
-      return {
-        sig: { state: 'unreadable', problem: { code: error.code, message: error.message } },
-        manifestEvidence: null,
-      };
-    throw error;
+    return unreadableSig(error);
   }
   return signedManifestOf(text, limits);
+}
+
+// A module.sig that cannot be read or framed (a ManifestError); anything else is not ours to answer.
+function unreadableSig(error: unknown): SignedManifest {
+  if (!(error instanceof ManifestError)) throw error;
+  return {
+    sig: { state: 'unreadable', problem: { code: error.code, message: error.message } },
+    manifestEvidence: null,
+  };
 }
 
 /**
@@ -187,12 +191,7 @@ export function signedManifestOf(text: string, limits: ManifestLimits): SignedMa
   try {
     clear = splitClearsigned(text, limits);
   } catch (error) {
-    if (error instanceof ManifestError)
-      return {
-        sig: { state: 'unreadable', problem: { code: error.code, message: error.message } },
-        manifestEvidence: null,
-      };
-    throw error;
+    return unreadableSig(error);
   }
   const sig: SigEvidence = {
     state: 'read',
