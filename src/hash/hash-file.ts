@@ -37,14 +37,9 @@ export function hashFile(
       return { ok: false, status: 'unsafe', reason: `${opened.real} is ${describeType(info)}, not a regular file` };
     if (info.size > maxBytes)
       return { ok: false, status: 'over-limit', reason: `${opened.real} is over the byte limit` };
-    const grew = (): HashedFile => ({
-      ok: false,
-      status: 'unreadable',
-      reason: `${opened.real} holds more than the ${info.size} bytes its size says (a file being written, or one of /proc or /sys); not read further`,
-    });
     // A short read from a regular file means end of file: most files take one read and one digest.
     const first = readSync(fd, buffer, 0, buffer.length, null);
-    if (first > info.size) return grew();
+    if (first > info.size) return grew(opened.real, info.size);
     if (first < buffer.length)
       return { ok: true, digest: hasher.digestOnce(buffer.subarray(0, first)), size: first, viaLink: opened.viaLink };
     hasher.reset();
@@ -54,7 +49,7 @@ export function hashFile(
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       size += n;
-      if (size > info.size) return grew();
+      if (size > info.size) return grew(opened.real, info.size);
       hasher.update(n === buffer.length ? buffer : buffer.subarray(0, n));
     }
     return { ok: true, digest: hasher.digest(), size, viaLink: opened.viaLink };
@@ -63,6 +58,15 @@ export function hashFile(
   } finally {
     closeSync(fd);
   }
+}
+
+// Built only on failure: nothing per file on the hot path.
+function grew(real: string, size: number): HashedFile {
+  return {
+    ok: false,
+    status: 'unreadable',
+    reason: `${real} holds more than the ${size} bytes its size says (a file being written, or one of /proc or /sys); not read further`,
+  };
 }
 
 function describeType(info: Stats): string {

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   MAX_PASSPHRASE_FILE_BYTES,
   promptHidden,
@@ -88,39 +88,30 @@ describe('promptNewPassphrase', () => {
 });
 
 describe('readPassphraseFile', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
+  });
+  after(() => rm(dir, { recursive: true }));
+
   it('reads the first line of a regular file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
-    try {
-      await writeFile(join(dir, 'pass'), 'secret\r\nsecond line\n');
-      assert.equal(await readPassphraseFile(join(dir, 'pass')), 'secret');
-    } finally {
-      await rm(dir, { recursive: true });
-    }
+    await writeFile(join(dir, 'pass'), 'secret\r\nsecond line\n');
+    assert.equal(await readPassphraseFile(join(dir, 'pass')), 'secret');
   });
 
   it('refuses a FIFO at once (an open waiting for a writer outlives Ctrl-C), and /dev/zero', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
-    try {
-      execFileSync('mkfifo', [join(dir, 'fifo')]);
-      await assert.rejects(readPassphraseFile(join(dir, 'fifo')), {
-        code: 'INPUT_UNREADABLE',
-        message: `passphrase file ${join(dir, 'fifo')}: not a regular file`,
-      });
-      await assert.rejects(readPassphraseFile('/dev/zero'), { message: /not a regular file/ });
-    } finally {
-      await rm(dir, { recursive: true });
-    }
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    await assert.rejects(readPassphraseFile(join(dir, 'fifo')), {
+      code: 'INPUT_UNREADABLE',
+      message: `passphrase file ${join(dir, 'fifo')}: not a regular file`,
+    });
+    await assert.rejects(readPassphraseFile('/dev/zero'), { message: /not a regular file/ });
   });
 
   it('refuses a file larger than a passphrase file holds', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pbxsig-pass-'));
-    try {
-      await writeFile(join(dir, 'big'), Buffer.alloc(MAX_PASSPHRASE_FILE_BYTES + 1, 0x61));
-      await assert.rejects(readPassphraseFile(join(dir, 'big')), {
-        message: /65537 bytes; the most it may hold is 65536/,
-      });
-    } finally {
-      await rm(dir, { recursive: true });
-    }
+    await writeFile(join(dir, 'big'), Buffer.alloc(MAX_PASSPHRASE_FILE_BYTES + 1, 0x61));
+    await assert.rejects(readPassphraseFile(join(dir, 'big')), {
+      message: /65537 bytes; the most it may hold is 65536/,
+    });
   });
 });
