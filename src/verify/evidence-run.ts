@@ -138,8 +138,11 @@ export async function judgeInstallation(
 // any report is made), in place of the collector's: its expiry, its type and its refused entries are
 // what the signed text says, never a worker's word. Only file digests and the walk are.
 function withOwnReading(module: CollectedModule, raw: string): CollectedModule {
+  if (module.evidence.sig.state !== 'read') return module;
   const read = signedManifestOf(raw, DEFAULT_LIMITS);
-  if (read.sig.state !== 'read' || module.evidence.sig.state !== 'read') return module;
+  // A text the collector said it framed and this reading cannot: the evidence is not to be judged.
+  if (read.sig.state !== 'read')
+    throw new Error(`module ${module.index}: its module.sig cannot be framed here, as the evidence says it was`);
   return {
     ...module,
     evidence: {

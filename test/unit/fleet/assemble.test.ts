@@ -23,6 +23,7 @@ import { collectInstallation } from '../../../src/verify/evidence-run.js';
 import type { InstallationEvidence } from '../../../src/verify/evidence-run.js';
 import type { CollectedModule } from '../../../src/verify/collect.js';
 import type { ManifestEvidence } from '../../../src/check/evidence.js';
+import { textDigest } from '../../../src/check/read-module-sig.js';
 import { buildInstallation } from '../../helpers/installation.js';
 import { certified, makeKey } from '../../helpers/keys.js';
 import type { TestKey } from '../../helpers/keys.js';
@@ -253,6 +254,26 @@ describe('when a fleet report is assembled from evidence', () => {
     const verdicts = (r: AuditReport): Array<[string, string]> =>
       (r.installations.find((i) => i.name === 'pbx1')?.report?.modules ?? []).map((m) => [m.name, m.verdict]);
     assert.deepEqual(verdicts(report), verdicts(truthful));
+  });
+
+  it('does not judge evidence that says a module.sig was framed when its text cannot be', async () => {
+    const honest = (outcome('pbx1') as Extract<Outcome, { kind: 'result' }>).result;
+    const collected = honest.evidence as InstallationEvidence;
+    // A text that matches its digest but is no clear-signed text, claimed as a framed module.sig.
+    const garbage = 'not a clear-signed text\n';
+    const digest = textDigest(garbage);
+    const modules = collected.modules.map((m): CollectedModule => {
+      const { sig } = m.evidence;
+      return m.target.name === 'core' && sig.state === 'read'
+        ? { ...m, evidence: { ...m.evidence, sig: { ...sig, digest } } }
+        : m;
+    });
+    const evidence = { ...collected, modules, texts: { ...collected.texts, [digest]: garbage } };
+    const lying: Outcome = { kind: 'result', result: { ...honest, evidence } };
+    const report = await assemble([lying, ...NAMES.slice(1).map((name) => outcome(name))]);
+    const pbx1 = report.installations.find((i) => i.name === 'pbx1');
+    assert.equal(pbx1?.status, 'unreadable');
+    assert.match(pbx1?.error?.message ?? '', /cannot be framed here/);
   });
 
   it('keeps the root the producer submitted, whatever root a result names', async () => {
