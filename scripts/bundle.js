@@ -7,8 +7,21 @@
 // The worker lanes' code is a CommonJS bundle of its own: a worker thread loads it about 25 ms sooner
 // than ES modules, since Node's ESM loader must then start in every thread (src/lanes/pool.ts).
 // `warm` is the CLI's first step (src/cli/warm-start.ts), small so that it runs before main loads.
-import { rmSync } from 'node:fs';
+// openpgp.js's AES tables are made on first use (scripts/openpgp-on-first-use.ts, compiled by tsc
+// before this runs).
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { aesTablesOnFirstUse } from '../dist/scripts/openpgp-on-first-use.js';
+
+const openpgpOnFirstUse = {
+  name: 'openpgp-aes-tables-on-first-use',
+  setup(build) {
+    build.onLoad({ filter: /openpgp[\\/]dist[\\/]node[\\/]openpgp\.min\.mjs$/ }, (args) => ({
+      contents: aesTablesOnFirstUse(readFileSync(args.path, 'utf8'), args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 // Chunk names change with their content: start empty, or old chunks pile up.
 rmSync('dist/cli', { recursive: true, force: true });
@@ -38,6 +51,7 @@ await build({
   splitting: true,
   format: 'esm',
   alias: { openpgp: './node_modules/openpgp/dist/node/openpgp.min.mjs' },
+  plugins: [openpgpOnFirstUse],
   define: { PBXSIG_LANE_WORKER: JSON.stringify('./worker.cjs') },
   // Bundled CommonJS dependencies (yargs' helpers) call require(); give ESM output one.
   banner: {
