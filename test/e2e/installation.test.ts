@@ -97,6 +97,11 @@ before(async () => {
 
 after(async () => cleanup());
 
+/** assert.rejects()'s check: an error with this stable code whose message matches. */
+function errorWith(code: string, pattern: RegExp): (e: unknown) => boolean {
+  return (e) => e instanceof Error && 'code' in e && e.code === code && pattern.test(e.message);
+}
+
 function module(report: VerifyReport, name: string): ModuleReport {
   const found = report.modules.find((m) => m.name === name);
   assert.ok(found, `module ${name} in the report`);
@@ -226,11 +231,7 @@ describe('verifyInstallation', () => {
   it('says clearly when there is no installation at the root', async () => {
     await assert.rejects(
       verifyInstallation({ root: temp }),
-      (e: unknown) =>
-        e instanceof Error &&
-        'code' in e &&
-        e.code === 'INSTALLATION_NOT_FOUND' &&
-        /\/var\/www\/html\/admin\/modules does not exist/.test(e.message),
+      errorWith('INSTALLATION_NOT_FOUND', /\/var\/www\/html\/admin\/modules does not exist/),
     );
   });
 
@@ -238,8 +239,7 @@ describe('verifyInstallation', () => {
     const decoy = join(temp, 'decoy');
     await writeFiles(decoy, { 'etc/amportal.conf': 'AMPWEBROOT=/var/www/empty\n' });
     await mkdir(join(decoy, 'var/www/empty/admin/modules'), { recursive: true });
-    const notFound = (pattern: RegExp) => (e: unknown) =>
-      e instanceof Error && 'code' in e && e.code === 'INSTALLATION_NOT_FOUND' && pattern.test(e.message);
+    const notFound = (pattern: RegExp) => errorWith('INSTALLATION_NOT_FOUND', pattern);
     await assert.rejects(
       verifyInstallation({ root: decoy }),
       notFound(/\/var\/www\/empty\/admin\/modules holds no module directory; the web root comes from amportal\.conf/),
@@ -259,13 +259,10 @@ describe('verifyInstallation', () => {
     await writeFiles(padded, { 'etc/amportal.conf': `AMPWEBROOT=/srv/real\n${'#'.repeat(1024 * 1024)}\n` });
     await assert.rejects(
       verifyInstallation({ root: padded }),
-      (e: unknown) =>
-        e instanceof Error &&
-        'code' in e &&
-        e.code === 'CONFIG_INVALID' &&
-        /\/etc\/amportal\.conf cannot be read \(.*the limit is 1048576\).*give --webroot, --ampbin, --ampsbin, --agidir, --astvarlibdir/.test(
-          e.message,
-        ),
+      errorWith(
+        'CONFIG_INVALID',
+        /\/etc\/amportal\.conf cannot be read \(.*the limit is 1048576\).*give --webroot, --ampbin, --ampsbin, --agidir, --astvarlibdir/,
+      ),
     );
     const given = { webroot: '/nowhere', bin: '/b', sbin: '/s', agiDir: '/a', varLibDir: '/v' };
     await assert.rejects(verifyInstallation({ root: padded, settings: given }), { code: 'INSTALLATION_NOT_FOUND' });
