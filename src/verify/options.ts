@@ -94,7 +94,7 @@ export const MAX_THREADS = 4 * availableParallelism();
 // Below this many files, starting a worker costs more than it saves (a file costs about 15
 // microseconds of system calls and hashing; a worker about 60 ms to start and stop on two cores).
 // Warm lanes (lanes/warm.ts) are already paid for: a run with two units or more takes them.
-const WORKER_PAYS_FROM_FILES = 4_000;
+export const WORKER_PAYS_FROM_FILES = 4_000;
 
 /**
  * Worker lanes beside the main thread. `threads` as the user gave it; `units` is how many pieces of
