@@ -162,15 +162,14 @@ export interface SignedManifest {
 }
 
 function readSignedManifest(opener: ConfinedOpener, target: ModuleTarget, limits: ManifestLimits): SignedManifest {
-  let text: string;
+  let read;
   try {
-    const read = readModuleSig(opener, moduleSigPath(target), limits.maxBytes);
-    if (read.state === 'missing') return { sig: { state: 'missing' }, manifestEvidence: null };
-    text = read.text;
+    read = readModuleSig(opener, moduleSigPath(target), limits.maxBytes);
   } catch (error) {
     return unreadableSig(error);
   }
-  return signedManifestOf(text, limits);
+  if (read.state === 'missing') return { sig: { state: 'missing' }, manifestEvidence: null };
+  return signedManifestOf(read.text, limits, read.digest);
 }
 
 // A module.sig that cannot be read or framed (a ManifestError); anything else is not ours to answer.
@@ -185,8 +184,9 @@ function unreadableSig(error: unknown): SignedManifest {
 /**
  * What a module.sig's text says: its framing and its manifest. Pure: a fleet producer reads it again
  * from the text it verified, so that expiry, type and refused entries are never a worker's word.
+ * `digest` is textDigest(text), given when the caller took it from the bytes read (no re-encoding).
  */
-export function signedManifestOf(text: string, limits: ManifestLimits): SignedManifest {
+export function signedManifestOf(text: string, limits: ManifestLimits, digest = textDigest(text)): SignedManifest {
   let clear: Clearsigned;
   try {
     clear = splitClearsigned(text, limits);
@@ -195,7 +195,7 @@ export function signedManifestOf(text: string, limits: ManifestLimits): SignedMa
   }
   const sig: SigEvidence = {
     state: 'read',
-    digest: textDigest(text),
+    digest,
     hashHeaders: clear.hashHeaders,
     linesOutside: clear.linesOutside,
     framing: {

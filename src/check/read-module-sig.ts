@@ -13,7 +13,9 @@ export const MODULE_SIG = 'module.sig';
  * (fs/byte-string.ts), so that the signature is checked, and listed names are opened, by their exact
  * bytes. Distinct files give distinct texts (and distinct SHA-256 of the text).
  */
-export type ModuleSigRead = { readonly state: 'missing' } | { readonly state: 'read'; readonly text: string };
+export type ModuleSigRead =
+  | { readonly state: 'missing' }
+  | { readonly state: 'read'; readonly text: string; /** textDigest(text), taken from the bytes. */ readonly digest: string };
 
 /**
  * `path` is module.sig's path relative to the opener's root. Throws ManifestError
@@ -27,7 +29,7 @@ export function readModuleSig(opener: ConfinedOpener, path: string, maxBytes: nu
       read.tooLarge ? 'MANIFEST_TOO_LARGE' : 'MANIFEST_UNREADABLE',
       `${MODULE_SIG}: ${read.reason}`,
     );
-  return { state: 'read', text: decodeBytes(read.bytes) };
+  return { state: 'read', text: decodeBytes(read.bytes), digest: bytesDigest(read.bytes) };
 }
 
 /**
@@ -35,5 +37,9 @@ export function readModuleSig(opener: ConfinedOpener, path: string, maxBytes: nu
  * module.sig, and what a signed text is checked against wherever it arrives.
  */
 export function textDigest(text: string): string {
-  return createHash('sha256').update(encodeBytes(text)).digest('hex');
+  return bytesDigest(encodeBytes(text));
+}
+
+function bytesDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
