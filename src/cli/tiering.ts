@@ -2,47 +2,61 @@
 // has run a set amount of bytecode (the interrupt budget, a few times over). A `verify` of a whole
 // installation is over in about a second and keeps both cores busy with its two lanes, and what V8
 // optimises early in such a run costs more CPU than it saves before the run ends. So a CLI run with
-// worker lanes (cli/warm-start.ts) starts with a budget about 15x V8's own and puts V8's own back once
-// the run is past its start. Measured, the gain comes from the lanes' first few hundred ms of file
-// work: a 350 ms window kept none of it. A function keeps the budget it was given until it has run
-// that much bytecode, and the timer below fires only when the main thread is between units, so a long
+// worker lanes (cli/warm-start.ts) starts with V8 optimising late and puts V8's own way back once the
+// run is past its start. The timer below fires only when the main thread is between units, so a long
 // run (a tree ten times FreePBX's) pays for the window once. Figures, for and against: README, Performance.
 //
-// Only on Node 20 (V8 11.3), where it was measured, and whose default a test holds to `node
-// --v8-options`. Node 18 (V8 10.2, default 135,168) is left alone: 1,000,000 measured level there, and
-// 20,000,000 gained 1.09x on a FreePBX 17-shape tree but lost 1.30x on a 200,000-file one. V8 12 (Node
-// 22) has no such flag.
+// How, by V8 version, each measured side by side (`farm-bench`, cold processes):
+// - Node 20 (V8 11.3): an interrupt budget about 15x V8's own. The gain comes from the lanes' first few
+//   hundred ms of file work: a 350 ms window kept none of it. A function keeps the budget it was given
+//   until it has run that much bytecode, so the window's length is not all it costs.
+// - Node 18 (V8 10.2): no optimising compiler during the window (--no-opt), V8's --opt after it. A
+//   FreePBX 17-shape verify: 0.89x the time; a 200,000-file tree: level (0.995x). A 1,000 ms window
+//   gained another 8% on the FreePBX 17 shape but lost 1.07-1.15x on the 200,000-file tree; --no-opt for
+//   the whole run lost 1.18x there. A raised budget did not do it on V8 10.2: 1,000,000 was level,
+//   20,000,000 gained 1.09x on the FreePBX 17 shape but lost 1.30x on the 200,000-file tree.
+// Other versions are left alone (V8 12, Node 22, has no --interrupt-budget). A test holds each `after`
+// to V8's default as `node --v8-options` prints it.
 
 import { setFlagsFromString } from 'node:v8';
 
-/** The interrupt budget during start-up. */
+/** The interrupt budget during start-up, on V8 11.3. */
 export const STARTUP_INTERRUPT_BUDGET = 1_000_000;
 
 /** How long start-up lasts: a FreePBX 14-shape run ends within it, a FreePBX 17 one about halfway. */
 export const STARTUP_MS = 600;
 
-/** V8's default --interrupt-budget, by V8 version (major.minor), where the CLI changes it: Node 20. */
-export const DEFAULT_INTERRUPT_BUDGET: Readonly<Record<string, number>> = { '11.3': 67_584 };
+/** The V8 flags that make V8 optimise late (`during`) and that put its default back (`after`). */
+export interface LateTiering {
+  readonly during: string;
+  readonly after: string;
+}
 
-/** V8's default interrupt budget for this V8 version (process.versions.v8), when known. */
-export function defaultInterruptBudget(v8Version: string): number | undefined {
+/** By V8 version (major.minor): where it was measured. */
+export const LATE_TIERING: Readonly<Record<string, LateTiering>> = {
+  '11.3': { during: `--interrupt-budget=${STARTUP_INTERRUPT_BUDGET}`, after: '--interrupt-budget=67584' },
+  '10.2': { during: '--no-opt', after: '--opt' },
+};
+
+/** How this V8 version (process.versions.v8) is made to optimise late, when known. */
+export function lateTiering(v8Version: string): LateTiering | undefined {
   const [major, minor] = v8Version.split('.');
-  return DEFAULT_INTERRUPT_BUDGET[`${major}.${minor}`];
+  return LATE_TIERING[`${major}.${minor}`];
 }
 
 /**
- * Raises the interrupt budget now and restores V8's default after STARTUP_MS. V8's flags are
- * process-wide, so worker lanes follow. Does nothing on a V8 whose default is not known.
+ * Makes V8 optimise late now and puts its default back after STARTUP_MS. V8's flags are
+ * process-wide, so worker lanes follow. Does nothing on a V8 version not measured.
  */
 export function optimiseLateDuringStartup(v8Version = process.versions.v8): void {
-  const budget = defaultInterruptBudget(v8Version);
-  if (budget === undefined) return;
-  setFlagsFromString(`--interrupt-budget=${STARTUP_INTERRUPT_BUDGET}`);
+  const tiering = lateTiering(v8Version);
+  if (tiering === undefined) return;
+  setFlagsFromString(tiering.during);
   // Unreferenced: a run that ends sooner does not wait for it.
   const timer = setTimeout(endStartup, STARTUP_MS).unref();
   restoreDefault = () => {
     clearTimeout(timer);
-    setFlagsFromString(`--interrupt-budget=${budget}`);
+    setFlagsFromString(tiering.after);
   };
 }
 

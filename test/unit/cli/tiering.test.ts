@@ -2,38 +2,41 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import {
-  DEFAULT_INTERRUPT_BUDGET,
+  LATE_TIERING,
   STARTUP_INTERRUPT_BUDGET,
-  defaultInterruptBudget,
   endStartup,
   inStartup,
+  lateTiering,
 } from '../../../src/cli/tiering.js';
 
-describe('defaultInterruptBudget', () => {
-  it("is V8's own default on the Node running the tests, where the CLI changes it (CI runs Node 18 and the machine's)", (t) => {
-    const known = defaultInterruptBudget(process.versions.v8);
-    if (known === undefined) {
+describe('lateTiering', () => {
+  it("puts back V8's own default on the Node running the tests (CI runs Node 18 and the machine's)", (t) => {
+    const tiering = lateTiering(process.versions.v8);
+    if (tiering === undefined) {
       t.skip(`V8 ${process.versions.v8} is left alone`);
       return;
     }
     const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
-    assert.equal(known, Number(/--interrupt-budget=(\d+)/.exec(options)?.[1]), `V8 ${process.versions.v8}`);
+    const name = /^--(?:no-)?([a-z-]+)/.exec(tiering.after)?.[1] ?? '';
+    const block = new RegExp(`^  --${name} [^\\n]*\\n\\s+type: \\w+\\s+default: (\\S+)$`, 'm').exec(options);
+    assert.equal(block?.[1], tiering.after, `V8 ${process.versions.v8}`);
   });
 
-  it('reads the version by major and minor, and knows only Node 20', () => {
-    assert.equal(defaultInterruptBudget('11.3.244.8-node.38'), 67_584);
-    assert.equal(defaultInterruptBudget('10.2.154.26-node.39'), undefined, 'Node 18 is left alone');
-    assert.equal(defaultInterruptBudget('12.4.254.21-node.57'), undefined);
-    assert.equal(defaultInterruptBudget('11.30.1'), undefined);
-    assert.equal(defaultInterruptBudget(''), undefined);
+  it('reads the version by major and minor, and knows only Node 18 and Node 20', () => {
+    assert.deepEqual(lateTiering('11.3.244.8-node.38'), { during: '--interrupt-budget=1000000', after: '--interrupt-budget=67584' });
+    assert.deepEqual(lateTiering('10.2.154.26-node.39'), { during: '--no-opt', after: '--opt' });
+    assert.equal(lateTiering('12.4.254.21-node.57'), undefined);
+    assert.equal(lateTiering('11.30.1'), undefined);
+    assert.equal(lateTiering(''), undefined);
   });
 
-  it('raises the budget during start-up above every default it restores', () => {
-    for (const budget of Object.values(DEFAULT_INTERRUPT_BUDGET)) assert.ok(STARTUP_INTERRUPT_BUDGET > budget);
+  it('raises the budget during start-up above the default it restores (Node 20)', () => {
+    const after = Number(LATE_TIERING['11.3']?.after.split('=')[1]);
+    assert.ok(STARTUP_INTERRUPT_BUDGET > after * 10);
   });
 
-  it('keeps a warm function from being optimised during start-up, and optimises it after (Node 20)', (t) => {
-    if (defaultInterruptBudget(process.versions.v8) === undefined) {
+  it('keeps a warm function from being optimised during start-up, and optimises it after', (t) => {
+    if (lateTiering(process.versions.v8) === undefined) {
       t.skip(`V8 ${process.versions.v8} is left alone`);
       return;
     }
@@ -50,8 +53,8 @@ describe('defaultInterruptBudget', () => {
     assert.match(after, /<JSFunction late /, 'not optimised after start-up');
   });
 
-  it('ends at once when a run turns out to keep its work on the main thread (Node 20)', (t) => {
-    if (defaultInterruptBudget(process.versions.v8) === undefined) {
+  it('ends at once when a run turns out to keep its work on the main thread', (t) => {
+    if (lateTiering(process.versions.v8) === undefined) {
       t.skip(`V8 ${process.versions.v8} is left alone`);
       return;
     }
