@@ -120,7 +120,13 @@ export function lanesToWarm(
  * benchmark, `--threads 0` on the FreePBX 17 shape went from 0.94x to 1.04x of FreePBX's method's time).
  */
 export function warmStart(args: readonly string[]): void {
-  const lanes = lanesToWarm(args);
+  let lanes: number;
+  try {
+    lanes = lanesToWarm(args);
+  } catch {
+    // A guess that fails (a root that cannot be read: the run will say so) starts nothing.
+    return;
+  }
   warmLanes(lanes);
   if (lanes > 0) optimiseLateDuringStartup();
 }

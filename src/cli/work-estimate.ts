@@ -29,11 +29,21 @@ export function sigBytesReach(moduleDirs: Iterable<string>, bytes: number): bool
   let probed = 0;
   for (const dir of moduleDirs) {
     if (++probed > MAX_PROBED) return true;
-    const info = statSync(join(dir, 'module.sig'), { throwIfNoEntry: false });
-    if (info?.isFile()) total += info.size;
+    total += sigSize(join(dir, 'module.sig'));
     if (total >= bytes) return true;
   }
   return false;
+}
+
+// A module.sig's size; 0 when it is not a regular file or cannot be looked at (a directory named on
+// the command line that is a file: the run says so, not this guess).
+function sigSize(path: string): number {
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    return info?.isFile() ? info.size : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**

@@ -176,6 +176,7 @@ describe('pbxsig verify', () => {
         /module directory \/nonexistent\/module: does not exist/,
       ],
       ['a file instead of a directory', ['verify', CLI], /not a directory/],
+      ['two files instead of directories', ['verify', CLI, join(REPO_ROOT, 'package.json')], /not a directory/],
       [
         'no module directory where there is no installation',
         ['verify', '--root', CLI.replace(/\/bin\/pbxsig\.js$/, '')],

@@ -111,6 +111,8 @@ describe('smallVerify (how much a verify lists, from its module.sig sizes)', () 
     const modules = join(root, 'var/www/html/admin/modules');
     assert.equal(small('verify', join(modules, 'm0'), join(modules, 'm1')), false);
     assert.equal(small('verify', join(modules, 'm0'), join(TEMP, 'nowhere')), true);
+    const file = join(modules, 'm2', 'module.sig');
+    assert.equal(small('verify', file, join(file, 'deeper')), true, 'a file named as a directory counts nothing');
   });
 
   it('cannot call small what it cannot see: no modules directory, or a command other than verify', () => {
