@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -429,6 +429,24 @@ describe('pbxsig keys certify and keys revoke', () => {
     assert.equal(await readFile(out, 'utf8'), 'keep me\n');
     ok(pbxsig(...masterArgs('certify', dev.pub, '--out', out, '--force')));
     assert.match(await readFile(out, 'utf8'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+  });
+
+  it('--force replaces a link at --out with the new file, and never writes through it', async () => {
+    const victim = join(root, 'victim.txt');
+    await writeFile(victim, 'not yours\n', { mode: 0o600 });
+    const out = join(root, 'certdev.link.asc');
+    await symlink(victim, out);
+    ok(pbxsig(...masterArgs('certify', dev.pub, '--out', out, '--force')));
+    assert.equal(await readFile(victim, 'utf8'), 'not yours\n');
+    assert.equal((await stat(victim)).mode & 0o777, 0o600, "the link's target keeps its mode");
+    assert.ok(lstatSync(out).isFile(), 'the link itself was replaced');
+    assert.equal(lstatSync(out).mode & 0o777, 0o644);
+    assert.match(await readFile(out, 'utf8'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+    assert.deepEqual(
+      (await readdir(root)).filter((name) => name.includes('.pbxsig-')),
+      [],
+      'no temporary file left beside it',
+    );
   });
 
   it('rejects a --key file holding more than one key', async () => {
