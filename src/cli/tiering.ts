@@ -6,7 +6,7 @@
 // run is past its start. The timer below fires only when the main thread is between units, so a long
 // run (a tree ten times FreePBX's) pays for the window once. Figures, for and against: README, Performance.
 //
-// How, by V8 version, each measured side by side (`farm-bench`, cold processes):
+// How, by V8 version, each measured side by side (interleaved pairs of cold processes):
 // - Node 20 (V8 11.3): an interrupt budget about 15x V8's own for 600 ms. The gain comes from the lanes' first few
 //   hundred ms of file work: a 350 ms window kept none of it. A function keeps the budget it was given
 //   until it has run that much bytecode, so the window's length is not all it costs.
