@@ -27,8 +27,8 @@ export function readConfined(opener: ConfinedOpener, path: string, maxBytes: num
         tooLarge: true,
       };
     // Read to the end, not to the size fstat gave: the file may change meanwhile. One buffer a byte
-    // larger than that size holds the usual file and shows its end in the same read; it grows only
-    // for a file that grew (framework's module.sig is over a megabyte: no chunks, no copy).
+    // larger than that size holds the usual file, and the read that finds its end needs no new one;
+    // it grows only for a file that grew (framework's module.sig is over a megabyte: no chunks, no copy).
     let buffer: Buffer = Buffer.allocUnsafe(Math.min(Math.max(info.size + 1, MIN_BUFFER), maxBytes + 1));
     let total = 0;
     for (;;) {
