@@ -15,7 +15,11 @@ export const MODULE_SIG = 'module.sig';
  */
 export type ModuleSigRead =
   | { readonly state: 'missing' }
-  | { readonly state: 'read'; readonly text: string; /** textDigest(text), taken from the bytes. */ readonly digest: string };
+  | {
+      readonly state: 'read';
+      readonly text: string;
+      /** textDigest(text), taken from the bytes. */ readonly digest: string;
+    };
 
 /**
  * `path` is module.sig's path relative to the opener's root. Throws ManifestError

@@ -34,7 +34,11 @@ export interface LateTiering {
 
 /** By V8 version (major.minor): where it was measured. */
 export const LATE_TIERING: Readonly<Record<string, LateTiering>> = {
-  '11.3': { during: `--interrupt-budget=${STARTUP_INTERRUPT_BUDGET}`, windowMs: 600, after: '--interrupt-budget=67584' },
+  '11.3': {
+    during: `--interrupt-budget=${STARTUP_INTERRUPT_BUDGET}`,
+    windowMs: 600,
+    after: '--interrupt-budget=67584',
+  },
   '10.2': { during: '--no-opt', windowMs: 800, after: '--opt' },
 };
 

@@ -27,23 +27,31 @@ describe('readConfined', () => {
     }
   });
 
-  it('reads on past the size fstat gave, as for a file of /proc (size 0, text behind it)', { skip: !existsSync('/proc/self/maps') }, () => {
-    const proc = new ConfinedOpener('/', '/');
-    const read = bytesOf(readConfined(proc, 'proc/self/maps', 16 * 1024 * 1024)).toString('utf8');
-    // The maps of this process change as it allocates: compare what does not, the first mapping's name.
-    const first = (text: string): string => text.slice(0, text.indexOf('\n')).split(/\s+/).pop() ?? '';
-    assert.ok(read.length > 4096, 'more than the first buffer');
-    assert.equal(first(read), first(readFileSync('/proc/self/maps', 'utf8')));
-  });
+  it(
+    'reads on past the size fstat gave, as for a file of /proc (size 0, text behind it)',
+    { skip: !existsSync('/proc/self/maps') },
+    () => {
+      const proc = new ConfinedOpener('/', '/');
+      const read = bytesOf(readConfined(proc, 'proc/self/maps', 16 * 1024 * 1024)).toString('utf8');
+      // The maps of this process change as it allocates: compare what does not, the first mapping's name.
+      const first = (text: string): string => text.slice(0, text.indexOf('\n')).split(/\s+/).pop() ?? '';
+      assert.ok(read.length > 4096, 'more than the first buffer');
+      assert.equal(first(read), first(readFileSync('/proc/self/maps', 'utf8')));
+    },
+  );
 
-  it('refuses a file over the limit, by its size or, when the size says less, by what it reads', { skip: !existsSync('/proc/self/maps') }, () => {
-    writeFileSync(join(TEMP, 'big'), Buffer.alloc(5000));
-    const big = readConfined(opener, 'big', 4999);
-    assert.ok(big.state === 'failed' && big.tooLarge && /5000 bytes; the limit is 4999/.test(big.reason));
-    const proc = readConfined(new ConfinedOpener('/', '/'), 'proc/self/maps', 100);
-    assert.ok(proc.state === 'failed' && proc.tooLarge && /larger than 100 bytes/.test(proc.reason));
-    assert.equal(bytesOf(readConfined(opener, 'big', 5000)).length, 5000, 'at the limit is within it');
-  });
+  it(
+    'refuses a file over the limit, by its size or, when the size says less, by what it reads',
+    { skip: !existsSync('/proc/self/maps') },
+    () => {
+      writeFileSync(join(TEMP, 'big'), Buffer.alloc(5000));
+      const big = readConfined(opener, 'big', 4999);
+      assert.ok(big.state === 'failed' && big.tooLarge && /5000 bytes; the limit is 4999/.test(big.reason));
+      const proc = readConfined(new ConfinedOpener('/', '/'), 'proc/self/maps', 100);
+      assert.ok(proc.state === 'failed' && proc.tooLarge && /larger than 100 bytes/.test(proc.reason));
+      assert.equal(bytesOf(readConfined(opener, 'big', 5000)).length, 5000, 'at the limit is within it');
+    },
+  );
 
   it('says missing for a missing file and refuses what is not a regular file', () => {
     assert.deepEqual(readConfined(opener, 'absent', 100), { state: 'missing' });
