@@ -7,9 +7,9 @@
 //
 // A verify too small for a lane (fewer than WORKER_PAYS_FROM_FILES listed files, guessed from the
 // sizes of its module.sig files: work-estimate.ts) warms none: a lane booted and then left unused
-// still slows the main thread (measured: a FreePBX 14-shape run on Node 18 took 0.94x the time with
-// no lane started, 1.12x with one started and unused), and under "auto" the run then keeps the work
-// on the main thread.
+// still slows the main thread (measured on a FreePBX 14-shape run on Node 18, against a run that
+// starts a lane and uses it: 0.94x the time with no lane started, 1.12x with one started and left
+// unused), and under "auto" the run then keeps the work on the main thread.
 
 import { availableParallelism } from 'node:os';
 import { warmLanes } from '../lanes/warm.js';

@@ -7,6 +7,7 @@
 
 import { opendirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { MODULES_IN_WEBROOT } from '../install/layout.js';
 
 /**
  * Bytes of module.sig per file it lists: 152 on average over the 94 real module.sig files of the
@@ -16,9 +17,6 @@ export const BYTES_PER_LISTED_FILE = 150;
 
 /** Module directories looked at, at most: more than this many modules is a large run anyway. */
 export const MAX_PROBED = 1000;
-
-/** FreePBX's modules directory inside its web root. */
-const MODULES_IN_WEBROOT = 'admin/modules';
 
 /**
  * Whether the module.sig files of these module directories add up to `bytes` or more (a missing one

@@ -9,6 +9,7 @@ import { namedDirectory } from '../fs/named-directory.js';
 import { ConfinedOpener } from '../fs/confined-open.js';
 import { readConfined } from '../fs/read-confined.js';
 import { codeByName } from '../unlisted/policy.js';
+import { MODULES_IN_WEBROOT } from './layout.js';
 import { SETTING_KEYS, SETTING_OPTIONS, parseAmportalConf, parseFreepbxConf, resolveSettings } from './settings.js';
 import type { InstallSettings, SettingName, SettingSource, SettingsLayer } from './settings.js';
 
@@ -77,7 +78,7 @@ export async function discoverInstallation(options: DiscoverOptions): Promise<In
     throw new InputError('CONFIG_INVALID', `installation at ${root}: ${describeError(error)}`);
   }
 
-  const modulesDir = `${resolved.settings.webroot === '/' ? '' : resolved.settings.webroot}/admin/modules`;
+  const modulesDir = `${resolved.settings.webroot === '/' ? '' : resolved.settings.webroot}/${MODULES_IN_WEBROOT}`;
   const webrootFrom = webrootSource(resolved.sources.webroot);
   const dir = opener.resolveDirectory(modulesDir.slice(1));
   if (dir.kind !== 'dir') {

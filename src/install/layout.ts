@@ -6,9 +6,12 @@ import type { InstallSettings } from './settings.js';
 export type Destination =
   { readonly kind: 'file'; readonly path: string } | { readonly kind: 'skip'; readonly reason: string };
 
+/** FreePBX's modules directory, inside its web root (AMPWEBROOT). */
+export const MODULES_IN_WEBROOT = 'admin/modules';
+
 /** The module directory FreePBX uses for `name`. */
 export function moduleDirectory(name: string, settings: InstallSettings): string {
-  return `${join(settings.webroot, 'admin/modules')}/${name}`;
+  return `${join(settings.webroot, MODULES_IN_WEBROOT)}/${name}`;
 }
 
 /** The absolute path (in the installation) where `path` of `module` lives, or why it is not checked. */
